@@ -1,0 +1,53 @@
+import type { Skip } from "./Skip.js";
+
+/** Counts per input of what was read and what was skipped, keeping the first few skips of each input whole. */
+export interface InputCounts {
+  read: number;
+  skipped: number;
+  /** The first skips of this input, in order (at most `Diagnostics.examplesPerInput`). */
+  examples: Skip[];
+  /** Skips per reason, so a summary can say "1,204 × too few fields" without keeping every skip. */
+  byReason: Map<string, number>;
+}
+
+/**
+ * The run's ledger of bad input. Readers call `read()` for every row they accept and `skip()` for every row they
+ * cannot use; memory stays bounded however many rows are bad.
+ */
+export class Diagnostics {
+  readonly inputs = new Map<string, InputCounts>();
+  /** Notes about whole inputs that are not about one row (e.g. "no host name: pass --iis-host"). */
+  readonly warnings: string[] = [];
+
+  constructor(readonly examplesPerInput = 5) {}
+
+  read(source: string, count = 1): void {
+    this.entry(source).read += count;
+  }
+
+  skip(skip: Skip): void {
+    const entry = this.entry(skip.source);
+    entry.skipped += 1;
+    entry.byReason.set(skip.reason, (entry.byReason.get(skip.reason) ?? 0) + 1);
+    if (entry.examples.length < this.examplesPerInput) entry.examples.push(skip);
+  }
+
+  warn(message: string): void {
+    if (!this.warnings.includes(message)) this.warnings.push(message);
+  }
+
+  get totalSkipped(): number {
+    let total = 0;
+    for (const entry of this.inputs.values()) total += entry.skipped;
+    return total;
+  }
+
+  private entry(source: string): InputCounts {
+    let entry = this.inputs.get(source);
+    if (entry === undefined) {
+      entry = { read: 0, skipped: 0, examples: [], byReason: new Map() };
+      this.inputs.set(source, entry);
+    }
+    return entry;
+  }
+}
