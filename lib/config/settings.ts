@@ -43,9 +43,9 @@ export const SETTINGS = {
     default: "PT6H",
     description: "Longest alert window one query covers; longer ones split.",
   },
-  ENRICH_MAX_ALERT_DELAY: {
-    default: "PT12H",
-    description: "How long before its ingestion an alert's process may have run (IIS look-back).",
+  ENRICH_MAX_REQUEST_DURATION: {
+    default: "PT1H",
+    description: "Longest request (time-taken) considered to cover a process start.",
   },
   ENRICH_WINDOW_SLACK: { default: "PT1M", description: "Slack around a request's interval when matching." },
   ENRICH_BASELINE_WINDOW: {

@@ -18,8 +18,13 @@ export class Diagnostics {
   readonly inputs = new Map<string, InputCounts>();
   /** Notes about whole inputs that are not about one row (e.g. "no host name: pass --iis-host"). */
   readonly warnings: string[] = [];
+  /** Distinct warnings not kept because `maxWarnings` was reached. */
+  droppedWarnings = 0;
 
-  constructor(readonly examplesPerInput = 5) {}
+  constructor(
+    readonly examplesPerInput = 5,
+    readonly maxWarnings = 50,
+  ) {}
 
   read(source: string, count = 1): void {
     this.entry(source).read += count;
@@ -32,8 +37,11 @@ export class Diagnostics {
     if (entry.examples.length < this.examplesPerInput) entry.examples.push(skip);
   }
 
+  /** Records a note once; past `maxWarnings` distinct notes only the count grows, so memory stays bounded. */
   warn(message: string): void {
-    if (!this.warnings.includes(message)) this.warnings.push(message);
+    if (this.warnings.includes(message)) return;
+    if (this.warnings.length < this.maxWarnings) this.warnings.push(message);
+    else this.droppedWarnings += 1;
   }
 
   get totalSkipped(): number {

@@ -1,0 +1,60 @@
+import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from "@azure/functions";
+
+import { parseEnrichRequest } from "../lib/app/parseEnrichRequest.js";
+import { contextLogger, getJobDeps, type JobDepsFactory } from "../lib/app/root.js";
+import { toHttpError } from "../lib/app/toHttpError.js";
+import { runOnDemand } from "../lib/job/runOnDemand.js";
+import { toJsonRecord } from "../lib/records/toJsonRecord.js";
+
+/**
+ * On-demand enrichment: `GET|POST /api/enrich?from=…&to=…[&mode=precise|compat][&dryRun=true]` (or the same in a
+ * JSON body). Answers 400 with every problem of the input, else the records as JSON. Never moves the watermark.
+ */
+export function createEnrichHttp(getDeps: JobDepsFactory, now: () => number = Date.now) {
+  return async function enrichHttp(
+    request: HttpRequest,
+    context: InvocationContext,
+  ): Promise<HttpResponseInit> {
+    const body = request.method === "POST" ? await readJsonBody(request) : {};
+    if (body === undefined) return { status: 400, jsonBody: { errors: ["the body must be a JSON object"] } };
+    try {
+      const deps = await getDeps();
+      const input = { ...body, ...Object.fromEntries(request.query.entries()) };
+      const parsed = parseEnrichRequest(input, {
+        mode: deps.config.engine.mode,
+        maxSpanMs: deps.config.httpMaxSpanMs,
+      });
+      if (!parsed.ok) return { status: 400, jsonBody: { errors: parsed.problems } };
+      const result = await runOnDemand(parsed.params, { ...deps, log: contextLogger(context), now });
+      return {
+        status: 200,
+        jsonBody: {
+          records: result.records.map(toJsonRecord),
+          written: result.delivery ?? null,
+          skipped: result.skipped,
+        },
+      };
+    } catch (error) {
+      const { status, message } = toHttpError(error);
+      context.error(`on-demand enrichment failed: ${message}`);
+      return { status, jsonBody: { errors: [message] } };
+    }
+  };
+}
+
+async function readJsonBody(request: HttpRequest): Promise<Record<string, unknown> | undefined> {
+  const text = await request.text();
+  if (text.trim() === "") return {};
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === "object" && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export const enrichHttp = createEnrichHttp(getJobDeps);
+
+app.http("enrich", { methods: ["GET", "POST"], authLevel: "function", route: "enrich", handler: enrichHttp });

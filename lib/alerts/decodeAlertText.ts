@@ -1,0 +1,20 @@
+import { AlertInputError } from "./AlertInputError.js";
+
+/**
+ * The text of an alert file read as UTF-8, without a byte order mark. UTF-16 (what Windows PowerShell 5's
+ * `Export-Csv` and `Out-File` write by default) is refused with the fix, rather than read as garbage that would
+ * turn every row into a skip.
+ */
+export function decodeAlertText(path: string, bytes: Uint8Array): string {
+  const [first, second] = bytes;
+  const utf16Bom = (first === 0xff && second === 0xfe) || (first === 0xfe && second === 0xff);
+  // Text in any 8-bit encoding has no NUL bytes; UTF-16 of ASCII text has one in every other byte.
+  if (utf16Bom || bytes.subarray(0, 1024).includes(0)) {
+    throw new AlertInputError(
+      path,
+      "looks UTF-16 encoded, which is not supported: save it as UTF-8 (e.g. Export-Csv -Encoding utf8)",
+    );
+  }
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
+  return text.startsWith("\uFEFF") ? text.slice(1) : text;
+}

@@ -1,0 +1,90 @@
+import { writeFile } from "node:fs/promises";
+import { performance } from "node:perf_hooks";
+
+import { SingleBar } from "cli-progress";
+
+import { isAlertInputError } from "../alerts/AlertInputError.js";
+import { DEFAULT_ENGINE_OPTIONS } from "../correlate/EngineOptions.js";
+import { Diagnostics } from "../diagnostics/Diagnostics.js";
+import { isIisInputError } from "../iis/IisInputError.js";
+import { formatRecords } from "../output/formatRecords.js";
+import { formatSummary } from "./formatSummary.js";
+import { parseCliArgs, USAGE } from "./parseCliArgs.js";
+import { runOffline } from "./runOffline.js";
+import { isUsageError } from "./UsageError.js";
+
+/** Exit codes other tooling relies on. */
+export const EXIT = { ok: 0, internal: 1, usage: 2 } as const;
+
+// Inputs smaller than this finish before a progress bar would be worth drawing.
+const PROGRESS_MIN_BYTES = 64 * 1024 * 1024;
+
+/** The enrich command: parses arguments, runs the job on files, prints records and a summary; returns the exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const started = performance.now();
+  let cli;
+  try {
+    cli = parseCliArgs(argv);
+  } catch (error) {
+    const message = usageMessage(error);
+    if (message === undefined) throw error;
+    process.stderr.write(`error: ${message}\n\n${USAGE}\n`);
+    return EXIT.usage;
+  }
+  if (cli.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return EXIT.ok;
+  }
+  const diagnostics = new Diagnostics();
+  const bar = process.stderr.isTTY
+    ? new SingleBar({ format: "reading IIS logs [{bar}] {percentage}% {eta}s" })
+    : undefined;
+  let barStarted = false;
+  try {
+    const result = await runOffline(
+      cli,
+      { ...DEFAULT_ENGINE_OPTIONS, mode: cli.mode },
+      diagnostics,
+      () => Date.now(),
+      (read, total) => {
+        if (bar === undefined || total < PROGRESS_MIN_BYTES) return;
+        if (!barStarted) bar.start(total, 0);
+        barStarted = true;
+        bar.update(read);
+      },
+    );
+    if (barStarted) bar?.stop();
+    const format = cli.format ?? (cli.out === undefined && process.stdout.isTTY ? "table" : "jsonl");
+    const text = formatRecords(result.records, format, process.stdout.columns ?? 160);
+    if (cli.out === undefined) process.stdout.write(text);
+    else await writeFile(cli.out, text);
+    process.stderr.write(formatSummary(result, diagnostics, cli.mode, performance.now() - started));
+    if (cli.strict && diagnostics.totalSkipped > 0) {
+      process.stderr.write(
+        `error: ${diagnostics.totalSkipped} input row(s) skipped and --strict was given\n`,
+      );
+      return EXIT.usage;
+    }
+    return EXIT.ok;
+  } catch (error) {
+    if (barStarted) bar?.stop();
+    if (isAlertInputError(error) || isIisInputError(error)) {
+      process.stderr.write(`error: ${error.message}\n`);
+      return EXIT.usage;
+    }
+    process.stderr.write(
+      `internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    return EXIT.internal;
+  }
+}
+
+/** The message of a usage problem, or `undefined` when the error is something else. */
+function usageMessage(error: unknown): string | undefined {
+  if (isUsageError(error)) return error.message;
+  // node:util parseArgs throws TypeErrors with ERR_PARSE_ARGS_* codes for unknown or malformed options.
+  if (error instanceof TypeError && "code" in error && String(error.code).startsWith("ERR_PARSE_ARGS")) {
+    return error.message;
+  }
+  return undefined;
+}

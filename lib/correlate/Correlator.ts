@@ -1,0 +1,36 @@
+import type { WebRequest } from "../iis/WebRequest.js";
+import type { HostInterval } from "../kql/HostInterval.js";
+import type { EnrichmentRecord } from "../records/EnrichmentRecord.js";
+import type { DistinctIpBaseline } from "./DistinctIpBaseline.js";
+
+/**
+ * One correlation run, fed with web requests as they stream in. Both modes implement it, so the CLI, the timer and
+ * the HTTP function drive either the same way.
+ */
+export interface Correlator {
+  /**
+   * Offline: the request counts towards the rarity baseline (when in its window) and is kept if it can match a
+   * command. Requests that are no script page are ignored here, whoever filtered before.
+   */
+  observe(request: WebRequest): void;
+  /**
+   * Pushdown: a row the workspace returned as a candidate. Only the matching rule applies (the workspace filter is a
+   * superset); the baseline comes from `baseline.setCount` instead.
+   */
+  offerCandidate(request: WebRequest): void;
+  /** The rarity baseline, keyed by `baselineKey`. */
+  readonly baseline: DistinctIpBaseline;
+  /** The baseline key a request counts under (page, host + page or host + site + page, by mode and scope). */
+  baselineKey(request: WebRequest): string;
+  /**
+   * The hosts and times whose requests can match a command (not merged), for the workspace query: precise gives
+   * [anchor − slack, anchor + slack] per host name and address, compat the three 30 s bins after each alert bin.
+   */
+  hostIntervals(): HostInterval[];
+  /** Commands that requests can be matched to (after selection and entity parsing). */
+  readonly commandCount: number;
+  /** Requests kept as candidates so far. */
+  readonly candidateCount: number;
+  /** Correlates what was fed and returns the records; `enrichedAt` stamps them. */
+  finish(enrichedAt: number): EnrichmentRecord[];
+}

@@ -1,0 +1,36 @@
+import type { WebRequest } from "../../iis/WebRequest.js";
+
+/**
+ * The server a request ran on, as a lower-case short host name (DESIGN §4.4): `sComputerName`, else `Computer`,
+ * else the VM name at the end of `_ResourceId`. `""` when none is known; then only `sIP` can place the request.
+ */
+export function requestHostName(request: WebRequest): string {
+  // The first name that is logged at all, then its first label: the same expression the workspace query uses
+  // (`coalesce` over trimmed columns), so the pushed-down filter and this rule agree on every row.
+  const name = request.sComputerName.trim() || request.Computer.trim() || vmNameOf(request._ResourceId);
+  return firstLabel(name);
+}
+
+/**
+ * The attacker's address (DESIGN §4.8): behind a load balancer `cIP` is the balancer, so the first address of a
+ * logged `X-Forwarded-For` wins.
+ */
+export function attackerAddress(request: WebRequest): string {
+  const forwarded = request.XForwardedFor.trim();
+  if (forwarded === "" || forwarded === "-") return request.cIP;
+  const comma = forwarded.indexOf(",");
+  const first = (comma === -1 ? forwarded : forwarded.slice(0, comma)).trim();
+  return first === "" ? request.cIP : first;
+}
+
+// Only plain VMs: a scale-set instance's resource id ends in an instance number, not its computer name.
+const VM_ID = /\/providers\/microsoft\.compute\/virtualmachines\/([^/]+)$/i;
+
+function vmNameOf(resourceId: string): string {
+  return VM_ID.exec(resourceId.trim())?.[1] ?? "";
+}
+
+function firstLabel(name: string): string {
+  const dot = name.indexOf(".");
+  return (dot === -1 ? name : name.slice(0, dot)).toLowerCase();
+}

@@ -1,0 +1,77 @@
+import { open } from "node:fs/promises";
+
+import { IisInputError } from "./IisInputError.js";
+import type { IisFileReadOptions } from "./IisReadOptions.js";
+import { readBufferSize } from "./IisReadOptions.js";
+import type { IisFileCounts } from "./IisReadSummary.js";
+import { brokenGzipReason, isGzipFile, isZlibError, openInputStream } from "./openInputStream.js";
+import { W3cChunkParser } from "./W3cChunkParser.js";
+import type { WebRequest } from "./WebRequest.js";
+
+/**
+ * Streams a native W3C extended log file (as IIS writes it, gzip-compressed or not) and calls `onRequest` for each
+ * good data line that passes `acceptStem`; see {@link W3cChunkParser} for the line rules. Memory stays bounded by
+ * the read size and the longest line, whatever the file size: a plain file is read with large reads into one
+ * reused buffer, a gzip file is gunzipped while streaming.
+ *
+ * Bad lines are skipped and reported through `options.diagnostics`; truncated or corrupt gzip data is reported as a
+ * skip and the rows before it are kept. A file that cannot be opened or read throws {@link IisInputError}.
+ *
+ * @example const counts = await readW3cFile("logs/u_ex230418.log", { diagnostics }, (request) => rows.push(request));
+ */
+export async function readW3cFile(
+  path: string,
+  options: IisFileReadOptions,
+  onRequest: (request: WebRequest) => void,
+): Promise<IisFileCounts> {
+  const bufferSize = readBufferSize(options);
+  const parser = new W3cChunkParser(path, options, onRequest);
+  try {
+    if (await isGzipFile(path)) await readGzip(path, bufferSize, parser, options.onBytesRead);
+    else await readPlain(path, bufferSize, parser, options.onBytesRead);
+  } catch (error) {
+    throw IisInputError.wrap(path, error);
+  }
+  return parser.counts;
+}
+
+async function readPlain(
+  path: string,
+  bufferSize: number,
+  parser: W3cChunkParser,
+  onBytesRead: ((bytesRead: number) => void) | undefined,
+): Promise<void> {
+  const handle = await open(path, "r");
+  try {
+    const buffer = Buffer.allocUnsafe(bufferSize);
+    let position = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, 0, bufferSize, position);
+      if (bytesRead === 0) break;
+      position += bytesRead;
+      // The parser copies what it keeps, so the buffer is free to be overwritten by the next read.
+      parser.push(bytesRead === bufferSize ? buffer : buffer.subarray(0, bytesRead));
+      onBytesRead?.(position);
+    }
+  } finally {
+    await handle.close();
+  }
+  parser.end();
+}
+
+async function readGzip(
+  path: string,
+  bufferSize: number,
+  parser: W3cChunkParser,
+  onBytesRead: ((bytesRead: number) => void) | undefined,
+): Promise<void> {
+  const { stream } = await openInputStream(path, bufferSize, onBytesRead);
+  try {
+    for await (const chunk of stream) parser.push(chunk as Buffer);
+  } catch (error) {
+    if (!isZlibError(error)) throw error;
+    parser.abort(brokenGzipReason(error));
+    return;
+  }
+  parser.end();
+}

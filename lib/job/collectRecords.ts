@@ -1,0 +1,178 @@
+import type { AlertRow } from "../alerts/AlertRow.js";
+import { toAlertRow } from "../alerts/toAlertRow.js";
+import { composeBaselineKey } from "../correlate/composeBaselineKey.js";
+import type { Correlator } from "../correlate/Correlator.js";
+import { createCorrelator } from "../correlate/createCorrelator.js";
+import type { EngineOptions, TimeRange } from "../correlate/EngineOptions.js";
+import type { Diagnostics } from "../diagnostics/Diagnostics.js";
+import { ExportRowSink } from "../iis/ExportRowSink.js";
+import { buildAlertQuery } from "../kql/buildAlertQuery.js";
+import { buildBaselineQuery, buildCandidateRequestsQuery } from "../kql/buildRequestQueries.js";
+import { type HostInterval, mergeHostIntervals } from "../kql/HostInterval.js";
+import { isKqlSafe } from "../kql/kqlLiterals.js";
+import type { EnrichmentRecord } from "../records/EnrichmentRecord.js";
+import type { WorkspaceQuery } from "./ports.js";
+import { queryInBatches } from "./queryInBatches.js";
+
+export interface CollectParams {
+  engine: EngineOptions;
+  /** Alerts of this window are read. */
+  window: TimeRange;
+  /** `ingestion` for the timer (late alerts are not missed), `time` on demand (a hunting query's range). */
+  alertsBy: "ingestion" | "time";
+  /** Seconds the service may spend on each query. */
+  serverTimeoutSeconds: number;
+}
+
+export interface CollectResult {
+  records: EnrichmentRecord[];
+  alertRows: number;
+  selectedAlerts: number;
+  commands: number;
+  candidateRows: number;
+  queries: number;
+}
+
+// SecurityAlert's TimeGenerated is stamped at ingestion; a day is ample margin for the `timespan` bound.
+const ALERT_INGESTION_MARGIN_MS = 86_400_000;
+// Merged host windows per query: keeps query text well under the service's limits.
+const INTERVALS_PER_QUERY = 200;
+
+/**
+ * Finds the records of one window against the workspace: candidate alerts, then only the IIS rows that can match
+ * their commands and the rarity baseline of those rows' pages, both computed server-side (DESIGN §6). The engine
+ * applies its exact rules to what comes back.
+ */
+export async function collectRecords(
+  params: CollectParams,
+  workspace: WorkspaceQuery,
+  diagnostics: Diagnostics,
+  now: () => number,
+): Promise<CollectResult> {
+  const { engine, window } = params;
+  let queries = 0;
+  const run = async (kql: string, name: string, start: number, end: number) => {
+    queries += 1;
+    return workspace.query(kql, {
+      name,
+      timespan: { start, end },
+      serverTimeoutSeconds: params.serverTimeoutSeconds,
+      clientTimeoutMs: (params.serverTimeoutSeconds + 30) * 1000,
+    });
+  };
+
+  const alertQuery = buildAlertQuery({
+    mode: engine.mode,
+    from: window.from,
+    to: window.to,
+    by: params.alertsBy,
+    providers: engine.alertProviders,
+    products: engine.alertProducts,
+    workerImages: engine.workerImages,
+  });
+  const margin = params.alertsBy === "ingestion" ? ALERT_INGESTION_MARGIN_MS : 0;
+  const alertRows = await run(alertQuery, "alerts", window.from - margin, window.to);
+  const alerts = readAlerts(alertRows, diagnostics);
+  // On demand the range also bounds compat's IIS rows and sets precise's baseline end, as on the command line.
+  const range = params.alertsBy === "time" ? window : undefined;
+  const { correlator, selectedAlerts } = createCorrelator(alerts, engine, range, diagnostics);
+
+  const intervals = mergeHostIntervals(safeIntervals(correlator, diagnostics));
+  let candidateRows = 0;
+  const seen = new Set<string>();
+  const sink = new ExportRowSink("W3CIISLog", { diagnostics }, (request) =>
+    correlator.offerCandidate(request),
+  );
+  await queryInBatches(intervals, INTERVALS_PER_QUERY, async (batch) => {
+    const base = {
+      mode: engine.mode,
+      intervals: batch,
+      scriptExtensions: engine.scriptExtensions,
+      maxRequestDurationMs: engine.maxRequestDurationMs,
+      ...(engine.mode === "compat" && range !== undefined ? { range } : {}),
+    };
+    const start = Math.min(...batch.map((i) => i.from));
+    const end = Math.max(...batch.map((i) => i.to)) + engine.maxRequestDurationMs;
+    const rows = await run(buildCandidateRequestsQuery(base), "candidate requests", start, end);
+    for (const row of rows) {
+      // A row can meet two windows of one host; it is still one request.
+      const key = JSON.stringify(Object.values(row));
+      if (seen.has(key)) continue;
+      seen.add(key);
+      candidateRows += 1;
+      sink.row(toExportRecord(row), candidateRows);
+    }
+    const baselineTo = range?.to ?? window.to;
+    const baselineFrom =
+      engine.mode === "compat" ? (range?.from ?? window.from) : baselineTo - engine.baselineWindowMs;
+    const baselineQuery = buildBaselineQuery({
+      ...base,
+      baselineFrom,
+      baselineTo,
+      scope: engine.baselineScope,
+      cap: engine.distinctIpThreshold + 1,
+    });
+    const counts = await run(
+      baselineQuery,
+      "baseline",
+      Math.min(start, baselineFrom),
+      Math.max(end, baselineTo),
+    );
+    for (const count of counts) {
+      const page = text(count.Page);
+      const key =
+        engine.mode === "compat"
+          ? page
+          : composeBaselineKey(engine.baselineScope, page, text(count.HostKey), text(count.Site));
+      correlator.baseline.setCount(key, Number(count.DistinctClients ?? 0));
+    }
+  });
+
+  return {
+    records: correlator.finish(now()),
+    alertRows: alertRows.length,
+    selectedAlerts,
+    commands: correlator.commandCount,
+    candidateRows,
+    queries,
+  };
+}
+
+function readAlerts(rows: readonly Record<string, unknown>[], diagnostics: Diagnostics): AlertRow[] {
+  const alerts: AlertRow[] = [];
+  rows.forEach((row, index) => {
+    const alert = toAlertRow(row, { source: "SecurityAlert", line: index + 1 });
+    if (typeof alert === "string") {
+      const alertId = typeof row.SystemAlertId === "string" ? row.SystemAlertId : undefined;
+      diagnostics.skip({
+        source: "SecurityAlert",
+        ...(alertId === undefined ? { line: index + 1 } : { alertId }),
+        reason: alert,
+      });
+    } else {
+      diagnostics.read("SecurityAlert");
+      alerts.push(alert);
+    }
+  });
+  return alerts;
+}
+
+function safeIntervals(correlator: Correlator, diagnostics: Diagnostics): HostInterval[] {
+  return correlator.hostIntervals().filter((interval) => {
+    if (isKqlSafe(interval.hostKey)) return true;
+    diagnostics.warn(
+      `host ${JSON.stringify(interval.hostKey)} has characters a query cannot carry: not searched`,
+    );
+    return false;
+  });
+}
+
+/** A query row in the shape of a W3CIISLog export row (the SDK gives datetimes as Date). */
+function toExportRecord(row: Record<string, unknown>): Record<string, unknown> {
+  const time = row.TimeGenerated;
+  return { ...row, TimeGenerated: time instanceof Date ? time.toISOString() : time };
+}
+
+function text(value: unknown): string {
+  return typeof value === "string" ? value : "";
+}

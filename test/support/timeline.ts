@@ -1,0 +1,146 @@
+import { readFileSync } from "node:fs";
+
+import type { AlertRow } from "../../lib/alerts/AlertRow.js";
+import { toAlertRow } from "../../lib/alerts/toAlertRow.js";
+import { createCorrelator } from "../../lib/correlate/createCorrelator.js";
+import {
+  DEFAULT_ENGINE_OPTIONS,
+  type EngineOptions,
+  type TimeRange,
+} from "../../lib/correlate/EngineOptions.js";
+import { Diagnostics } from "../../lib/diagnostics/Diagnostics.js";
+import { emptyWebRequest, type WebRequest } from "../../lib/iis/WebRequest.js";
+import type { EnrichmentRecord } from "../../lib/records/EnrichmentRecord.js";
+
+/**
+ * Builders for correlation timelines: the real-shaped base events under `test/fixtures/timeline/`, varied by spread
+ * and placed in time with `at("10:15:31")` on the fixtures' day (2026-11-20, UTC).
+ */
+const FIXTURES = new URL("../fixtures/timeline/", import.meta.url);
+type Json = Record<string, unknown>;
+const load = (name: string) => JSON.parse(readFileSync(new URL(name, FIXTURES), "utf8")) as Json;
+const MDE_ROW = load("mde-webshell-alert.json");
+const LEGACY_ROW = load("legacy-webshell-alert.json");
+const IIS_ROW = load("iis-request.json");
+
+export const DAY = "2026-11-20";
+/** Epoch ms of a time of day on the fixtures' day (`"10:15:31"`, `"10:15:31.250"`). */
+export const at = (time: string) => Date.parse(`${DAY}T${time}Z`);
+export const iso = (time: string) => new Date(at(time)).toISOString();
+
+export interface AlertVariant {
+  /** Column overrides of the SecurityAlert row. */
+  row?: Json;
+  /** Edits of the parsed Entities (they are written back as the JSON string the table stores). */
+  entities?: (entities: Json[]) => void;
+}
+
+/** The Defender for Endpoint alert (inlined nested entities, `$ref` stubs): w3wp → cmd (10:15:30.5) → powershell. */
+export const mdeAlert = (variant: AlertVariant = {}) => buildAlert(MDE_ROW, variant);
+/** The top-level-only shape the original query reads: w3wp and cmd file entities, a process, host WEB01. */
+export const legacyAlert = (variant: AlertVariant = {}) => buildAlert(LEGACY_ROW, variant);
+
+function buildAlert(base: Json, variant: AlertVariant): AlertRow {
+  const entities = JSON.parse(base.Entities as string) as Json[];
+  variant.entities?.(entities);
+  const row = { ...base, Entities: JSON.stringify(entities), ...variant.row };
+  const alert = toAlertRow(row, { source: "timeline", line: 1 });
+  if (typeof alert === "string") throw new Error(`bad alert fixture: ${alert}`);
+  return alert;
+}
+
+/** The entity carrying `$id` = id, wherever Defender inlined it. */
+export function entity(entities: unknown, id: string): Json {
+  const found = findById(entities, id);
+  if (found === undefined) throw new Error(`no entity with $id ${id}`);
+  return found;
+}
+
+function findById(value: unknown, id: string): Json | undefined {
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      const found = findById(item, id);
+      if (found !== undefined) return found;
+    }
+  } else if (typeof value === "object" && value !== null) {
+    const object = value as Json;
+    if (object.$id === id) return object;
+    for (const child of Object.values(object)) {
+      const found = findById(child, id);
+      if (found !== undefined) return found;
+    }
+  }
+  return undefined;
+}
+
+/** A W3CIISLog row (the base POST to /uploads/help.aspx from 203.0.113.77) at a time of day, varied by spread. */
+export function request(time: string, overrides: Partial<WebRequest> = {}): WebRequest {
+  const base = IIS_ROW;
+  const text = (name: string) => {
+    const value = base[name];
+    return typeof value !== "string" || value === "-" ? "" : value;
+  };
+  return {
+    ...emptyWebRequest,
+    sSiteName: text("sSiteName"),
+    sComputerName: text("sComputerName"),
+    Computer: text("Computer"),
+    sIP: text("sIP"),
+    sPort: base.sPort as number,
+    csMethod: text("csMethod"),
+    csUriStem: text("csUriStem"),
+    cIP: text("cIP"),
+    csUserAgent: text("csUserAgent"),
+    csHost: text("csHost"),
+    scStatus: text("scStatus"),
+    scSubStatus: text("scSubStatus"),
+    scWin32Status: text("scWin32Status"),
+    scBytes: base.scBytes as number,
+    csBytes: base.csBytes as number,
+    TimeTaken: base.TimeTaken as number,
+    ...overrides,
+    TimeGenerated: at(time),
+  };
+}
+
+/** `count` requests from distinct benign clients to a page, to push it over (or keep it under) the threshold. */
+export function visitors(page: string, count: number, time: string, overrides: Partial<WebRequest> = {}) {
+  return Array.from({ length: count }, (_, i) =>
+    request(time, { csUriStem: page, cIP: `198.51.100.${i + 1}`, csMethod: "GET", ...overrides }),
+  );
+}
+
+export interface TimelineResult {
+  records: EnrichmentRecord[];
+  diagnostics: Diagnostics;
+}
+
+/** Runs one mode over a timeline, offline style: every request is observed (baseline and matching). */
+export function correlate(
+  mode: EngineOptions["mode"],
+  alerts: readonly AlertRow[],
+  requests: readonly WebRequest[],
+  options: Partial<EngineOptions> = {},
+  range?: TimeRange,
+): TimelineResult {
+  const diagnostics = new Diagnostics();
+  const { correlator } = createCorrelator(
+    alerts,
+    { ...DEFAULT_ENGINE_OPTIONS, ...options, mode },
+    range,
+    diagnostics,
+  );
+  for (const r of requests) correlator.observe(r);
+  return { records: correlator.finish(at("23:59:59")), diagnostics };
+}
+
+/** The parts of a record a timeline asserts on, so expectations stay short and readable. */
+export function summarize(record: EnrichmentRecord) {
+  return {
+    host: record.HostName,
+    shell: record.ShellLocation,
+    ip: record.AttackerIP,
+    process: record.ProcessName,
+    command: record.ProcessCommandLine,
+  };
+}
