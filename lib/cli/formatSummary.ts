@@ -8,7 +8,8 @@ import type { OfflineResult } from "./runOffline.js";
  * file:line), what was selected and found, and how long it took.
  */
 export function formatSummary(
-  result: Pick<OfflineResult, "records" | "selectedAlerts" | "commands" | "candidates" | "iis">,
+  result: Pick<OfflineResult, "records" | "selectedAlerts" | "commands" | "candidates"> &
+    Partial<Pick<OfflineResult, "iis">>,
   diagnostics: Diagnostics,
   mode: string,
   elapsedMs: number,
@@ -21,7 +22,7 @@ export function formatSummary(
       lines.push(`  skipped ${formatSkipLocation(skip)}: ${toTerminalText(skip.reason)}`);
     }
   }
-  const noHost = result.iis.filesWithoutHost;
+  const noHost = result.iis?.filesWithoutHost ?? [];
   if (noHost.length > 0) {
     lines.push(
       `${noHost.length} IIS file(s) have no host name (no s-computername; pass --iis-host <name> before them);` +

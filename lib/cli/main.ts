@@ -6,11 +6,13 @@ import { SingleBar } from "cli-progress";
 import { isAlertInputError } from "../alerts/AlertInputError.js";
 import { DEFAULT_ENGINE_OPTIONS } from "../correlate/EngineOptions.js";
 import { Diagnostics } from "../diagnostics/Diagnostics.js";
+import { isEnrichmentError } from "../errors.js";
 import { isIisInputError } from "../iis/IisInputError.js";
 import { formatRecords } from "../output/formatRecords.js";
 import { formatSummary } from "./formatSummary.js";
 import { parseCliArgs, USAGE } from "./parseCliArgs.js";
 import { runOffline } from "./runOffline.js";
+import { runWorkspace } from "./runWorkspace.js";
 import { isUsageError } from "./UsageError.js";
 
 /** Exit codes other tooling relies on. */
@@ -41,18 +43,22 @@ export async function main(argv: readonly string[]): Promise<number> {
     : undefined;
   let barStarted = false;
   try {
-    const result = await runOffline(
-      cli,
-      { ...DEFAULT_ENGINE_OPTIONS, mode: cli.mode },
-      diagnostics,
-      () => Date.now(),
-      (read, total) => {
-        if (bar === undefined || total < PROGRESS_MIN_BYTES) return;
-        if (!barStarted) bar.start(total, 0);
-        barStarted = true;
-        bar.update(read);
-      },
-    );
+    const engine = { ...DEFAULT_ENGINE_OPTIONS, mode: cli.mode };
+    const now = () => Date.now();
+    const result =
+      cli.workspace !== undefined && cli.range !== undefined
+        ? await runWorkspace(
+            { workspace: cli.workspace, endpoint: cli.endpoint, range: cli.range },
+            engine,
+            diagnostics,
+            now,
+          )
+        : await runOffline(cli, engine, diagnostics, now, (read, total) => {
+            if (bar === undefined || total < PROGRESS_MIN_BYTES) return;
+            if (!barStarted) bar.start(total, 0);
+            barStarted = true;
+            bar.update(read);
+          });
     if (barStarted) bar?.stop();
     const format = cli.format ?? (cli.out === undefined && process.stdout.isTTY ? "table" : "jsonl");
     const text = formatRecords(result.records, format, process.stdout.columns ?? 160);
@@ -68,7 +74,13 @@ export async function main(argv: readonly string[]): Promise<number> {
     return EXIT.ok;
   } catch (error) {
     if (barStarted) bar?.stop();
-    if (isAlertInputError(error) || isIisInputError(error)) {
+    // Inputs that cannot be read: files, or a workspace that refused or failed the query.
+    if (
+      isAlertInputError(error) ||
+      isIisInputError(error) ||
+      isEnrichmentError(error) ||
+      isCredentialError(error)
+    ) {
       process.stderr.write(`error: ${error.message}\n`);
       return EXIT.usage;
     }
@@ -87,4 +99,12 @@ function usageMessage(error: unknown): string | undefined {
     return error.message;
   }
   return undefined;
+}
+
+/** `@azure/identity` failures (no login, no managed identity) are the user's environment, not a bug. */
+function isCredentialError(error: unknown): error is Error {
+  return (
+    error instanceof Error &&
+    /CredentialUnavailableError|AuthenticationError|AggregateAuthenticationError/.test(error.name)
+  );
 }

@@ -4,10 +4,17 @@ import { MATCH_MODES, type MatchMode, type TimeRange } from "../correlate/Engine
 import { parseTimestamp } from "../time/parseTimestamp.js";
 import { UsageError } from "./UsageError.js";
 
+const DEFAULT_ENDPOINT = "https://api.loganalytics.io/v1";
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export const OUTPUT_FORMATS = ["table", "jsonl", "json", "csv"] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 export interface CliOptions {
+  /** Log Analytics workspace id: read SecurityAlert and W3CIISLog from it instead of files. */
+  workspace: string | undefined;
+  /** Log Analytics query endpoint (with /v1) for --workspace. */
+  endpoint: string;
   alerts: string[];
   /** IIS inputs in order, each with the `--iis-host` that was in force when it was named. */
   iis: { path: string; defaultHost?: string }[];
@@ -23,6 +30,7 @@ export interface CliOptions {
 export const USAGE = `Usage: npm run --silent enrich -- --alerts <file> --iis <file-or-folder> [--iis …]
        [--mode precise|compat] [--from <ISO>] [--to <ISO>] [--format table|jsonl|json|csv] [--out <file>]
        [--iis-host <name>] [--strict]
+   or: npm run --silent enrich -- --workspace <id> --from <ISO> --to <ISO> [--endpoint <url>] [--mode …] [--format …]
 
   --alerts <file>      SecurityAlert export (JSON array, JSONL, CSV, Log Analytics response); repeatable
   --iis <path>         IIS W3C log file or folder (recursive, .gz too) or W3CIISLog export; repeatable
@@ -32,6 +40,9 @@ export const USAGE = `Usage: npm run --silent enrich -- --alerts <file> --iis <f
   --format <format>    table (default on a terminal), jsonl (default otherwise), json or csv
   --out <file>         write the records to a file instead of standard output
   --strict             exit with code 2 if any input row was skipped
+  --workspace <id>     query a Log Analytics workspace (credentials from the environment: Azure CLI login,
+                       managed identity or AZURE_CLIENT_ID/AZURE_TENANT_ID/AZURE_CLIENT_SECRET); needs --from/--to
+  --endpoint <url>     Log Analytics query endpoint (default ${DEFAULT_ENDPOINT})
 
 Exit codes: 0 done (with or without findings), 2 bad usage or unreadable input, 1 internal failure.`;
 
@@ -55,6 +66,8 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
       format: { type: "string" },
       out: { type: "string" },
       strict: { type: "boolean" },
+      workspace: { type: "string" },
+      endpoint: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -68,10 +81,23 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
       iis.push(host === undefined ? { path: token.value } : { path: token.value, defaultHost: host });
   }
   const help = values.help === true;
-  if (!help && (values.alerts ?? []).length === 0)
-    problems.push("--alerts <file> is required (an alert export)");
-  if (!help && iis.length === 0)
-    problems.push("--iis <file-or-folder> is required (IIS logs or a W3CIISLog export)");
+  const workspace = values.workspace;
+  if (workspace !== undefined) {
+    if (!GUID.test(workspace))
+      problems.push(`--workspace must be a workspace id (a GUID), got "${workspace}"`);
+    if ((values.alerts ?? []).length > 0 || iis.length > 0)
+      problems.push("--workspace replaces --alerts and --iis");
+    if (values.from === undefined || values.to === undefined)
+      problems.push("--workspace needs --from and --to");
+  } else if (!help) {
+    if ((values.alerts ?? []).length === 0) problems.push("--alerts <file> is required (an alert export)");
+    if (iis.length === 0)
+      problems.push("--iis <file-or-folder> is required (IIS logs or a W3CIISLog export)");
+  }
+  const endpoint = values.endpoint ?? DEFAULT_ENDPOINT;
+  if (!/^https:\/\/\S+\/v1\/?$/.test(endpoint)) {
+    problems.push(`--endpoint must be an https:// URL ending in /v1, got "${endpoint}"`);
+  }
 
   const mode = values.mode ?? "precise";
   if (!isOneOf(mode, MATCH_MODES))
@@ -86,6 +112,8 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
   if (problems.length > 0) throw new UsageError(problems.join("\n"));
 
   return {
+    workspace,
+    endpoint: endpoint.replace(/\/$/, ""),
     alerts: values.alerts ?? [],
     iis,
     mode: mode as MatchMode,

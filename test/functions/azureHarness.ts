@@ -1,0 +1,203 @@
+import { readFile } from "node:fs/promises";
+
+import { TableClient } from "@azure/data-tables";
+import { InvocationContext } from "@azure/functions";
+
+import { createEnrichHttp } from "../../functions/enrichHttp.js";
+import { createEnrichTimer } from "../../functions/enrichTimer.js";
+import { createJobDeps } from "../../lib/azure/createJobDeps.js";
+import type { AppConfig } from "../../lib/config/AppConfig.js";
+import { parseConfig } from "../../lib/config/parseConfig.js";
+import { Diagnostics } from "../../lib/diagnostics/Diagnostics.js";
+import { parseW3cText } from "../../lib/iis/parseW3cText.js";
+import type { JobDeps } from "../../lib/job/JobDeps.js";
+import { createFakeWorkspace, type SecurityAlertRow, type W3CIISLogRow } from "../support/fakeWorkspace.js";
+import { makeTestCertificate } from "../support/makeTestCertificate.js";
+import { type Azurite, startAzurite } from "../support/startAzurite.js";
+import { type IngestionServer, startIngestionServer } from "../support/startIngestionServer.js";
+import { type LogAnalyticsServer, startLogAnalyticsServer } from "../support/startLogAnalyticsServer.js";
+import { staticTokenCredential } from "../support/staticTokenCredential.js";
+
+export const WORKSPACE_ID = "3f0c5a1e-8b2d-4c7e-9a6f-1d2e3b4c5a6f";
+export const RULE_ID = "dcr-0123456789abcdef0123456789abcdef";
+export const STREAM = "Custom-WebShellEnrichment_CL";
+
+/** A data set as a workspace holds it: SecurityAlert and W3CIISLog rows. */
+export interface WorkspaceData {
+  alerts: SecurityAlertRow[];
+  iis: W3CIISLogRow[];
+}
+
+/**
+ * The Azure side of the app, all real clients against local parts: the Log Analytics query double answering from
+ * a data set, the Logs Ingestion double, and Azurite. Handlers are the exported factories of `functions/`, given
+ * the same composition root as in Azure (only the credential and TLS trust differ) and a controllable clock.
+ */
+export interface AzureHarness {
+  la: LogAnalyticsServer;
+  ingestion: IngestionServer;
+  azurite: Azurite;
+  config: AppConfig;
+  deps: Omit<JobDeps, "log" | "now">;
+  clock: { now: number };
+  table: TableClient;
+  logs: string[];
+  timer(): Promise<void>;
+  /** A timer invocation with its own clock, for overlapping runs. */
+  timerAt(now: number): Promise<void>;
+  http(
+    query: Record<string, string>,
+    body?: unknown,
+  ): Promise<{ status: number; body: Record<string, unknown> }>;
+  ingestedRows(): readonly Record<string, unknown>[];
+  tableRecords(): Promise<Record<string, unknown>[]>;
+  watermark(): Promise<number | undefined>;
+  close(): Promise<void>;
+}
+
+export async function startAzureHarness(
+  data: WorkspaceData,
+  settings: Record<string, string> = {},
+): Promise<AzureHarness> {
+  const certificate = await makeTestCertificate();
+  const azurite = await startAzurite({ persistence: "disk" });
+  const ingestion = await startIngestionServer({ certificate, streams: [STREAM] });
+  const la = await startLogAnalyticsServer({
+    certificate,
+    workspaceIds: [WORKSPACE_ID],
+    answer: createFakeWorkspace({ ...data, customTable: () => ingestion.rowsOf(STREAM) }),
+  });
+  const config = parseConfig({
+    LOG_ANALYTICS_WORKSPACE_ID: WORKSPACE_ID,
+    LOG_ANALYTICS_ENDPOINT: la.endpoint,
+    LOGS_INGESTION_ENDPOINT: ingestion.endpoint,
+    LOGS_INGESTION_RULE_ID: RULE_ID,
+    ENRICHMENT_TABLE_CONNECTION: azurite.connectionString,
+    ENRICH_FIRST_RUN_LOOKBACK: "P3D",
+    ENRICH_MAX_WINDOW: "P7D",
+    ENRICH_INGESTION_DELAY: "PT5M",
+    ...settings,
+  });
+  const deps = await createJobDeps(config, {
+    credential: staticTokenCredential(),
+    pipeline: { tlsOptions: la.clientOptions.tlsOptions },
+    retryOptions: { maxRetries: 2, retryDelayInMs: 10, maxRetryDelayInMs: 50 },
+  });
+  const clock = { now: Date.parse("2026-11-22T00:00:00Z") };
+  const logs: string[] = [];
+  const context = (functionName: string) =>
+    new InvocationContext({
+      functionName,
+      logHandler: (_level, ...args) => logs.push(args.map(String).join(" ")),
+    });
+  const now = () => clock.now;
+  const timerHandler = createEnrichTimer(() => Promise.resolve(deps), now);
+  const httpHandler = createEnrichHttp(() => Promise.resolve(deps), now);
+  const table = TableClient.fromConnectionString(
+    azurite.connectionString,
+    config.table.tableName,
+    azurite.clientOptions,
+  );
+
+  return {
+    la,
+    ingestion,
+    azurite,
+    config,
+    deps,
+    clock,
+    table,
+    logs,
+    timer: () =>
+      timerHandler({ isPastDue: false, scheduleStatus: undefined } as never, context("enrichTimer")),
+    async http(query, body) {
+      const { HttpRequest } = await import("@azure/functions");
+      const url = new URL("https://app.example/api/enrich");
+      for (const [key, value] of Object.entries(query)) url.searchParams.set(key, value);
+      const request = new HttpRequest({
+        method: body === undefined ? "GET" : "POST",
+        url: url.toString(),
+        ...(body === undefined ? {} : { body: { string: JSON.stringify(body) } }),
+      });
+      const response = await httpHandler(request, context("enrich"));
+      return { status: response.status ?? 200, body: (response.jsonBody ?? {}) as Record<string, unknown> };
+    },
+    timerAt: (at: number) =>
+      createEnrichTimer(
+        () => Promise.resolve(deps),
+        () => at,
+      )(
+        {
+          isPastDue: false,
+          schedule: { adjustForDST: true },
+          scheduleStatus: { last: "", next: "", lastUpdated: "" },
+        },
+        context("enrichTimer"),
+      ),
+    ingestedRows: () => ingestion.rowsOf(STREAM),
+    async tableRecords() {
+      const rows: Record<string, unknown>[] = [];
+      for await (const entity of table.listEntities())
+        if (entity.partitionKey !== "checkpoint") rows.push(entity);
+      return rows;
+    },
+    async watermark() {
+      return (await deps.checkpoints.read(`timer-${config.engine.mode}`))?.value;
+    },
+    async close() {
+      await Promise.all([la.close(), ingestion.close(), azurite.stop()]);
+    },
+  };
+}
+
+/** The CLI fixtures (test/fixtures/cli) as a workspace holds them: alert rows as stored, IIS lines as W3CIISLog. */
+export async function loadCliFixtureWorkspace(): Promise<WorkspaceData> {
+  const dir = new URL("../fixtures/cli/", import.meta.url);
+  const alerts = (await readFile(new URL("alerts.jsonl", dir), "utf8"))
+    .split("\n")
+    .flatMap((line) => {
+      try {
+        return [JSON.parse(line) as SecurityAlertRow];
+      } catch {
+        return [];
+      }
+    })
+    .filter((row) => typeof row.TimeGenerated === "string")
+    .map(alertColumns);
+  const iis: W3CIISLogRow[] = [];
+  for (const file of ["iis/web01/u_ex261120.log", "iis/web02/u_ex261120.log"]) {
+    const { requests } = parseW3cText(await readFile(new URL(file, dir), "utf8"), {
+      source: file,
+      diagnostics: new Diagnostics(),
+    });
+    for (const { XForwardedFor: _, TimeGenerated, ...columns } of requests) {
+      iis.push({ ...columns, TimeGenerated: new Date(TimeGenerated).toISOString() });
+    }
+  }
+  return { alerts, iis };
+}
+
+/** The SecurityAlert columns the app reads, as the workspace types them (exports carry more, as text). */
+function alertColumns(row: SecurityAlertRow): SecurityAlertRow {
+  const {
+    TimeGenerated,
+    SystemAlertId,
+    AlertName,
+    ProviderName,
+    ProductName,
+    StartTime,
+    EndTime,
+    CompromisedEntity,
+  } = row;
+  return {
+    TimeGenerated,
+    SystemAlertId,
+    AlertName,
+    ProviderName,
+    ProductName,
+    StartTime,
+    EndTime,
+    CompromisedEntity,
+    Entities: row.Entities,
+  };
+}
