@@ -4,6 +4,7 @@ import type { EnrichmentRecord } from "../records/EnrichmentRecord.js";
 import { collectRecords } from "./collectRecords.js";
 import { deliverRecords, type DeliveryResult } from "./deliverRecords.js";
 import { customTableOf, type JobDeps } from "./JobDeps.js";
+import { queryTimeoutSeconds } from "./queryTimeoutSeconds.js";
 
 export interface OnDemandParams {
   from: number;
@@ -30,7 +31,7 @@ export async function runOnDemand(params: OnDemandParams, deps: JobDeps): Promis
       engine: { ...deps.config.engine, mode: params.mode },
       window: { from: params.from, to: params.to },
       alertsBy: "time",
-      serverTimeoutSeconds: Math.max(30, Math.min(600, Math.floor(deps.config.timeBudgetMs / 1000))),
+      serverTimeoutSeconds: queryTimeoutSeconds(deps.config.timeBudgetMs, 0),
     },
     deps.workspace,
     diagnostics,

@@ -5,6 +5,7 @@ import { advanceWatermark } from "./advanceWatermark.js";
 import { collectRecords } from "./collectRecords.js";
 import { deliverRecords } from "./deliverRecords.js";
 import { customTableOf, type JobDeps } from "./JobDeps.js";
+import { queryTimeoutSeconds } from "./queryTimeoutSeconds.js";
 import { splitWindow } from "./splitWindow.js";
 
 export interface ScheduledRunSummary {
@@ -63,10 +64,7 @@ export async function runScheduled(
         break;
       }
       const diagnostics = new Diagnostics();
-      const serverTimeoutSeconds = Math.max(
-        30,
-        Math.min(600, Math.floor((config.timeBudgetMs - elapsed) / 1000)),
-      );
+      const serverTimeoutSeconds = queryTimeoutSeconds(config.timeBudgetMs, elapsed);
       const collected = await collectRecords(
         { engine: config.engine, window, alertsBy: "ingestion", serverTimeoutSeconds },
         deps.workspace,

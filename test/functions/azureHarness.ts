@@ -11,6 +11,7 @@ import { parseConfig } from "../../lib/config/parseConfig.js";
 import { Diagnostics } from "../../lib/diagnostics/Diagnostics.js";
 import { parseW3cText } from "../../lib/iis/parseW3cText.js";
 import type { JobDeps } from "../../lib/job/JobDeps.js";
+import { ALERT_COLUMNS } from "../../lib/kql/buildAlertQuery.js";
 import { createFakeWorkspace, type SecurityAlertRow, type W3CIISLogRow } from "../support/fakeWorkspace.js";
 import { makeTestCertificate } from "../support/makeTestCertificate.js";
 import { type Azurite, startAzurite } from "../support/startAzurite.js";
@@ -179,25 +180,7 @@ export async function loadCliFixtureWorkspace(): Promise<WorkspaceData> {
 
 /** The SecurityAlert columns the app reads, as the workspace types them (exports carry more, as text). */
 function alertColumns(row: SecurityAlertRow): SecurityAlertRow {
-  const {
-    TimeGenerated,
-    SystemAlertId,
-    AlertName,
-    ProviderName,
-    ProductName,
-    StartTime,
-    EndTime,
-    CompromisedEntity,
-  } = row;
-  return {
-    TimeGenerated,
-    SystemAlertId,
-    AlertName,
-    ProviderName,
-    ProductName,
-    StartTime,
-    EndTime,
-    CompromisedEntity,
-    Entities: row.Entities,
-  };
+  return Object.fromEntries(
+    ALERT_COLUMNS.map((column) => [column, row[column]]),
+  ) as unknown as SecurityAlertRow;
 }
