@@ -15,15 +15,19 @@ const tooLarge = () =>
 describe("queryInBatches", () => {
   it("runs items in batches of the given size", async () => {
     const batches: number[][] = [];
-    await queryInBatches([1, 2, 3, 4, 5], 2, async (batch) => void batches.push([...batch]));
+    await queryInBatches([1, 2, 3, 4, 5], 2, (batch) => {
+      batches.push([...batch]);
+      return Promise.resolve();
+    });
     expect(batches).toEqual([[1, 2], [3, 4], [5]]);
   });
 
   it("halves a batch whose answer is too large, down to what fits", async () => {
     const batches: number[][] = [];
-    await queryInBatches([1, 2, 3, 4], 4, async (batch) => {
-      if (batch.length > 1) throw tooLarge();
+    await queryInBatches([1, 2, 3, 4], 4, (batch) => {
+      if (batch.length > 1) return Promise.reject(tooLarge());
       batches.push([...batch]);
+      return Promise.resolve();
     });
     expect(batches).toEqual([[1], [2], [3], [4]]);
   });
