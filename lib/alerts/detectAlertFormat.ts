@@ -12,13 +12,15 @@ export type AlertFormat =
 /**
  * Tells the format of an alert file from its text, not its name: exports get renamed, and the portal, the CLI and
  * scripts disagree on extensions. A whole document that parses is JSON; text opening with `{` that does not parse
- * as a whole is JSON lines (one broken line must not cost the others); anything else is CSV with a header.
+ * as a whole is JSON lines (one broken line must not cost the others), and so is text whose first line is
+ * broken but whose next lines are objects; anything else is CSV with a header.
  */
 export function detectAlertFormat(text: string): AlertFormat {
   const start = text.trimStart();
   if (start === "") return { kind: "empty" };
   const opening = start[0];
-  if (opening !== "[" && opening !== "{") return { kind: "csv" };
+  if (opening !== "[" && opening !== "{")
+    return looksLikeJsonLines(start) ? { kind: "jsonl" } : { kind: "csv" };
   try {
     return { kind: "json", value: JSON.parse(start) as unknown };
   } catch (error) {
@@ -26,4 +28,14 @@ export function detectAlertFormat(text: string): AlertFormat {
     if (opening === "{" && firstLine !== "{") return { kind: "jsonl" };
     return { kind: "invalid-json", reason: error instanceof Error ? error.message : String(error) };
   }
+}
+
+// JSON-lines whose first line is broken (a banner, a cut-off object, stray bytes) would otherwise be read as CSV,
+// fail the header check and lose every good line after it. A CSV export's rows never open with `{`, and its first
+// line names the SecurityAlert columns.
+function looksLikeJsonLines(text: string): boolean {
+  const [first = "", ...rest] = text.split("\n", 22);
+  if (/SystemAlertId/i.test(first) && /TimeGenerated/i.test(first)) return false;
+  const lines = rest.map((line) => line.trim()).filter((line) => line !== "");
+  return lines.length > 0 && 2 * lines.filter((line) => line.startsWith("{")).length > lines.length;
 }

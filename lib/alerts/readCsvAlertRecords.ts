@@ -55,7 +55,9 @@ export function readCsvAlertRecords(path: string, text: string): AlertFileRecord
     lastErrorLine = errorLine;
     const line = skippedSinceRecord && errorLine !== undefined ? errorLine : lineAt(lastRecordEnd);
     skippedSinceRecord = true;
-    records.push({ line, reason: `not valid CSV: ${error?.message ?? "unreadable record"}` });
+    // csv-parse's own "at line N" counts a CRLF inside quotes twice: the line reported here is the right one.
+    const message = error?.message.replace(/ at line \d+/, "") ?? "unreadable record";
+    records.push({ line, reason: `not valid CSV: ${message}` });
   };
 
   try {

@@ -34,7 +34,8 @@ export async function createJobDeps(
   overrides: ClientOverrides = {},
 ): Promise<Omit<JobDeps, "log" | "now">> {
   const credential = overrides.credential ?? new DefaultAzureCredential();
-  const pipeline = { ...overrides.pipeline, retryOptions: overrides.retryOptions ?? RETRY_OPTIONS };
+  const retryOptions = overrides.retryOptions ?? RETRY_OPTIONS;
+  const pipeline = { ...overrides.pipeline, retryOptions };
   const query = new LogsQueryClient(credential, { ...pipeline, endpoint: config.logAnalytics.endpoint });
   const ingestion = new LogsIngestionClient(config.ingestion.endpoint, credential, pipeline);
   const tableClient = createTableClient(
@@ -46,7 +47,7 @@ export async function createJobDeps(
   await ledger.ensureTable();
   return {
     config,
-    workspace: new LogAnalyticsWorkspace(query, config.logAnalytics.workspaceId),
+    workspace: new LogAnalyticsWorkspace(query, config.logAnalytics.workspaceId, retryOptions.maxRetries + 1),
     ingestion: new LogsIngestionSink(ingestion, config.ingestion.ruleId, config.ingestion.stream),
     ledger,
     checkpoints: new TableCheckpointStore(tableClient),

@@ -6,8 +6,10 @@ import {
   type MatchMode,
 } from "../correlate/EngineOptions.js";
 import { ConfigError } from "../errors.js";
+import { isKqlSafe } from "../kql/kqlLiterals.js";
 import type { AppConfig } from "./AppConfig.js";
 import { parseDuration } from "./parseDuration.js";
+import { redactSecrets } from "./redactSecrets.js";
 import { type SettingName, SETTINGS } from "./settings.js";
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -31,12 +33,19 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     const text = raw(name);
     const value = text === "" ? undefined : parse(text);
     if (value === undefined)
-      problems.push(`${name}: expected ${expected}, got ${text === "" ? "nothing" : `"${text}"`}`);
+      problems.push(
+        `${name}: expected ${expected}, got ${text === "" ? "nothing" : `"${redactSecrets(text)}"`}`,
+      );
     return value as T;
   };
   const duration = (name: SettingName) =>
     check(name, "an ISO 8601 duration such as PT15M or P7D", parsePositive);
-  const list = (name: SettingName) => check(name, "a comma-separated list", parseList);
+  // List items go into KQL string literals: one that a literal cannot carry would fail every run, so refuse it now.
+  const list = (name: SettingName) =>
+    check(name, "a comma-separated list without control characters", (text) => {
+      const items = parseList(text);
+      return items?.every(isKqlSafe) === true ? items : undefined;
+    });
 
   const tableEndpoint = env.ENRICHMENT_TABLE_ENDPOINT?.trim() || undefined;
   const tableConnection = env.ENRICHMENT_TABLE_CONNECTION?.trim() || undefined;
@@ -46,7 +55,9 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
         "(the table service URL for managed identity, or a connection string)",
     );
   } else if (tableEndpoint !== undefined && parseHttpsUrl(tableEndpoint) === undefined) {
-    problems.push(`ENRICHMENT_TABLE_ENDPOINT: expected an https:// URL, got "${tableEndpoint}"`);
+    problems.push(
+      `ENRICHMENT_TABLE_ENDPOINT: expected an https:// URL, got "${redactSecrets(tableEndpoint)}"`,
+    );
   }
 
   const config: AppConfig = {

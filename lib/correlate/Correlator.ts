@@ -1,6 +1,8 @@
+import type { W3cLine } from "../iis/W3cLine.js";
 import type { WebRequest } from "../iis/WebRequest.js";
 import type { HostInterval } from "../kql/HostInterval.js";
 import type { EnrichmentRecord } from "../records/EnrichmentRecord.js";
+import type { CandidateBatch } from "./CandidateBatch.js";
 import type { DistinctIpBaseline } from "./DistinctIpBaseline.js";
 
 /**
@@ -13,6 +15,11 @@ export interface Correlator {
    * command. Requests that are no script page are ignored here, whoever filtered before.
    */
   observe(request: WebRequest): void;
+  /**
+   * Offline, native W3C logs: the same as `observe(line.toRequest())`, but reading only the fields it needs from the
+   * line's bytes and building the request only when it keeps it (most lines are no candidate).
+   */
+  observeW3cLine(line: W3cLine): void;
   /**
    * Pushdown: a row the workspace returned as a candidate. Only the matching rule applies (the workspace filter is a
    * superset); the baseline comes from `baseline.setCount` instead.
@@ -31,6 +38,13 @@ export interface Correlator {
   readonly commandCount: number;
   /** Requests kept as candidates so far. */
   readonly candidateCount: number;
+  /**
+   * Hands over the candidates kept since the last call and forgets them, so that several correlators of one run
+   * (one per thread) can each read some files and one of them can take all files' candidates in file order.
+   */
+  takeCandidates(): CandidateBatch;
+  /** Takes candidates that another correlator of the same run (same alerts and options) kept, after its own. */
+  addCandidates(batch: CandidateBatch): void;
   /** Correlates what was fed and returns the records; `enrichedAt` stamps them. */
   finish(enrichedAt: number): EnrichmentRecord[];
 }

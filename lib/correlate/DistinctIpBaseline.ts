@@ -6,19 +6,27 @@
  * Counts can also be set directly, when the workspace computed them (`summarize dcount(cIP) by …`).
  */
 export class DistinctIpBaseline {
-  private readonly addresses = new Map<string, Set<string>>();
+  private readonly addresses = new Map<string, IpTally>();
   private readonly counted = new Map<string, number>();
 
   /** @param cap addresses kept per key; use threshold + 1, so "over the threshold" stays exact. */
   constructor(readonly cap: number) {}
 
   add(key: string, address: string): void {
-    let set = this.addresses.get(key);
-    if (set === undefined) {
-      set = new Set();
-      this.addresses.set(key, set);
+    this.tally(key).add(address);
+  }
+
+  /**
+   * The key's tally, created empty if new: a reader that sees the same key on many lines keeps it and skips the
+   * address (and the string it would have to build for it) once the tally is `full`.
+   */
+  tally(key: string): IpTally {
+    let tally = this.addresses.get(key);
+    if (tally === undefined) {
+      tally = new IpTally(this.cap);
+      this.addresses.set(key, tally);
     }
-    if (set.size < this.cap) set.add(address);
+    return tally;
   }
 
   /** Records a count computed elsewhere (the larger of the two wins if the key was also counted here). */
@@ -33,5 +41,45 @@ export class DistinctIpBaseline {
 
   get size(): number {
     return new Set([...this.addresses.keys(), ...this.counted.keys()]).size;
+  }
+
+  /** The addresses kept per key, as plain data (to hand to another thread). */
+  entries(): [string, string[]][] {
+    return [...this.addresses].map(([key, tally]) => [key, [...tally.addresses]]);
+  }
+
+  /**
+   * Adds another baseline's `entries()` of the same run: the union, still capped. Counts stay exact: below the cap
+   * a union of sets is the distinct count, and a side already at the cap puts the union there too.
+   */
+  merge(entries: readonly (readonly [string, readonly string[]])[]): void {
+    for (const [key, addresses] of entries) {
+      const tally = this.tally(key);
+      for (const address of addresses) tally.add(address);
+    }
+  }
+}
+
+/** The distinct addresses of one key, up to `cap` of them: a few strings in an array, cheaper than a Set. */
+export class IpTally {
+  private readonly seen: string[] = [];
+
+  constructor(private readonly cap: number) {}
+
+  /** Whether `cap` addresses are known: more cannot change any answer. */
+  get full(): boolean {
+    return this.seen.length >= this.cap;
+  }
+
+  get size(): number {
+    return this.seen.length;
+  }
+
+  get addresses(): readonly string[] {
+    return this.seen;
+  }
+
+  add(address: string): void {
+    if (this.seen.length < this.cap && !this.seen.includes(address)) this.seen.push(address);
   }
 }

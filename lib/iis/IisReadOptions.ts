@@ -1,5 +1,6 @@
 import type { Diagnostics } from "../diagnostics/Diagnostics.js";
 import type { StemFilter } from "./scriptStemFilter.js";
+import type { W3cLine } from "./W3cLine.js";
 
 /** Options of `readIisInputs`. */
 export interface IisReadOptions {
@@ -11,6 +12,11 @@ export interface IisReadOptions {
   bufferSize?: number;
   /** Called as files are read: bytes read from disk so far (compressed size for gzip) and in all. */
   onProgress?: (bytesRead: number, totalBytes: number) => void;
+  /**
+   * Native W3C logs only: takes each good line's bytes instead of a request (exports still call `onRequest`), so
+   * that a caller that keeps few lines builds few strings. See `W3cLine`.
+   */
+  onLine?: (line: W3cLine) => void;
 }
 
 /** Options of one file's reader. */
@@ -22,6 +28,8 @@ export interface IisFileReadOptions {
   bufferSize?: number;
   /** Called as the file is read, with the bytes read from disk so far. */
   onBytesRead?: (bytesRead: number) => void;
+  /** See {@link IisReadOptions.onLine}. */
+  onLine?: (line: W3cLine) => void;
 }
 
 /** 1 MiB: large reads keep the per-read overhead negligible against the line scanning. */

@@ -1,4 +1,4 @@
-import { lookupW3cField, type W3cField } from "./w3cFieldMap.js";
+import { lookupW3cField, type NumberColumn, type TextColumn, type W3cField } from "./w3cFieldMap.js";
 
 /** A field of the layout that fills a column, by its position on the line. */
 export type W3cMappedField = Extract<W3cField, { kind: "text" | "number" }> & { index: number };
@@ -18,6 +18,8 @@ export interface W3cLayout {
   readonly hasComputerName: boolean;
   /** The fields that fill a text or number column, in line order (a repeated field: the last one wins). */
   readonly mapped: readonly W3cMappedField[];
+  /** Position of the field that fills each column (the last one when repeated), for readers that pick fields. */
+  readonly columnIndex: Readonly<Partial<Record<TextColumn | NumberColumn, number>>>;
 }
 
 const DIRECTIVE = "#fields:";
@@ -39,6 +41,7 @@ export function parseFieldsDirective(line: string, lineNumber: number): W3cLayou
   let stemIndex = -1;
   let hasComputerName = false;
   const mapped: W3cMappedField[] = [];
+  const columnIndex: Partial<Record<TextColumn | NumberColumn, number>> = {};
   names.forEach((name, index) => {
     const field = lookupW3cField(name);
     if (field === undefined) return;
@@ -48,6 +51,7 @@ export function parseFieldsDirective(line: string, lineNumber: number): W3cLayou
       if (field.column === "csUriStem") stemIndex = index;
       if (field.column === "sComputerName") hasComputerName = true;
       mapped.push({ index, ...field });
+      columnIndex[field.column] = index;
     }
   });
   return {
@@ -58,5 +62,6 @@ export function parseFieldsDirective(line: string, lineNumber: number): W3cLayou
     stemIndex,
     hasComputerName,
     mapped,
+    columnIndex,
   };
 }

@@ -12,31 +12,41 @@ export function parseW3cDateTimeBytes(
   timeStart: number,
   timeEnd: number,
 ): number | undefined {
-  if (dateEnd - dateStart !== 10 || buf[dateStart + 4] !== 0x2d || buf[dateStart + 7] !== 0x2d)
-    return undefined;
-  const year = digits(buf, dateStart, 4);
-  const month = digits(buf, dateStart + 5, 2);
-  const day = digits(buf, dateStart + 8, 2);
-  if (year < 0 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
+  const day = parseW3cDateBytes(buf, dateStart, dateEnd);
+  if (day === undefined) return undefined;
+  const time = parseW3cTimeBytes(buf, timeStart, timeEnd);
+  return time === undefined ? undefined : day + time;
+}
 
-  const length = timeEnd - timeStart;
-  if (length < 5 || buf[timeStart + 2] !== 0x3a) return undefined;
-  const hour = digits(buf, timeStart, 2);
-  const minute = digits(buf, timeStart + 3, 2);
+/** W3C `date` (`YYYY-MM-DD`) as epoch milliseconds of its midnight (UTC), or `undefined` if it is no real date. */
+export function parseW3cDateBytes(buf: Uint8Array, start: number, end: number): number | undefined {
+  if (end - start !== 10 || buf[start + 4] !== 0x2d || buf[start + 7] !== 0x2d) return undefined;
+  const year = digits(buf, start, 4);
+  const month = digits(buf, start + 5, 2);
+  const day = digits(buf, start + 8, 2);
+  if (year < 0 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
+  return daysFromCivil(year, month, day) * DAY_MS;
+}
+
+/** W3C `time` (`hh:mm`, `hh:mm:ss` or `hh:mm:ss.f…`) as milliseconds since midnight, or `undefined`. */
+export function parseW3cTimeBytes(buf: Uint8Array, start: number, end: number): number | undefined {
+  const length = end - start;
+  if (length < 5 || buf[start + 2] !== 0x3a) return undefined;
+  const hour = digits(buf, start, 2);
+  const minute = digits(buf, start + 3, 2);
   let second = 0;
   let ms = 0;
   if (length > 5) {
-    if (length < 8 || buf[timeStart + 5] !== 0x3a) return undefined;
-    second = digits(buf, timeStart + 6, 2);
+    if (length < 8 || buf[start + 5] !== 0x3a) return undefined;
+    second = digits(buf, start + 6, 2);
     if (length > 8) {
-      if (length === 9 || buf[timeStart + 8] !== 0x2e) return undefined;
-      for (let at = timeStart + 9; at < timeEnd; at++) if (digit(buf[at]) < 0) return undefined;
-      for (let at = timeStart + 9; at < timeStart + 12; at++)
-        ms = ms * 10 + (at < timeEnd ? digit(buf[at]) : 0);
+      if (length === 9 || buf[start + 8] !== 0x2e) return undefined;
+      for (let at = start + 9; at < end; at++) if (digit(buf[at]) < 0) return undefined;
+      for (let at = start + 9; at < start + 12; at++) ms = ms * 10 + (at < end ? digit(buf[at]) : 0);
     }
   }
   if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return undefined;
-  return daysFromCivil(year, month, day) * DAY_MS + ((hour * 60 + minute) * 60 + second) * 1000 + ms;
+  return ((hour * 60 + minute) * 60 + second) * 1000 + ms;
 }
 
 /** The decimal value of `count` digits at `at`, or -1 if one is not a digit. */

@@ -5,14 +5,15 @@ import type { IisFileReadOptions } from "./IisReadOptions.js";
 import { readBufferSize } from "./IisReadOptions.js";
 import type { IisFileCounts } from "./IisReadSummary.js";
 import { brokenGzipReason, isGzipFile, isZlibError, openInputStream } from "./openInputStream.js";
-import { W3cChunkParser } from "./W3cChunkParser.js";
+import { SCAN_CAPACITY, W3cChunkParser } from "./W3cChunkParser.js";
 import type { WebRequest } from "./WebRequest.js";
 
 /**
  * Streams a native W3C extended log file (as IIS writes it, gzip-compressed or not) and calls `onRequest` for each
- * good data line that passes `acceptStem`; see {@link W3cChunkParser} for the line rules. Memory stays bounded by
- * the read size and the longest line, whatever the file size: a plain file is read with large reads into one
- * reused buffer, a gzip file is gunzipped while streaming.
+ * good data line that passes `acceptStem` (or `options.onLine` instead, with the line's bytes); see
+ * {@link W3cChunkParser} for the line rules. Memory stays bounded by the read size and the longest line, whatever
+ * the file size: a plain file is read with large reads into the parser's reused buffer, a gzip file is gunzipped
+ * while streaming.
  *
  * Bad lines are skipped and reported through `options.diagnostics`; truncated or corrupt gzip data is reported as a
  * skip and the rows before it are kept. A file that cannot be opened or read throws {@link IisInputError}.
@@ -43,15 +44,20 @@ async function readPlain(
 ): Promise<void> {
   const handle = await open(path, "r");
   try {
-    const buffer = Buffer.allocUnsafe(bufferSize);
+    // Straight into the parser's two scan buffers, no copy: the next read fills one while the other is parsed.
+    const size = Math.min(bufferSize, SCAN_CAPACITY);
+    let area: 0 | 1 = 0;
     let position = 0;
+    let reading = handle.read(parser.input(area), 0, size, position);
     for (;;) {
-      const { bytesRead } = await handle.read(buffer, 0, bufferSize, position);
+      const { bytesRead } = await reading;
       if (bytesRead === 0) break;
       position += bytesRead;
-      // The parser copies what it keeps, so the buffer is free to be overwritten by the next read.
-      parser.push(bytesRead === bufferSize ? buffer : buffer.subarray(0, bytesRead));
+      const next: 0 | 1 = area === 0 ? 1 : 0;
+      reading = handle.read(parser.input(next), 0, size, position);
+      parser.pushInput(area, bytesRead);
       onBytesRead?.(position);
+      area = next;
     }
   } finally {
     await handle.close();

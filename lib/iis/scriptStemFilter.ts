@@ -36,6 +36,49 @@ interface AsciiTerm {
  * @example makeStemFilter([".php"])(Buffer.from("/x.PHP.bak"), 0, 10) // true
  */
 export function makeStemFilter(terms: readonly string[]): StemFilter {
+  const careful = makeCarefulFilter(terms);
+  return makeLeadByteFilter(terms, careful) ?? careful;
+}
+
+/**
+ * The common case, fast: every term is ASCII and starts with the same byte, which is no letter or digit (`.` for
+ * the script extensions). Then a term can only start at that byte (no character lowers to it), no term needs the
+ * character before it checked, and the stem's other bytes are skipped with one compare each. The answer is the
+ * careful filter's: at a candidate position, a term's bytes are compared with ASCII lower-casing, and the only
+ * characters that lower into ASCII letters (U+0130 → `i`, U+212A → `k`) are non-ASCII bytes, so meeting any byte
+ * ≥ 0x80 inside a candidate match hands the stem to `careful`; the character after a match is read as
+ * `startsWithAlnum` reads it.
+ */
+function makeLeadByteFilter(terms: readonly string[], careful: StemFilter): StemFilter | undefined {
+  const lowered = terms.map((term) => term.toLowerCase()).filter((term) => term.length > 0);
+  const lead = lowered[0]?.charCodeAt(0);
+  if (lead === undefined || lead >= 0x80 || isAsciiAlnum(lead)) return undefined;
+  if (!lowered.every((term) => isAscii(term) && term.charCodeAt(0) === lead)) return undefined;
+  const patterns = lowered.map((term) => Uint8Array.from(term, (char) => char.charCodeAt(0)));
+  const checkAfter = patterns.map((pattern) => isAsciiAlnum(pattern[pattern.length - 1]!));
+
+  return (buf, start, end) => {
+    for (let at = start; at < end; at++) {
+      if (buf[at] !== lead) continue;
+      for (let t = 0; t < patterns.length; t++) {
+        const pattern = patterns[t]!;
+        const after = at + pattern.length;
+        if (after > end) continue;
+        let k = 1;
+        for (; k < pattern.length; k++) {
+          const b = buf[at + k]!;
+          if (b >= 0x80) return careful(buf, start, end);
+          if (LOWER[b] !== pattern[k]) break;
+        }
+        if (k === pattern.length && (!checkAfter[t] || !startsWithAlnum(buf, after, end))) return true;
+      }
+    }
+    return false;
+  };
+}
+
+/** Any terms, any bytes: ASCII stems byte for byte, others through a lowered copy (see {@link makeStemFilter}). */
+function makeCarefulFilter(terms: readonly string[]): StemFilter {
   const byFirstByte: AsciiTerm[][] = Array.from({ length: 128 }, () => []);
   const otherTerms: string[] = [];
   for (const term of terms) {

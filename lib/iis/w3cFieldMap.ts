@@ -76,3 +76,8 @@ const FIELDS: ReadonlyMap<string, W3cField> = new Map([
 export function lookupW3cField(name: string): W3cField | undefined {
   return FIELDS.get(name.toLowerCase());
 }
+
+/** The text columns whose W3C values write spaces as `+` (header values: user agents, forwarded chains). */
+export const PLUS_IS_SPACE_COLUMNS: ReadonlySet<TextColumn> = new Set(
+  [...FIELDS.values()].flatMap((field) => (field.kind === "text" && field.plusIsSpace ? [field.column] : [])),
+);

@@ -1,5 +1,5 @@
 import { truncateWithMarker } from "../../records/truncateWithMarker.js";
-import { estimateEntityBytes } from "./estimateEntityBytes.js";
+import { estimateEntityBytes, estimateRequestBytes } from "./estimateEntityBytes.js";
 import { TABLE_LIMITS, type TableLimits } from "./tableLimits.js";
 import type { TableRow } from "./TableRow.js";
 
@@ -19,8 +19,9 @@ export interface TruncatedRow {
 
 /**
  * Makes an entity fit Table Storage instead of failing or dropping it (DESIGN §5): every string property is cut to
- * 32,768 UTF-16 code units, then, while the estimated entity size is over ~950 KB, the largest strings are cut
- * further (`shrinkFirst` first), each with a visible marker saying how many characters went. A first pass leaves
+ * 32,768 UTF-16 code units, then, while the estimated entity size (stored, or as the JSON sent) is over ~950 KB,
+ * the largest strings are cut further (`shrinkFirst` first), each with a visible marker saying how many characters
+ * went. A first pass leaves
  * every string at least 1,024 characters; only if that is not enough does a second pass go down to the marker.
  * Keys and `neverShrink` properties are kept as they are.
  *
@@ -56,14 +57,28 @@ export function truncateForTable(
 
   for (const floor of [limits.shrinkFloorChars, 0]) {
     for (const name of shrinkOrder(row, shrinkable, policy.shrinkFirst)) {
-      const over = estimateEntityBytes(row) - limits.entityBudgetBytes;
-      if (over <= 0) return { row, truncated: [...truncated] };
-      const length = (row[name] as string).length;
-      // Strings cost 2 bytes a code unit, so cutting ⌈over/2⌉ of them (marker included) brings the entity in.
-      cut(name, Math.max(floor, length - Math.ceil(over / 2)));
+      const value = row[name] as string;
+      const units = unitsOver(row, value, limits.entityBudgetBytes);
+      if (units <= 0) return { row, truncated: [...truncated] };
+      cut(name, Math.max(floor, value.length - units));
     }
   }
   return { row, truncated: [...truncated] };
+}
+
+/**
+ * How many code units of `value` to cut so that the entity fits by both measures: the service's stored size
+ * (strings 2 bytes a code unit) and its size as the JSON that is sent, which Azurite checks against the same 1 MiB
+ * and where a control character costs 6 bytes (`\u0001`). Zero or less when it fits.
+ */
+function unitsOver(row: TableRow, value: string, budget: number): number {
+  const stored = estimateEntityBytes(row) - budget;
+  const sent = estimateRequestBytes(row) - budget;
+  const sentPerUnit = Math.max(
+    1,
+    (Buffer.byteLength(JSON.stringify(value), "utf8") - 2) / Math.max(1, value.length),
+  );
+  return Math.max(Math.ceil(stored / 2), Math.ceil(sent / sentPerUnit));
 }
 
 function shrinkOrder(row: TableRow, shrinkable: readonly string[], first: readonly string[]): string[] {

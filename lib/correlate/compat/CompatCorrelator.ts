@@ -1,31 +1,18 @@
+import type { W3cLine } from "../../iis/W3cLine.js";
 import type { WebRequest } from "../../iis/WebRequest.js";
 import type { HostInterval } from "../../kql/HostInterval.js";
 import { bin } from "../../kusto/bin.js";
 import { hasAny } from "../../kusto/hasAny.js";
-import { makeBag } from "../../kusto/makeBag.js";
-import { makeSet } from "../../kusto/makeSet.js";
 import { range } from "../../kusto/range.js";
-import { splitAt } from "../../kusto/splitAt.js";
-import { compareRecords } from "../../records/compareRecords.js";
-import { computeRecordId } from "../../records/computeRecordId.js";
 import type { EnrichmentRecord } from "../../records/EnrichmentRecord.js";
+import type { CandidateBatch } from "../CandidateBatch.js";
 import type { Correlator } from "../Correlator.js";
-import { DistinctIpBaseline } from "../DistinctIpBaseline.js";
+import { DistinctIpBaseline, type IpTally } from "../DistinctIpBaseline.js";
 import type { EngineOptions, TimeRange } from "../EngineOptions.js";
 import { inRange } from "../inRange.js";
+import { PageTable } from "../PageTable.js";
+import { buildCompatRecords } from "./buildCompatRecords.js";
 import { COMPAT_LOOKUP_BIN_MS, COMPAT_LOOKUP_WINDOW_MS, type CompatCommand } from "./CompatCommand.js";
-
-/** The query's `summarize ... by csUriStem, filename, ImageName, CommandLine, HostName, IPCustomEntity, timestamp`. */
-interface OutputGroup {
-  stem: string;
-  imageName: string;
-  commandLine: string;
-  hostName: string;
-  ip: string;
-  timestamp: number;
-  sites: string[];
-  attackers: [string, string][];
-}
 
 /**
  * The original hunting query, row for row, defects B1–B9 included (DESIGN §2–3): requests are spread over three
@@ -35,8 +22,16 @@ interface OutputGroup {
  */
 export class CompatCorrelator implements Correlator {
   readonly baseline: DistinctIpBaseline;
-  private readonly timeKeysByHost = new Map<string, Set<number>>();
+  /**
+   * The alert bins commands wait in, per host, counted in bins since the epoch rather than in milliseconds: a
+   * bin number is a small integer, which V8 keeps unboxed, where a millisecond time would be boxed at every lookup.
+   */
+  private readonly binsByHost = new Map<string, Set<number>>();
   private readonly candidates: WebRequest[] = [];
+  /** Candidates not kept because their page was already too popular (see `observeW3cLine`). */
+  private dropped = 0;
+  /** Per page: its baseline tally, or `null` when it is no script page. */
+  private readonly pages: PageTable<IpTally | null>;
 
   constructor(
     private readonly commands: readonly CompatCommand[],
@@ -44,10 +39,13 @@ export class CompatCorrelator implements Correlator {
     private readonly range: TimeRange | undefined,
   ) {
     this.baseline = new DistinctIpBaseline(options.distinctIpThreshold + 1);
+    this.pages = new PageTable((stem) =>
+      hasAny(stem, options.scriptExtensions) ? this.baseline.tally(stem) : null,
+    );
     for (const command of commands) {
-      const keys = this.timeKeysByHost.get(command.hostName) ?? new Set<number>();
-      keys.add(command.timeKey);
-      this.timeKeysByHost.set(command.hostName, keys);
+      const bins = this.binsByHost.get(command.hostName) ?? new Set<number>();
+      bins.add(command.timeKey / COMPAT_LOOKUP_BIN_MS);
+      this.binsByHost.set(command.hostName, bins);
     }
   }
 
@@ -56,7 +54,7 @@ export class CompatCorrelator implements Correlator {
   }
 
   get candidateCount(): number {
-    return this.candidates.length;
+    return this.candidates.length + this.dropped;
   }
 
   baselineKey(request: WebRequest): string {
@@ -86,87 +84,59 @@ export class CompatCorrelator implements Correlator {
       !hasAny(request.csUriStem, this.options.scriptExtensions)
     )
       return;
-    if (this.timeKeysFor(request).length > 0) this.candidates.push(request);
+    if (this.awaited(request.sComputerName, request.TimeGenerated)) this.candidates.push(request);
+  }
+
+  /**
+   * `observe(line.toRequest())`, building strings only where needed: the page is found from its bytes, the client
+   * address is read only while the page's tally is not full, and the request is built only for a candidate.
+   */
+  observeW3cLine(line: W3cLine): void {
+    const t = line.time;
+    if (!inRange(t, this.range)) return;
+    const tally = this.pages.of(line);
+    if (tally === null) return;
+    if (!tally.full) tally.add(line.text("cIP"));
+    if (!this.awaited(line.text("sComputerName"), t)) return;
+    // Every group and record of this request is on its page, and the page is past the threshold for good: the
+    // query's baseline join would drop them. Not keeping the request saves building it.
+    if (tally.full) this.dropped += 1;
+    else this.candidates.push(line.toRequest());
   }
 
   finish(enrichedAt: number): EnrichmentRecord[] {
-    const groups = this.groupRequests();
-    const output = new Map<string, OutputGroup>();
-    for (const command of this.commands) {
-      for (const group of groups.get(joinKey(command.timeKey, command.hostName)) ?? []) {
-        // B1: `(StartTime - EndTime) between (0min .. lookupWindow)` holds only when StartTime == EndTime.
-        const span = group.start - group.end;
-        if (span < 0 || span > COMPAT_LOOKUP_WINDOW_MS) continue;
-        const r = group.request;
-        const keyParts = [
-          r.csUriStem,
-          command.imageName,
-          command.commandLine,
-          command.hostName,
-          r.cIP,
-          group.start,
-        ];
-        const key = JSON.stringify(keyParts);
-        const entry = output.get(key) ?? {
-          stem: r.csUriStem,
-          imageName: command.imageName,
-          commandLine: command.commandLine,
-          hostName: command.hostName,
-          ip: r.cIP,
-          timestamp: group.start,
-          sites: [],
-          attackers: [],
-        };
-        entry.sites.push(r.sSiteName);
-        entry.attackers.push([r.cIP, r.csUserAgent]);
-        output.set(key, entry);
-      }
-    }
-    const records: EnrichmentRecord[] = [];
-    for (const group of output.values()) {
-      const distinctIps = this.baseline.count(group.stem);
-      if (distinctIps > this.options.distinctIpThreshold) continue; // the baseline's `where dcount_SourceIP <= 3`
-      records.push(toCompatRecord(group, distinctIps, enrichedAt));
-    }
-    return records.sort(compareRecords);
+    return buildCompatRecords(
+      this.commands,
+      this.candidates,
+      (request) => this.timeKeysFor(request),
+      this.baseline,
+      this.options.distinctIpThreshold,
+      enrichedAt,
+    );
   }
 
-  /** The query's IIS sub-select: one group per (site, host, IP, UA, page, filename, firstDir, TimeKey). */
-  private groupRequests() {
-    const groups = new Map<string, { request: WebRequest; start: number; end: number; timeKey: number }>();
-    for (const request of this.candidates) {
-      for (const timeKey of this.timeKeysFor(request)) {
-        const r = request;
-        const key = JSON.stringify([
-          r.sSiteName,
-          r.sComputerName,
-          r.cIP,
-          r.csUserAgent,
-          r.csUriStem,
-          splitAt(r.csUriStem, "/", -1),
-          splitAt(r.csUriStem, "/", -2),
-          timeKey,
-        ]);
-        const group = groups.get(key);
-        if (group === undefined)
-          groups.set(key, { request, start: r.TimeGenerated, end: r.TimeGenerated, timeKey });
-        else {
-          group.start = Math.min(group.start, r.TimeGenerated);
-          group.end = Math.max(group.end, r.TimeGenerated);
-        }
-      }
-    }
-    const byJoinKey = new Map<string, { request: WebRequest; start: number; end: number }[]>();
-    for (const group of groups.values()) {
-      const key = joinKey(group.timeKey, group.request.sComputerName);
-      byJoinKey.set(key, [...(byJoinKey.get(key) ?? []), group]);
-    }
-    return byJoinKey;
+  takeCandidates(): CandidateBatch {
+    const batch = { requests: this.candidates.splice(0), matches: [], dropped: this.dropped };
+    this.dropped = 0;
+    return batch;
+  }
+
+  addCandidates(batch: CandidateBatch): void {
+    for (const request of batch.requests) this.candidates.push(request);
+    this.dropped += batch.dropped;
+  }
+
+  /** Whether a command waits on the host in one of {@link timeKeysFor}'s bins: the same test, without an array. */
+  private awaited(hostName: string, time: number): boolean {
+    const wanted = this.binsByHost.get(hostName);
+    if (wanted === undefined) return false;
+    const last = Math.floor(time / COMPAT_LOOKUP_BIN_MS); // bin(t - 1m) is 2 bins before: 1 min is 2 whole bins
+    return wanted.has(last) || wanted.has(last - 1) || wanted.has(last - 2);
   }
 
   /** `range(bin(TimeGenerated - 1m, 30s), bin(TimeGenerated, 30s), 30s)`, kept where a command waits (B5, B7). */
   private timeKeysFor(request: WebRequest): number[] {
-    const wanted = this.timeKeysByHost.get(request.sComputerName);
+    const wanted = this.binsByHost.get(request.sComputerName);
     if (wanted === undefined) return [];
     const t = request.TimeGenerated;
     const keys = range(
@@ -174,50 +144,6 @@ export class CompatCorrelator implements Correlator {
       bin(t, COMPAT_LOOKUP_BIN_MS),
       COMPAT_LOOKUP_BIN_MS,
     );
-    return keys.filter((key) => wanted.has(key));
+    return keys.filter((key) => wanted.has(key / COMPAT_LOOKUP_BIN_MS));
   }
-}
-
-function joinKey(timeKey: number, hostName: string): string {
-  return `${timeKey}\u0000${hostName}`;
-}
-
-function toCompatRecord(group: OutputGroup, distinctIps: number, enrichedAt: number): EnrichmentRecord {
-  const attacker = makeBag(group.attackers);
-  return {
-    TimeGenerated: group.timestamp,
-    RecordId: computeRecordId([
-      "compat",
-      group.stem,
-      group.imageName,
-      group.commandLine,
-      group.hostName,
-      group.ip,
-      group.timestamp,
-    ]),
-    MatchMode: "compat",
-    SystemAlertId: "",
-    AlertName: "",
-    AlertTime: null,
-    HostName: group.hostName,
-    DnsDomain: "",
-    Sites: makeSet(group.sites),
-    ShellLocation: group.stem,
-    ShellName: splitAt(group.stem, "/", -1),
-    ShellDirectory: "",
-    ProcessName: group.imageName, // the query's ParentProcess column holds the file entity's name (B6)
-    ProcessCommandLine: group.commandLine,
-    ProcessId: "",
-    ProcessCreationTime: null,
-    ParentProcessName: "",
-    AttackerIP: group.ip,
-    AttackerUserAgents: makeSet(Object.values(attacker)),
-    Attacker: attacker,
-    RequestCount: null,
-    FirstRequestTime: null,
-    LastRequestTime: null,
-    PageDistinctIPs: distinctIps,
-    Evidence: [],
-    EnrichedAt: enrichedAt,
-  };
 }

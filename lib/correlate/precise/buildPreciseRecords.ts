@@ -7,15 +7,24 @@ import { computeRecordId } from "../../records/computeRecordId.js";
 import type { EnrichmentRecord, EvidenceRequest } from "../../records/EnrichmentRecord.js";
 import { truncateWithMarker } from "../../records/truncateWithMarker.js";
 import { formatTimestamp } from "../../time/parseTimestamp.js";
-import type { Correlator } from "../Correlator.js";
+import type { DistinctIpBaseline } from "../DistinctIpBaseline.js";
 import type { EngineOptions } from "../EngineOptions.js";
 import type { ProcessObservation } from "./ProcessObservation.js";
 import { attackerAddress } from "./requestIdentity.js";
 
-/** A request that ran on a command's host while the command's process started. */
+/**
+ * A request that ran on a command's host while the command's process started, with what grouping and the
+ * baseline read from it, worked out once per request when it matched.
+ */
 export interface Match {
   observation: ProcessObservation;
   request: WebRequest;
+  /** `csUriStem` in lower case: one page whatever its spelling. */
+  page: string;
+  /** `attackerAddress(request)`. */
+  attacker: string;
+  /** The correlator's `baselineKey(request)`. */
+  baselineKey: string;
 }
 
 /**
@@ -24,39 +33,54 @@ export interface Match {
  */
 export function buildPreciseRecords(
   matches: readonly Match[],
-  correlator: Pick<Correlator, "baseline" | "baselineKey">,
+  baseline: DistinctIpBaseline,
   options: Pick<EngineOptions, "distinctIpThreshold" | "evidenceCap">,
   enrichedAt: number,
 ): EnrichmentRecord[] {
-  const groups = new Map<string, Match[]>();
+  // (alert, process) → page → attacker → matches: nested maps, no key text to build per match.
+  const groups = new Map<string, Map<string, Map<string, Match[]>>>();
+  const processIds = new Map<ProcessObservation, string>();
   for (const match of matches) {
     const o = match.observation;
-    const key = JSON.stringify([
-      o.origin.systemAlertId,
-      o.processId,
-      o.creationTime,
-      o.commandLine,
-      match.request.csUriStem.toLowerCase(),
-      attackerAddress(match.request),
-    ]);
-    const group = groups.get(key);
-    if (group === undefined) groups.set(key, [match]);
-    else group.push(match);
+    let processId = processIds.get(o);
+    if (processId === undefined) {
+      processId = JSON.stringify([o.origin.systemAlertId, o.processId, o.creationTime, o.commandLine]);
+      processIds.set(o, processId);
+    }
+    const byPage = getOrAdd(groups, processId, () => new Map<string, Map<string, Match[]>>());
+    getOrAdd(
+      getOrAdd(byPage, match.page, () => new Map<string, Match[]>()),
+      match.attacker,
+      () => [],
+    ).push(match);
   }
 
   const records: EnrichmentRecord[] = [];
-  for (const group of groups.values()) {
-    const requests = dedupe(group.map((match) => match.request)).sort(
-      (a, b) => a.TimeGenerated - b.TimeGenerated,
-    );
-    const distinctIps = requests.reduce(
-      (most, request) => Math.max(most, correlator.baseline.count(correlator.baselineKey(request))),
-      0,
-    );
-    if (distinctIps > options.distinctIpThreshold) continue;
-    records.push(toRecord(group[0]!.observation, requests, distinctIps, options.evidenceCap, enrichedAt));
+  for (const byPage of groups.values()) {
+    for (const byAttacker of byPage.values()) {
+      for (const group of byAttacker.values()) {
+        const distinctIps = group.reduce(
+          (most, match) => Math.max(most, baseline.count(match.baselineKey)),
+          0,
+        );
+        if (distinctIps > options.distinctIpThreshold) continue;
+        const requests = dedupe(group.map((match) => match.request)).sort(
+          (a, b) => a.TimeGenerated - b.TimeGenerated,
+        );
+        records.push(toRecord(group[0]!.observation, requests, distinctIps, options.evidenceCap, enrichedAt));
+      }
+    }
   }
   return records.sort(compareRecords);
+}
+
+function getOrAdd<K, V>(map: Map<K, V>, key: K, make: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = make();
+    map.set(key, value);
+  }
+  return value;
 }
 
 function toRecord(

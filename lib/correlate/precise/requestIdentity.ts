@@ -5,10 +5,14 @@ import type { WebRequest } from "../../iis/WebRequest.js";
  * else the VM name at the end of `_ResourceId`. `""` when none is known; then only `sIP` can place the request.
  */
 export function requestHostName(request: WebRequest): string {
+  return hostNameFromParts(request.sComputerName, request.Computer, request._ResourceId);
+}
+
+/** {@link requestHostName} from the three columns, for readers that have them without a whole request. */
+export function hostNameFromParts(sComputerName: string, computer: string, resourceId: string): string {
   // The first name that is logged at all, then its first label: the same expression the workspace query uses
   // (`coalesce` over trimmed columns), so the pushed-down filter and this rule agree on every row.
-  const name = request.sComputerName.trim() || request.Computer.trim() || vmNameOf(request._ResourceId);
-  return firstLabel(name);
+  return firstLabel(sComputerName.trim() || computer.trim() || vmNameOf(resourceId));
 }
 
 /**
@@ -16,11 +20,16 @@ export function requestHostName(request: WebRequest): string {
  * logged `X-Forwarded-For` wins.
  */
 export function attackerAddress(request: WebRequest): string {
-  const forwarded = request.XForwardedFor.trim();
-  if (forwarded === "" || forwarded === "-") return request.cIP;
+  return attackerAddressOf(request.XForwardedFor, request.cIP);
+}
+
+/** {@link attackerAddress} from the two columns, for readers that have them without a whole request. */
+export function attackerAddressOf(xForwardedFor: string, cIP: string): string {
+  const forwarded = xForwardedFor.trim();
+  if (forwarded === "" || forwarded === "-") return cIP;
   const comma = forwarded.indexOf(",");
   const first = (comma === -1 ? forwarded : forwarded.slice(0, comma)).trim();
-  return first === "" ? request.cIP : first;
+  return first === "" ? cIP : first;
 }
 
 // Only plain VMs: a scale-set instance's resource id ends in an instance number, not its computer name.

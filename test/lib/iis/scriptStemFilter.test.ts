@@ -110,4 +110,44 @@ describe("makeStemFilter", () => {
       { numRuns: 2000 },
     );
   });
+
+  // The fast path: every term ASCII and led by the same non-alphanumeric byte (the script extensions are).
+  const ledTerm = fc
+    .string({
+      unit: fc.constantFrom("p", "h", "i", "k", "I", "K", "s", "0", ".", "-"),
+      minLength: 0,
+      maxLength: 4,
+    })
+    .map((tail) => `.${tail}`);
+  const ledPiece = fc.oneof(
+    stemPiece,
+    fc.constantFrom(".i", ".k", ".I", ".ph", ".php", ".pk").map((t) => [...Buffer.from(t)]),
+    fc.constantFrom("\u0130", "\u212a").map((c) => [...Buffer.from(`.${c}`)]),
+  );
+
+  it("gives hasAny's answer when all terms start with the same symbol, İ and the Kelvin sign included", () => {
+    fc.assert(
+      fc.property(
+        fc.array(ledPiece, { maxLength: 12 }).map((pieces) => pieces.flat()),
+        fc.array(ledTerm, { minLength: 1, maxLength: 5 }),
+        (bytes, terms) => {
+          const buf = Buffer.from([0x2e, ...bytes, 0x2e]); // dots around the stem must not count
+          expect(makeStemFilter(terms)(buf, 1, 1 + bytes.length)).toBe(
+            hasAny(buf.toString("utf8", 1, 1 + bytes.length), terms),
+          );
+        },
+      ),
+      { numRuns: 5000 },
+    );
+  });
+
+  it.each([
+    ["/x.\u0130", [".i"], true], // İ lowers to i + U+0307: ".i" then a mark that is no letter
+    ["/x.\u212a", [".k"], true], // the Kelvin sign lowers to k
+    ["/x.p\u212a", [".p"], false], // ... which continues the term
+    ["/x.PHP\u0130", [".php"], false],
+  ])("reads %j against %j as hasAny does (%s)", (stem, terms, expected) => {
+    expect(accepts(stem, makeStemFilter(terms))).toBe(expected);
+    expect(hasAny(stem, terms)).toBe(expected);
+  });
 });

@@ -1,0 +1,74 @@
+import type { FileLayout } from "./readFirstLayout.js";
+
+/**
+ * Columns declared for every file: wider than any IIS layout, so that lines of a later, longer `#Fields` block
+ * still read (`null_padding` fills the missing ones of shorter lines).
+ */
+const COLUMNS = 32;
+
+/**
+ * The compat correlation (the original hunting query, defects included: DESIGN §2) as one DuckDB query over the
+ * W3C files, given the `commands` table (`timeKey` BIGINT epoch ms, `hostName`, `imageName`, `commandLine`). Files
+ * are read with `read_csv` (space-delimited, no quoting, `#` lines skipped), one scan per distinct layout:
+ *
+ * - `script`: requests whose `cs-uri-stem` has one of the script extensions as a Kusto term (`has_any`: after
+ *   lower-casing, the term followed by no ASCII letter or digit), `-` read as empty, `+` in user agents as spaces;
+ * - `baseline`: distinct client IPs per exact `cs-uri-stem` (the query's `dcount(SourceIP) by PageAccessed`; only
+ *   script pages can join it, so only they are counted);
+ * - `groups`: each request in the three 30 s bins from `bin(t - 1m)` to `bin(t)`, kept where a command waits on
+ *   that host and bin, grouped by site, host, IP, user agent, page and bin, with min and max time;
+ * - `joined`: joined to the commands on bin and exact host name, with `(StartTime - EndTime) between (0 .. 1m)`;
+ * - the final `summarize` by page, image, command line, host, IP and timestamp, and the baseline's `<= 3`.
+ *
+ * Filename and first directory are functions of the page, so grouping by them too changes nothing: left out.
+ */
+export function buildCompatSql(layouts: readonly FileLayout[], threshold: number): string {
+  const groups = new Map<string, string[]>();
+  for (const { path, positions } of layouts) {
+    const key = positions.join(",");
+    groups.set(key, [...(groups.get(key) ?? []), path]);
+  }
+  const scans = [...groups].map(([key, paths]) => scan(key.split(",").map(Number), paths));
+  const dash = (column: string) => `CASE WHEN ${column} = '-' THEN '' ELSE ${column} END`;
+  return `WITH raw AS (
+  ${scans.join("\n  UNION ALL\n  ")}
+),
+script AS MATERIALIZED (
+  SELECT ${dash("site")} AS site, ${dash("host")} AS host, ${dash("ip")} AS ip,
+         replace(${dash("ua")}, '+', ' ') AS ua, stem,
+         epoch_ms(CAST(d || ' ' || t AS TIMESTAMP)) AS ms
+  FROM raw
+  WHERE regexp_matches(lower(stem), '\\.(php|jsp|js|aspx|asmx|asax|cfm|shtml)([^0-9a-z]|$)')
+),
+baseline AS (SELECT stem, count(DISTINCT ip) AS ips FROM script GROUP BY stem),
+waiting AS (SELECT DISTINCT timeKey, hostName FROM commands),
+groups AS (
+  SELECT site, host, ip, ua, stem, w.timeKey, min(ms) AS startMs, max(ms) AS endMs
+  FROM script s JOIN waiting w
+    ON w.hostName = s.host AND w.timeKey BETWEEN (s.ms // 30000) * 30000 - 60000 AND (s.ms // 30000) * 30000
+  GROUP BY ALL
+),
+joined AS (
+  SELECT g.*, c.imageName, c.commandLine, c.hostName
+  FROM groups g JOIN commands c ON c.timeKey = g.timeKey AND c.hostName = g.host
+  WHERE (g.startMs - g.endMs) BETWEEN 0 AND 60000
+),
+summarized AS (
+  SELECT stem, imageName, commandLine, hostName, ip, startMs, list_sort(list_distinct(list(site))) AS sites,
+         min(ua) AS ua
+  FROM joined GROUP BY stem, imageName, commandLine, hostName, ip, startMs
+)
+SELECT s.*, b.ips FROM summarized s JOIN baseline b USING (stem) WHERE b.ips <= ${threshold}`;
+}
+
+/** One `read_csv` over files that share a layout, naming the compat fields (`''` for one not logged). */
+function scan(positions: readonly number[], paths: readonly string[]): string {
+  const [d, t, site, host, ip, ua, stem] = positions.map((at) => (at < 0 ? "''" : `c${at}`));
+  const columns = Array.from({ length: COLUMNS }, (_, i) => `'c${i}': 'VARCHAR'`).join(", ");
+  const files = paths.map((path) => `'${path.replaceAll("'", "''")}'`).join(", ");
+  return (
+    `SELECT ${d} AS d, ${t} AS t, ${site} AS site, ${host} AS host, ${ip} AS ip, ${ua} AS ua, ${stem} AS stem ` +
+    `FROM read_csv([${files}], delim = ' ', quote = '', escape = '', header = false, comment = '#', ` +
+    `auto_detect = false, null_padding = true, columns = {${columns}})`
+  );
+}

@@ -1,0 +1,32 @@
+import { readFileSync } from "node:fs";
+import { cpus, loadavg, release, totalmem } from "node:os";
+
+import { version as duckDbVersion } from "@duckdb/node-api";
+
+/** The machine a benchmark ran on, for RESULTS.md: results mean little without it. */
+export function describeMachine(): string {
+  const cpu = cpus();
+  return [
+    `${cpu.length} × ${cpu[0]?.model.trim() ?? "unknown CPU"}`,
+    `${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM`,
+    `${osName()} (kernel ${release()})`,
+    `Node ${process.versions.node} (V8 ${process.versions.v8})`,
+    `DuckDB ${duckDbVersion()}`,
+  ].join(", ");
+}
+
+/** The 1, 5 and 15 minute load averages: how busy the machine was with other work. */
+export function describeLoad(): string {
+  return loadavg()
+    .map((load) => load.toFixed(2))
+    .join(" / ");
+}
+
+function osName(): string {
+  try {
+    const release = readFileSync("/etc/os-release", "utf8");
+    return /^PRETTY_NAME="?([^"\n]*)"?/m.exec(release)?.[1] ?? process.platform;
+  } catch {
+    return process.platform;
+  }
+}
