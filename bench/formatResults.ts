@@ -31,8 +31,8 @@ export interface BenchReport {
 const LABELS: Record<string, string> = {
   compat: "CLI `--mode compat`",
   precise: "CLI `--mode precise`",
-  "compat-workers": "compat, + worker threads",
-  "precise-workers": "precise, + worker threads",
+  "compat-workers": "compat, + worker threads (from 64 MiB)",
+  "precise-workers": "precise, + worker threads (from 64 MiB)",
   duckdb: "DuckDB SQL (compat), 2 threads",
   floor: "read floor (1 MiB reads, count LF)",
 };

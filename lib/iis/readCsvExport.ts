@@ -15,8 +15,8 @@ import type { WebRequest } from "./WebRequest.js";
 /**
  * Streams a W3CIISLog export saved as CSV with a header row (the Log Analytics portal's "Export to CSV": columns
  * such as `TimeGenerated [UTC]`, values such as `4/18/2023, 4:20:01.053 PM`). Quoted fields may hold commas,
- * quotes and line breaks; a skipped row is reported at the line where its record starts. A CSV syntax error ends
- * the file (reported with its line): the parser cannot tell where the next record would start.
+ * quotes and line breaks; a skipped row is reported at the line where its record starts, and a malformed record
+ * is skipped with its line while the rest of the file is read.
  */
 export async function readCsvExport(
   path: string,
@@ -28,6 +28,7 @@ export async function readCsvExport(
   let header: { line: number; columns: (keyof WebRequest | undefined)[] } | undefined;
   let recordEnd = 0;
   let emptyLines = 0;
+  let resumeAt = 0;
   try {
     const { stream } = await openInputStream(path, readBufferSize(options), options.onBytesRead);
     const tap = new Transform({
@@ -36,11 +37,28 @@ export async function readCsvExport(
         done(null, chunk);
       },
     });
-    const parser = parse({ bom: true, info: true, relax_column_count: true, skip_empty_lines: true });
+    // A malformed record (a stray quote in an unquoted field) is skipped and reported; the parser resumes at the
+    // next record, so one bad row never costs the rows around it.
+    const parser = parse({
+      bom: true,
+      info: true,
+      relax_column_count: true,
+      skip_empty_lines: true,
+      skip_records_with_error: true,
+      on_skip: (error: CsvError | undefined) => {
+        const line = error === undefined ? undefined : lineOf(error);
+        sink.skip(
+          line,
+          `invalid CSV (${error?.code ?? "unknown"}): this record is skipped, the rest is read`,
+        );
+        if (line !== undefined) resumeAt = line + 1;
+      },
+    });
     for await (const item of pipeline(stream, tap, parser, () => {})) {
       const { record, info } = item as { record: string[]; info: { bytes: number; empty_lines: number } };
       // csv-parse's own `info.lines` miscounts CRLF inside quotes: count LFs up to where this record started.
-      const line = lines.linesBefore(recordEnd) + 1 + (info.empty_lines - emptyLines);
+      // After a skipped record the next one starts on the line after it (recordEnd still points before it).
+      const line = Math.max(lines.linesBefore(recordEnd) + 1 + (info.empty_lines - emptyLines), resumeAt);
       recordEnd = info.bytes;
       emptyLines = info.empty_lines;
       if (header === undefined) {

@@ -8,7 +8,7 @@ const HEAD_BYTES = 64 * 1024;
 const GZIP_HEAD_BYTES = 4 * 1024;
 
 /** The first bytes of a file's content (gunzipped if it is gzip), to tell its format by. */
-export type FileHead = { gzip: boolean; head: Buffer } | { gzip: true; error: string };
+export type FileHead = { gzip: boolean; head: Buffer } | { gzip: true; error: Error };
 
 /**
  * Reads the first bytes of `path`, decompressing them when the file is gzip (told by its magic bytes). A gzip file
@@ -32,8 +32,11 @@ export async function readFileHead(path: string): Promise<FileHead> {
   try {
     // Z_SYNC_FLUSH: give what the slice holds instead of failing because the stream goes on past it.
     const head = gunzipSync(raw.subarray(0, GZIP_HEAD_BYTES), { finishFlush: constants.Z_SYNC_FLUSH });
+    // Nothing came out of the first bytes: either a really empty gzip, which gunzips whole without error, or one
+    // cut inside its first block, which must be reported as truncated rather than look like an empty file.
+    if (head.length === 0) gunzipSync(raw);
     return { gzip: true, head };
   } catch (error) {
-    return { gzip: true, error: error instanceof Error ? error.message : String(error) };
+    return { gzip: true, error: error instanceof Error ? error : new Error(String(error)) };
   }
 }

@@ -1,6 +1,7 @@
 import { detectIisFormat } from "./detectIisFormat.js";
 import type { IisFileReadOptions } from "./IisReadOptions.js";
 import type { IisFileCounts, IisFileSummary } from "./IisReadSummary.js";
+import { brokenGzipReason } from "./openInputStream.js";
 import { readFileHead } from "./readFileHead.js";
 import { readIisExport } from "./readIisExport.js";
 import { readW3cFile } from "./readW3cFile.js";
@@ -20,7 +21,7 @@ export async function readIisFile(
   const { diagnostics } = options;
   const head = await readFileHead(path);
   if ("error" in head) {
-    diagnostics.skip({ source: path, reason: `not a readable gzip file (${head.error})` });
+    diagnostics.skip({ source: path, reason: brokenGzipReason(head.error) });
     diagnostics.read(path, 0);
     return { path, format: "unsupported", gzip: true, ...counts(0, 1) };
   }

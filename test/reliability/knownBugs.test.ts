@@ -9,9 +9,8 @@ import { Diagnostics } from "../../lib/diagnostics/Diagnostics.js";
 import { readIisInputs } from "../../lib/iis/readIisInputs.js";
 import { HOSTILE, WEB01_LOG } from "./hostileCorpus.js";
 
-// Bugs found by the reliability work in files another change owns (lib/iis/). Each test states the behaviour that
-// should hold and is marked `it.fails` until the fix lands: then it passes, `it.fails` reports that, and the mark
-// is removed.
+// Bugs the reliability work found in the IIS readers (lib/iis/), kept as regression tests: each states the
+// behaviour that must hold, the input that broke it and what used to happen.
 
 let dir: string;
 
@@ -32,10 +31,10 @@ describe("lib/iis/readCsvExport.ts", () => {
   // Input: a W3CIISLog CSV export (test/fixtures/hostile/iis-export-quotes.csv) with one row whose user agent
   // holds a stray `"` inside an unquoted field (line 7: `…,Mozilla "stray quote,…`).
   // Expected: that row is skipped with its line (7), the 8 good rows are read, the attacker's two POSTs among them.
-  // Actual: csv-parse throws INVALID_OPENING_QUOTE and the reader ends the file: 0 rows read (the 5 parsed before
+  // Was: csv-parse threw INVALID_OPENING_QUOTE and the reader ends the file: 0 rows read (the 5 parsed before
   // the error are dropped too, as the pipeline is torn down before they are consumed), one skip at line 14.
-  // Fix idea: parse with `skip_records_with_error: true` and report each `on_skip` (as readCsvAlertRecords does).
-  it.fails("skips a row with a stray quote and keeps every other row", async () => {
+  // Fix: parse with `skip_records_with_error: true` and report each `on_skip` (as readCsvAlertRecords does).
+  it("skips a row with a stray quote and keeps every other row", async () => {
     const lines = (await readFile(`${HOSTILE}/iis-export-quotes.csv`, "utf8")).split("\r\n");
     const stray =
       "t,2026-11-20T10:10:00Z,WEB01.contoso.local,W3SVC1,WEB01,10.1.0.11,443,GET,/default.aspx,-,-," +
@@ -52,11 +51,11 @@ describe("lib/iis/readCsvExport.ts", () => {
 describe("lib/iis/readIisFile.ts (with readFileHead.ts)", () => {
   // Input: a gzip of the web01 log (512 bytes) cut after 30 bytes, inside its first deflate block.
   // Expected: a skip saying the gzip data is truncated (the file's rows are lost), as for a later cut.
-  // Actual: the head decompresses to nothing with Z_SYNC_FLUSH, `detectIisFormat` calls it empty, and the only
+  // Was: the head decompressed to nothing with Z_SYNC_FLUSH, `detectIisFormat` calls it empty, and the only
   // report is the note "the file is empty" — wrong about what happened, and easy to overlook.
-  // Fix idea: for a gzip whose head is empty, check that the compressed data ends (an empty gzip is 20 bytes and
+  // Fix: for a gzip whose head is empty, check that the compressed data ends (an empty gzip is 20 bytes and
   // gunzips without error); otherwise report `brokenGzipReason`.
-  it.fails("reports a gzip cut in its first block as truncated, not as an empty file", async () => {
+  it("reports a gzip cut in its first block as truncated, not as an empty file", async () => {
     const gzip = gzipSync(await readFile(WEB01_LOG));
     const path = join(dir, "cut-early.log.gz");
     await writeFile(path, gzip.subarray(0, 30));
