@@ -1,3 +1,4 @@
+import { firstDnsLabel } from "./firstDnsLabel.js";
 import type { HostEntity } from "./readHost.js";
 
 /**
@@ -9,14 +10,8 @@ import type { HostEntity } from "./readHost.js";
  */
 export function shortHostName(host: Pick<HostEntity, "hostName" | "fqdn" | "netBiosName">): string {
   for (const name of [host.hostName, host.fqdn]) {
-    const label = firstLabel(name);
+    const label = firstDnsLabel(name);
     if (label !== "") return label;
   }
   return host.netBiosName.trim().toLowerCase();
-}
-
-function firstLabel(name: string): string {
-  const trimmed = name.trim();
-  const dot = trimmed.indexOf(".");
-  return (dot === -1 ? trimmed : trimmed.slice(0, dot)).toLowerCase();
 }

@@ -1,3 +1,4 @@
+import { firstDnsLabel } from "../../entities/firstDnsLabel.js";
 import type { WebRequest } from "../../iis/WebRequest.js";
 
 /**
@@ -12,7 +13,7 @@ export function requestHostName(request: WebRequest): string {
 export function hostNameFromParts(sComputerName: string, computer: string, resourceId: string): string {
   // The first name that is logged at all, then its first label: the same expression the workspace query uses
   // (`coalesce` over trimmed columns), so the pushed-down filter and this rule agree on every row.
-  return firstLabel(sComputerName.trim() || computer.trim() || vmNameOf(resourceId));
+  return firstDnsLabel(sComputerName.trim() || computer.trim() || vmNameOf(resourceId));
 }
 
 /**
@@ -37,9 +38,4 @@ const VM_ID = /\/providers\/microsoft\.compute\/virtualmachines\/([^/]+)$/i;
 
 function vmNameOf(resourceId: string): string {
   return VM_ID.exec(resourceId.trim())?.[1] ?? "";
-}
-
-function firstLabel(name: string): string {
-  const dot = name.indexOf(".");
-  return (dot === -1 ? name : name.slice(0, dot)).toLowerCase();
 }
