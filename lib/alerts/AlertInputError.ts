@@ -1,8 +1,10 @@
+import { InputError } from "../diagnostics/InputError.js";
+
 /**
  * An alert input that cannot be read at all: the file is missing or unreadable, UTF-16, or not any of the accepted
  * shapes. A bad row inside a good file is not this error: it is skipped and reported through `Diagnostics`.
  */
-export class AlertInputError extends Error {
+export class AlertInputError extends InputError {
   override readonly name = "AlertInputError";
 
   /**

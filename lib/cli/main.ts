@@ -3,11 +3,10 @@ import { performance } from "node:perf_hooks";
 
 import { SingleBar } from "cli-progress";
 
-import { isAlertInputError } from "../alerts/AlertInputError.js";
 import { DEFAULT_ENGINE_OPTIONS } from "../correlate/EngineOptions.js";
 import { Diagnostics } from "../diagnostics/Diagnostics.js";
+import { isInputError } from "../diagnostics/InputError.js";
 import { isEnrichmentError } from "../errors.js";
-import { isIisInputError } from "../iis/IisInputError.js";
 import { formatRecords } from "../output/formatRecords.js";
 import { formatSummary } from "./formatSummary.js";
 import { parseCliArgs, USAGE } from "./parseCliArgs.js";
@@ -77,12 +76,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   } catch (error) {
     if (barStarted) bar?.stop();
     // Inputs that cannot be read: files, or a workspace that refused or failed the query.
-    if (
-      isAlertInputError(error) ||
-      isIisInputError(error) ||
-      isEnrichmentError(error) ||
-      isCredentialError(error)
-    ) {
+    if (isInputError(error) || isEnrichmentError(error) || isCredentialError(error)) {
       process.stderr.write(`error: ${error.message}\n`);
       return EXIT.usage;
     }

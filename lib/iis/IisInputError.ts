@@ -1,9 +1,11 @@
+import { InputError } from "../diagnostics/InputError.js";
+
 /**
  * An IIS input that cannot be read at all: the path does not exist, is not a file or folder, or the system refuses
  * to read it. The CLI ends with exit code 2. Bad lines inside a readable file are not this error: they are skipped
  * and reported through `Diagnostics`.
  */
-export class IisInputError extends Error {
+export class IisInputError extends InputError {
   override readonly name = "IisInputError";
 
   /**
