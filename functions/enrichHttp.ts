@@ -1,10 +1,10 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from "@azure/functions";
 
-import { parseEnrichRequest } from "../lib/app/parseEnrichRequest.js";
-import { contextLogger, getJobDeps, type JobDepsFactory } from "../lib/app/root.js";
-import { toHttpError } from "../lib/app/toHttpError.js";
+import { parseEnrichRequest } from "../lib/adapters/functions/parseEnrichRequest.js";
+import { contextLogger, getJobDeps, type JobDepsFactory } from "../lib/adapters/functions/root.js";
+import { toHttpError } from "../lib/adapters/functions/toHttpError.js";
+import { toJsonRecord } from "../lib/core/records/toJsonRecord.js";
 import { runOnDemand } from "../lib/job/runOnDemand.js";
-import { toJsonRecord } from "../lib/records/toJsonRecord.js";
 
 /**
  * On-demand enrichment: `GET|POST /api/enrich?from=…&to=…[&mode=precise|compat][&dryRun=true]` (or the same in a

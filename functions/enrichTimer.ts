@@ -1,6 +1,6 @@
 import { app, type InvocationContext, type Timer } from "@azure/functions";
 
-import { contextLogger, getJobDeps, type JobDepsFactory } from "../lib/app/root.js";
+import { contextLogger, getJobDeps, type JobDepsFactory } from "../lib/adapters/functions/root.js";
 import { runScheduled } from "../lib/job/runScheduled.js";
 
 /**

@@ -1,4 +1,4 @@
-import type { AppConfig } from "../config/AppConfig.js";
+import type { AppConfig } from "./config/AppConfig.js";
 import type { CheckpointStore, IngestionSink, RecordLedger, WorkspaceQuery } from "./ports.js";
 
 /** What a run is built from: the validated configuration and the adapters (real ones in Azure, doubles in tests). */

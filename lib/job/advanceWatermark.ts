@@ -1,4 +1,4 @@
-import { CheckpointConflictError } from "../errors.js";
+import { CheckpointConflictError } from "../core/errors.js";
 import type { CheckpointStore, Watermark } from "./ports.js";
 
 const ATTEMPTS = 3;

@@ -1,18 +1,18 @@
 import { createHash } from "node:crypto";
 
-import type { AlertRow } from "../alerts/AlertRow.js";
-import { toAlertRow } from "../alerts/toAlertRow.js";
-import { composeBaselineKey } from "../correlate/composeBaselineKey.js";
-import type { Correlator } from "../correlate/Correlator.js";
-import { createCorrelator } from "../correlate/createCorrelator.js";
-import type { EngineOptions, TimeRange } from "../correlate/EngineOptions.js";
-import type { Diagnostics } from "../diagnostics/Diagnostics.js";
-import { ExportRowSink } from "../iis/ExportRowSink.js";
-import { buildAlertQuery } from "../kql/buildAlertQuery.js";
-import { buildBaselineQuery, buildCandidateRequestsQuery } from "../kql/buildRequestQueries.js";
-import { type HostInterval, mergeHostIntervals } from "../kql/HostInterval.js";
-import { isKqlSafe } from "../kql/kqlLiterals.js";
-import type { EnrichmentRecord } from "../records/EnrichmentRecord.js";
+import { composeBaselineKey } from "../core/correlate/composeBaselineKey.js";
+import type { Correlator } from "../core/correlate/Correlator.js";
+import { createCorrelator } from "../core/correlate/createCorrelator.js";
+import type { Diagnostics } from "../core/Diagnostics.js";
+import type { AlertRow } from "../core/model/AlertRow.js";
+import type { EngineOptions, TimeRange } from "../core/model/EngineOptions.js";
+import { type HostInterval, mergeHostIntervals } from "../core/model/HostInterval.js";
+import type { EnrichmentRecord } from "../core/records/EnrichmentRecord.js";
+import { toAlertRow } from "../readers/alerts/toAlertRow.js";
+import { ExportRowSink } from "../readers/iis/ExportRowSink.js";
+import { buildAlertQuery } from "./kql/buildAlertQuery.js";
+import { buildBaselineQuery, buildCandidateRequestsQuery } from "./kql/buildRequestQueries.js";
+import { isKqlSafe } from "./kql/kqlLiterals.js";
 import type { WorkspaceQuery } from "./ports.js";
 import { queryInBatches } from "./queryInBatches.js";
 

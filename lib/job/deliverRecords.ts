@@ -1,5 +1,5 @@
-import { buildIngestedIdsQuery } from "../kql/buildIngestedIdsQuery.js";
-import type { EnrichmentRecord } from "../records/EnrichmentRecord.js";
+import type { EnrichmentRecord } from "../core/records/EnrichmentRecord.js";
+import { buildIngestedIdsQuery } from "./kql/buildIngestedIdsQuery.js";
 import type { FailedUpload, IngestionSink, RecordLedger, WorkspaceQuery } from "./ports.js";
 
 export interface DeliveryDeps {

@@ -1,4 +1,4 @@
-import { QueryError } from "../errors.js";
+import { QueryError } from "../core/errors.js";
 
 // How Log Analytics says an answer went over its limits (500,000 records, ~100 MB): "Query result set has
 // exceeded the internal record count limit … (E_QUERY_RESULT_SET_TOO_LARGE)", in the partial error's code, message

@@ -1,4 +1,4 @@
-import type { EnrichmentRecord } from "../records/EnrichmentRecord.js";
+import type { EnrichmentRecord } from "../core/records/EnrichmentRecord.js";
 
 /**
  * The small interfaces the job runs against. `lib/azure/` implements them with the Azure SDKs; tests and the

@@ -1,6 +1,6 @@
-import type { MatchMode } from "../correlate/EngineOptions.js";
-import { Diagnostics } from "../diagnostics/Diagnostics.js";
-import type { EnrichmentRecord } from "../records/EnrichmentRecord.js";
+import { Diagnostics } from "../core/Diagnostics.js";
+import type { MatchMode } from "../core/model/EngineOptions.js";
+import type { EnrichmentRecord } from "../core/records/EnrichmentRecord.js";
 import { collectRecords } from "./collectRecords.js";
 import { deliverRecords, type DeliveryResult } from "./deliverRecords.js";
 import { customTableOf, type JobDeps } from "./JobDeps.js";

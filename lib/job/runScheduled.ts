@@ -1,6 +1,6 @@
-import { Diagnostics } from "../diagnostics/Diagnostics.js";
-import { EnrichmentError } from "../errors.js";
-import { formatTimestamp } from "../time/parseTimestamp.js";
+import { Diagnostics } from "../core/Diagnostics.js";
+import { EnrichmentError } from "../core/errors.js";
+import { formatTimestamp } from "../core/model/parseTimestamp.js";
 import { advanceWatermark } from "./advanceWatermark.js";
 import { collectRecords } from "./collectRecords.js";
 import { deliverRecords } from "./deliverRecords.js";

@@ -1,4 +1,4 @@
-import type { TimeRange } from "../correlate/EngineOptions.js";
+import type { TimeRange } from "../core/model/EngineOptions.js";
 
 /** Splits [from, to) into consecutive windows of at most `size` ms; none when the range is empty. */
 export function splitWindow(range: TimeRange, size: number): TimeRange[] {

@@ -5,19 +5,26 @@ import { InvocationContext } from "@azure/functions";
 
 import { createEnrichHttp } from "../../functions/enrichHttp.js";
 import { createEnrichTimer } from "../../functions/enrichTimer.js";
-import { createJobDeps } from "../../lib/azure/createJobDeps.js";
-import type { AppConfig } from "../../lib/config/AppConfig.js";
-import { parseConfig } from "../../lib/config/parseConfig.js";
-import { Diagnostics } from "../../lib/diagnostics/Diagnostics.js";
-import { parseW3cText } from "../../lib/iis/parseW3cText.js";
+import { createJobDeps } from "../../lib/adapters/azure/createJobDeps.js";
+import { Diagnostics } from "../../lib/core/Diagnostics.js";
+import type { AppConfig } from "../../lib/job/config/AppConfig.js";
+import { parseConfig } from "../../lib/job/config/parseConfig.js";
 import type { JobDeps } from "../../lib/job/JobDeps.js";
-import { ALERT_COLUMNS } from "../../lib/kql/buildAlertQuery.js";
-import { createFakeWorkspace, type SecurityAlertRow, type W3CIISLogRow } from "../support/fakeWorkspace.js";
-import { makeTestCertificate } from "../support/makeTestCertificate.js";
-import { type Azurite, startAzurite } from "../support/startAzurite.js";
-import { type IngestionServer, startIngestionServer } from "../support/startIngestionServer.js";
-import { type LogAnalyticsServer, startLogAnalyticsServer } from "../support/startLogAnalyticsServer.js";
-import { staticTokenCredential } from "../support/staticTokenCredential.js";
+import { ALERT_COLUMNS } from "../../lib/job/kql/buildAlertQuery.js";
+import { parseW3cText } from "../../lib/readers/w3c/parseW3cText.js";
+import {
+  createFakeWorkspace,
+  type SecurityAlertRow,
+  type W3CIISLogRow,
+} from "../../tools/doubles/fakeWorkspace.js";
+import { makeTestCertificate } from "../../tools/doubles/makeTestCertificate.js";
+import { type Azurite, startAzurite } from "../../tools/doubles/startAzurite.js";
+import { type IngestionServer, startIngestionServer } from "../../tools/doubles/startIngestionServer.js";
+import {
+  type LogAnalyticsServer,
+  startLogAnalyticsServer,
+} from "../../tools/doubles/startLogAnalyticsServer.js";
+import { staticTokenCredential } from "../../tools/doubles/staticTokenCredential.js";
 
 export const WORKSPACE_ID = "3f0c5a1e-8b2d-4c7e-9a6f-1d2e3b4c5a6f";
 export const RULE_ID = "dcr-0123456789abcdef0123456789abcdef";

@@ -1,7 +1,11 @@
-import { runOffline } from "../../lib/cli/runOffline.js";
-import { DEFAULT_ENGINE_OPTIONS, type MatchMode, type TimeRange } from "../../lib/correlate/EngineOptions.js";
-import { Diagnostics } from "../../lib/diagnostics/Diagnostics.js";
-import { toJsonRecord } from "../../lib/records/toJsonRecord.js";
+import { Diagnostics } from "../../lib/core/Diagnostics.js";
+import {
+  DEFAULT_ENGINE_OPTIONS,
+  type MatchMode,
+  type TimeRange,
+} from "../../lib/core/model/EngineOptions.js";
+import { toJsonRecord } from "../../lib/core/records/toJsonRecord.js";
+import { runOffline } from "../../lib/job/runOffline.js";
 
 const FIXTURES = "test/fixtures/cli";
 

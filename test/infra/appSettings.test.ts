@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
-import { LIBRARY_SETTINGS, SETTINGS } from "../../lib/config/settings.js";
-import { BASELINE_SCOPES, MATCH_MODES } from "../../lib/correlate/EngineOptions.js";
+import { BASELINE_SCOPES, MATCH_MODES } from "../../lib/core/model/EngineOptions.js";
+import { LIBRARY_SETTINGS, SETTINGS } from "../../lib/job/config/settings.js";
 import { appSettingsOf } from "./arm/checkSecrets.js";
 import { collectCalls, parseArmExpression } from "./arm/parseArmExpression.js";
 import { referenceOf } from "./arm/referenceOf.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { SETTINGS } from "../../lib/config/settings.js";
+import { SETTINGS } from "../../lib/job/config/settings.js";
 import type { ArmResource } from "./arm/ArmTemplate.js";
 import { allResources, at, onlyResource } from "./arm/ArmTemplate.js";
 import { checkTemplate } from "./arm/checkTemplate.js";

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 
-import { SETTINGS } from "../../lib/config/settings.js";
-import type { ColumnType } from "../../lib/records/columns.js";
-import { RECORD_COLUMNS } from "../../lib/records/columns.js";
+import type { ColumnType } from "../../lib/core/records/columns.js";
+import { RECORD_COLUMNS } from "../../lib/core/records/columns.js";
+import { SETTINGS } from "../../lib/job/config/settings.js";
 import { at, onlyResource } from "./arm/ArmTemplate.js";
 import { DEPLOY_TEMPLATE } from "./infraFiles.js";
 

@@ -2,12 +2,12 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-import { runOffline } from "../../lib/cli/runOffline.js";
-import { DEFAULT_ENGINE_OPTIONS } from "../../lib/correlate/EngineOptions.js";
-import { Diagnostics } from "../../lib/diagnostics/Diagnostics.js";
+import { Diagnostics } from "../../lib/core/Diagnostics.js";
+import { DEFAULT_ENGINE_OPTIONS } from "../../lib/core/model/EngineOptions.js";
+import { runOffline } from "../../lib/job/runOffline.js";
+import type { SecurityAlertRow } from "../../tools/doubles/fakeWorkspace.js";
 import { loadCliFixtureWorkspace, type WorkspaceData } from "../functions/azureHarness.js";
 import { ids } from "../functions/expectedRecords.js";
-import type { SecurityAlertRow } from "../support/fakeWorkspace.js";
 
 /** A data set for the fault cases and the record ids the command line finds in it (the expected ids). */
 export interface FaultData {

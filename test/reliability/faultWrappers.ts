@@ -1,5 +1,5 @@
-import { createTableClient } from "../../lib/azure/tables/createTableClient.js";
-import { TableRecordLedger } from "../../lib/azure/tables/TableRecordLedger.js";
+import { createTableClient } from "../../lib/adapters/azure/tables/createTableClient.js";
+import { TableRecordLedger } from "../../lib/adapters/azure/tables/TableRecordLedger.js";
 import type { CheckpointStore, IngestionSink, RecordLedger } from "../../lib/job/ports.js";
 import type { AzureHarness } from "../functions/azureHarness.js";
 

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { AlertInputError } from "../../lib/alerts/AlertInputError.js";
+import { AlertInputError } from "../../lib/core/AlertInputError.js";
 import { parseJsonl, runCli } from "../support/runCli.js";
 import {
   CORPUS_CASES,

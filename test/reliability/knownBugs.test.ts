@@ -5,8 +5,8 @@ import { gzipSync } from "node:zlib";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { Diagnostics } from "../../lib/diagnostics/Diagnostics.js";
-import { readIisInputs } from "../../lib/iis/readIisInputs.js";
+import { Diagnostics } from "../../lib/core/Diagnostics.js";
+import { readIisInputs } from "../../lib/readers/iis/readIisInputs.js";
 import { HOSTILE, WEB01_LOG } from "./hostileCorpus.js";
 
 // Bugs the reliability work found in the IIS readers (lib/iis/), kept as regression tests: each states the

@@ -4,9 +4,9 @@ import { gzipSync } from "node:zlib";
 
 import fc from "fast-check";
 
-import { readAlertFile } from "../../lib/alerts/readAlertFile.js";
-import { Diagnostics } from "../../lib/diagnostics/Diagnostics.js";
-import { readIisInputs } from "../../lib/iis/readIisInputs.js";
+import { Diagnostics } from "../../lib/core/Diagnostics.js";
+import { readAlertFile } from "../../lib/readers/alerts/readAlertFile.js";
+import { readIisInputs } from "../../lib/readers/iis/readIisInputs.js";
 
 /** How many random cases each property tries (reported in docs/reliability.md). */
 export const PROPERTY_RUNS = { w3c: 300, alerts: 200, gzip: 100 } as const;

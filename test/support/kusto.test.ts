@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 
-import { RECORD_COLUMNS } from "../../lib/records/columns.js";
+import { RECORD_COLUMNS } from "../../lib/core/records/columns.js";
+import { parseColumnTable, SchemaParseError, TABLE_SCHEMAS } from "../../tools/doubles/schemas.js";
 import { expectValidKql, formatKqlDiagnostic, kqlResultColumns, validateKql } from "./kusto.js";
-import { parseColumnTable, SchemaParseError, TABLE_SCHEMAS } from "./schemas.js";
 
 function codes(query: string, tables?: Parameters<typeof validateKql>[1]): string[] {
   return validateKql(query, tables).map((diagnostic) => diagnostic.code);

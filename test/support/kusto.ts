@@ -1,7 +1,7 @@
 import { createRequire } from "node:module";
 
-import type { ColumnSchema, TableName } from "./schemas.js";
-import { TABLE_NAMES, TABLE_SCHEMAS } from "./schemas.js";
+import type { ColumnSchema, TableName } from "../../tools/doubles/schemas.js";
+import { TABLE_NAMES, TABLE_SCHEMAS } from "../../tools/doubles/schemas.js";
 
 /** One error the Kusto language service found in a query; `line` and `column` are 1-based. */
 export interface KqlDiagnostic {

@@ -9,10 +9,10 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs a compiled command of the project (`dist/lib/cli/<name>.js`) as a process, from the project root. */
-export function runCli(args: readonly string[], name = "enrich"): Promise<CliRun> {
+/** Runs the compiled enrich command (`dist/bin/webshell-enrich.js`) as a process, from the project root. */
+export function runCli(args: readonly string[]): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [`dist/lib/cli/${name}.js`, ...args], { cwd: ROOT });
+    const child = spawn(process.execPath, ["dist/bin/webshell-enrich.js", ...args], { cwd: ROOT });
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));

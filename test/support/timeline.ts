@@ -1,16 +1,16 @@
 import { readFileSync } from "node:fs";
 
-import type { AlertRow } from "../../lib/alerts/AlertRow.js";
-import { toAlertRow } from "../../lib/alerts/toAlertRow.js";
-import { createCorrelator } from "../../lib/correlate/createCorrelator.js";
+import { createCorrelator } from "../../lib/core/correlate/createCorrelator.js";
+import { Diagnostics } from "../../lib/core/Diagnostics.js";
+import type { AlertRow } from "../../lib/core/model/AlertRow.js";
 import {
   DEFAULT_ENGINE_OPTIONS,
   type EngineOptions,
   type TimeRange,
-} from "../../lib/correlate/EngineOptions.js";
-import { Diagnostics } from "../../lib/diagnostics/Diagnostics.js";
-import { emptyWebRequest, type WebRequest } from "../../lib/iis/WebRequest.js";
-import type { EnrichmentRecord } from "../../lib/records/EnrichmentRecord.js";
+} from "../../lib/core/model/EngineOptions.js";
+import { emptyWebRequest, type WebRequest } from "../../lib/core/model/WebRequest.js";
+import type { EnrichmentRecord } from "../../lib/core/records/EnrichmentRecord.js";
+import { toAlertRow } from "../../lib/readers/alerts/toAlertRow.js";
 
 /**
  * Builders for correlation timelines: the real-shaped base events under `test/fixtures/timeline/`, varied by spread

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
+import type { EnrichmentRecord } from "../../../lib/core/records/EnrichmentRecord.js";
 import { deliverRecords } from "../../../lib/job/deliverRecords.js";
-import type { EnrichmentRecord } from "../../../lib/records/EnrichmentRecord.js";
 import { correlate, legacyAlert, mdeAlert, request } from "../../support/timeline.js";
 import { MemoryCustomTable, MemoryIngestion, MemoryLedger } from "./memoryAdapters.js";
 

@@ -1,4 +1,5 @@
-import { CheckpointConflictError } from "../../../lib/errors.js";
+import { CheckpointConflictError } from "../../../lib/core/errors.js";
+import type { EnrichmentRecord } from "../../../lib/core/records/EnrichmentRecord.js";
 import type {
   CheckpointStore,
   FailedUpload,
@@ -8,7 +9,6 @@ import type {
   Watermark,
   WorkspaceQuery,
 } from "../../../lib/job/ports.js";
-import type { EnrichmentRecord } from "../../../lib/records/EnrichmentRecord.js";
 
 /** In-memory adapters for the job's unit tests (the real ones are tested against Azurite and the HTTPS doubles). */
 export class MemoryLedger implements RecordLedger {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { QueryError } from "../../../lib/errors.js";
+import { QueryError } from "../../../lib/core/errors.js";
 import { isTooLargeQueryError } from "../../../lib/job/isTooLargeQueryError.js";
 import { queryInBatches } from "../../../lib/job/queryInBatches.js";
 import { splitWindow } from "../../../lib/job/splitWindow.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { parseConfig } from "../../../lib/config/parseConfig.js";
+import { parseConfig } from "../../../lib/job/config/parseConfig.js";
 import type { JobDeps } from "../../../lib/job/JobDeps.js";
 import type { WorkspaceQuery } from "../../../lib/job/ports.js";
 import { runScheduled } from "../../../lib/job/runScheduled.js";

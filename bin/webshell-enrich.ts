@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+// Entry point of `npm run enrich` / `npm start`: the exit code says what happened (see EXIT in main.ts).
+import { EXIT, main } from "../lib/adapters/cli/main.js";
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (error) {
+  process.stderr.write(
+    `internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exitCode = EXIT.internal;
+}

@@ -1,0 +1,158 @@
+import type { TableClient, TransactionAction } from "@azure/data-tables";
+
+import type { EnrichmentRecord } from "../../../core/records/EnrichmentRecord.js";
+import type { LedgerState, RecordLedger } from "../../../job/ports.js";
+import { decodeTableKey } from "./encodeTableKey.js";
+import { ensureTable } from "./ensureTable.js";
+import { isTableError } from "./isTableError.js";
+import { mapWithConcurrency } from "./mapWithConcurrency.js";
+import { planTransactions, type TransactionBatch } from "./planTransactions.js";
+import { readLedgerState } from "./readLedgerState.js";
+import type { TableRow } from "./TableRow.js";
+import { LEDGER_PROPERTIES, toLedgerEntity, toLedgerKey } from "./toLedgerEntity.js";
+import { toTableStoreError } from "./toTableStoreError.js";
+
+// Point reads in flight for a lookup; transactions in flight across partitions (16 partitions at most); single
+// inserts in flight when a conflicting transaction is retried record by record. Small enough to stay well under
+// the account's 20,000 entities/s and a partition's 2,000 entities/s, large enough that 250 records take ~20 trips.
+const READ_CONCURRENCY = 16;
+const PARTITION_CONCURRENCY = 8;
+const FALLBACK_CONCURRENCY = 4;
+
+/**
+ * The records and the ledger in Table Storage (`WebShellEnrichment`): one entity per record, keyed by its
+ * RecordId, holding every column plus `LedgerState` (`pending` from claim until the custom table accepted it, then
+ * `ingested`). Insert-only claims make two overlapping runs (timer and HTTP) claim each record exactly once.
+ *
+ * @example const ledger = new TableRecordLedger(createTableClient(target)); await ledger.ensureTable();
+ */
+export class TableRecordLedger implements RecordLedger {
+  constructor(private readonly client: TableClient) {}
+
+  /** Creates the table when it is missing (an existing one is fine). */
+  ensureTable(): Promise<void> {
+    return ensureTable(this.client);
+  }
+
+  /**
+   * Point reads of the ledger fields only (not the record's columns), 16 at a time; an id without an entity is
+   * absent from the result.
+   * @throws TableStoreError naming the record whose read failed.
+   */
+  async lookup(recordIds: readonly string[]): Promise<Map<string, LedgerState>> {
+    const ids = [...new Set(recordIds)];
+    const states = await mapWithConcurrency(ids, READ_CONCURRENCY, (id) => this.readState(id));
+    const found = new Map<string, LedgerState>();
+    ids.forEach((id, index) => {
+      const state = states[index];
+      if (state !== undefined) found.set(id, state);
+    });
+    return found;
+  }
+
+  /**
+   * Inserts the records as `pending` (PendingSince = now), never overwriting: per partition in transactions of up
+   * to 100 creates; a transaction refused because one of its records exists (409 EntityAlreadyExists, all or
+   * nothing) is redone record by record, and the records that exist are left out of the result.
+   * @throws TableStoreError naming the partition and how many records, for any other failure.
+   */
+  async claim(records: readonly EnrichmentRecord[], now: number): Promise<Set<string>> {
+    const rows = uniqueById(records).map((record) =>
+      toLedgerEntity(record, { state: "pending", since: now }),
+    );
+    const claimed = new Set<string>();
+    await this.forEachBatch(rows, async (batch) => {
+      for (const row of await this.claimBatch(batch)) claimed.add(decodeTableKey(row.rowKey));
+    });
+    return claimed;
+  }
+
+  /**
+   * Replaces each record's entity with its full columns, `LedgerState = "ingested"` and IngestedAt = now, per
+   * partition in transactions of up to 100 upserts (an entity missing from the ledger is created).
+   * @throws TableStoreError naming the partition and how many records.
+   */
+  async markIngested(records: readonly EnrichmentRecord[], now: number): Promise<void> {
+    const rows = uniqueById(records).map((record) => toLedgerEntity(record, { state: "ingested", at: now }));
+    await this.forEachBatch(rows, async (batch) => {
+      const actions = batch.rows.map((row): TransactionAction => ["upsert", row, "Replace"]);
+      try {
+        await this.client.submitTransaction(actions);
+      } catch (error) {
+        throw toTableStoreError(
+          `Marking ${batch.rows.length} records as ingested in partition ${batch.partitionKey} of table ` +
+            `${this.client.tableName} failed`,
+          error,
+        );
+      }
+    });
+  }
+
+  private async readState(recordId: string): Promise<LedgerState | undefined> {
+    const { partitionKey, rowKey } = toLedgerKey(recordId);
+    let entity: Record<string, unknown>;
+    try {
+      entity = await this.client.getEntity(partitionKey, rowKey, {
+        queryOptions: { select: [...LEDGER_PROPERTIES] },
+      });
+    } catch (error) {
+      if (isTableError(error, 404)) return undefined;
+      throw toTableStoreError(
+        `Reading the ledger entry of record ${recordId} in partition ${partitionKey} of table ` +
+          `${this.client.tableName} failed`,
+        error,
+      );
+    }
+    return readLedgerState(entity, recordId);
+  }
+
+  /** The rows of the batch this call inserted. */
+  private async claimBatch(batch: TransactionBatch): Promise<TableRow[]> {
+    try {
+      await this.client.submitTransaction(batch.rows.map((row): TransactionAction => ["create", row]));
+      return batch.rows;
+    } catch (error) {
+      if (!isTableError(error, 409, "EntityAlreadyExists")) {
+        throw toTableStoreError(
+          `Claiming ${batch.rows.length} records in partition ${batch.partitionKey} of table ` +
+            `${this.client.tableName} failed`,
+          error,
+        );
+      }
+    }
+    if (batch.rows.length === 1) return [];
+    const created = await mapWithConcurrency(batch.rows, FALLBACK_CONCURRENCY, (row) => this.claimOne(row));
+    return batch.rows.filter((_, index) => created[index]);
+  }
+
+  private async claimOne(row: TableRow): Promise<boolean> {
+    try {
+      await this.client.createEntity(row);
+      return true;
+    } catch (error) {
+      if (isTableError(error, 409, "EntityAlreadyExists")) return false;
+      throw toTableStoreError(
+        `Claiming record ${decodeTableKey(row.rowKey)} in partition ${row.partitionKey} of table ` +
+          `${this.client.tableName} failed`,
+        error,
+      );
+    }
+  }
+
+  private async forEachBatch(
+    rows: readonly TableRow[],
+    run: (batch: TransactionBatch) => Promise<void>,
+  ): Promise<void> {
+    // A partition's batches go in sequence, partitions in parallel: transactions never contend within a partition.
+    await mapWithConcurrency(planTransactions(rows), PARTITION_CONCURRENCY, async (batches) => {
+      for (const batch of batches) await run(batch);
+    });
+  }
+}
+
+function uniqueById(records: readonly EnrichmentRecord[]): EnrichmentRecord[] {
+  // Two actions on one entity in a transaction are refused (400 InvalidDuplicateRow): keep the first of each id.
+  const byId = new Map<string, EnrichmentRecord>();
+  for (const record of records) if (!byId.has(record.RecordId)) byId.set(record.RecordId, record);
+  return [...byId.values()];
+}

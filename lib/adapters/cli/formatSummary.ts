@@ -1,0 +1,41 @@
+import type { Diagnostics } from "../../core/Diagnostics.js";
+import { formatSkipLocation } from "../../core/Skip.js";
+import type { OfflineResult } from "../../job/runOffline.js";
+import { toTerminalText } from "./output/toTerminalText.js";
+
+/**
+ * The run's summary for standard error: what each input gave, what was skipped and why (the first few with
+ * file:line), what was selected and found, and how long it took.
+ */
+export function formatSummary(
+  result: Pick<OfflineResult, "records" | "selectedAlerts" | "commands" | "candidates"> &
+    Partial<Pick<OfflineResult, "iis">>,
+  diagnostics: Diagnostics,
+  mode: string,
+  elapsedMs: number,
+): string {
+  const lines: string[] = [];
+  for (const [source, counts] of diagnostics.inputs) {
+    lines.push(`${source}: ${counts.read} row(s) read, ${counts.skipped} skipped`);
+    for (const [reason, count] of counts.byReason) lines.push(`  ${count} × ${toTerminalText(reason)}`);
+    for (const skip of counts.examples) {
+      lines.push(`  skipped ${formatSkipLocation(skip)}: ${toTerminalText(skip.reason)}`);
+    }
+  }
+  const noHost = result.iis?.filesWithoutHost ?? [];
+  if (noHost.length > 0) {
+    lines.push(
+      `${noHost.length} IIS file(s) have no host name (no s-computername; pass --iis-host <name> before them);` +
+        ` their rows match by server IP only: ${noHost.slice(0, 5).join(", ")}${noHost.length > 5 ? ", …" : ""}`,
+    );
+  }
+  for (const warning of diagnostics.warnings) lines.push(`note: ${toTerminalText(warning)}`);
+  if (diagnostics.droppedWarnings > 0)
+    lines.push(`note: ${diagnostics.droppedWarnings} more note(s) not shown`);
+  lines.push(
+    `mode ${mode}: ${result.selectedAlerts} alert(s) selected, ${result.commands} command(s), ` +
+      `${result.candidates} candidate request(s), ${result.records.length} record(s) out, ` +
+      `${diagnostics.totalSkipped} row(s) skipped, ${(elapsedMs / 1000).toFixed(2)} s`,
+  );
+  return lines.join("\n") + "\n";
+}

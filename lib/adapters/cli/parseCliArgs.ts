@@ -1,0 +1,141 @@
+import { parseArgs } from "node:util";
+
+import { MATCH_MODES, type MatchMode, type TimeRange } from "../../core/model/EngineOptions.js";
+import { parseTimestamp } from "../../core/model/parseTimestamp.js";
+import { UsageError } from "../../core/UsageError.js";
+
+const DEFAULT_ENDPOINT = "https://api.loganalytics.io/v1";
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export const OUTPUT_FORMATS = ["table", "jsonl", "json", "csv"] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+export interface CliOptions {
+  /** Log Analytics workspace id: read SecurityAlert and W3CIISLog from it instead of files. */
+  workspace: string | undefined;
+  /** Log Analytics query endpoint (with /v1) for --workspace. */
+  endpoint: string;
+  alerts: string[];
+  /** IIS inputs in order, each with the `--iis-host` that was in force when it was named. */
+  iis: { path: string; defaultHost?: string }[];
+  mode: MatchMode;
+  range: TimeRange | undefined;
+  /** `undefined`: a table on a terminal, JSONL otherwise. */
+  format: OutputFormat | undefined;
+  out: string | undefined;
+  strict: boolean;
+  help: boolean;
+}
+
+export const USAGE = `Usage: npm run --silent enrich -- --alerts <file> --iis <file-or-folder> [--iis …]
+       [--mode precise|compat] [--from <ISO>] [--to <ISO>] [--format table|jsonl|json|csv] [--out <file>]
+       [--iis-host <name>] [--strict]
+   or: npm run --silent enrich -- --workspace <id> --from <ISO> --to <ISO> [--endpoint <url>] [--mode …] [--format …]
+
+  --alerts <file>      SecurityAlert export (JSON array, JSONL, CSV, Log Analytics response); repeatable
+  --iis <path>         IIS W3C log file or folder (recursive, .gz too) or W3CIISLog export; repeatable
+  --iis-host <name>    host name for the --iis paths after it whose logs have no s-computername
+  --mode <mode>        precise (default: the query's defects fixed) or compat (the original query's output)
+  --from, --to <ISO>   time range (default: the whole input)
+  --format <format>    table (default on a terminal), jsonl (default otherwise), json or csv
+  --out <file>         write the records to a file instead of standard output
+  --strict             exit with code 2 if any input row was skipped
+  --workspace <id>     query a Log Analytics workspace (credentials from the environment: Azure CLI login,
+                       managed identity or AZURE_CLIENT_ID/AZURE_TENANT_ID/AZURE_CLIENT_SECRET); needs --from/--to
+  --endpoint <url>     Log Analytics query endpoint (default ${DEFAULT_ENDPOINT})
+
+Exit codes: 0 done (with or without findings), 2 bad usage or unreadable input, 1 internal failure.`;
+
+/**
+ * Parses the enrich command line. `--iis-host` applies to the `--iis` paths named after it, so the options are
+ * read in order from parseArgs' tokens. Every problem is collected and reported together.
+ */
+export function parseCliArgs(argv: readonly string[]): CliOptions {
+  const { values, tokens } = parseArgs({
+    args: [...argv],
+    strict: true,
+    allowPositionals: false,
+    tokens: true,
+    options: {
+      alerts: { type: "string", multiple: true },
+      iis: { type: "string", multiple: true },
+      "iis-host": { type: "string", multiple: true },
+      mode: { type: "string" },
+      from: { type: "string" },
+      to: { type: "string" },
+      format: { type: "string" },
+      out: { type: "string" },
+      strict: { type: "boolean" },
+      workspace: { type: "string" },
+      endpoint: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  const problems: string[] = [];
+  const iis: CliOptions["iis"] = [];
+  let host: string | undefined;
+  for (const token of tokens) {
+    if (token.kind !== "option" || token.value === undefined) continue;
+    if (token.name === "iis-host") host = token.value.trim() === "" ? undefined : token.value.trim();
+    if (token.name === "iis")
+      iis.push(host === undefined ? { path: token.value } : { path: token.value, defaultHost: host });
+  }
+  const help = values.help === true;
+  const workspace = values.workspace;
+  if (workspace !== undefined) {
+    if (!GUID.test(workspace))
+      problems.push(`--workspace must be a workspace id (a GUID), got "${workspace}"`);
+    if ((values.alerts ?? []).length > 0 || iis.length > 0)
+      problems.push("--workspace replaces --alerts and --iis");
+    if (values.from === undefined || values.to === undefined)
+      problems.push("--workspace needs --from and --to");
+  } else if (!help) {
+    if ((values.alerts ?? []).length === 0) problems.push("--alerts <file> is required (an alert export)");
+    if (iis.length === 0)
+      problems.push("--iis <file-or-folder> is required (IIS logs or a W3CIISLog export)");
+  }
+  const endpoint = values.endpoint ?? DEFAULT_ENDPOINT;
+  if (!/^https:\/\/\S+\/v1\/?$/.test(endpoint)) {
+    problems.push(`--endpoint must be an https:// URL ending in /v1, got "${endpoint}"`);
+  }
+
+  const mode = values.mode ?? "precise";
+  if (!isOneOf(mode, MATCH_MODES))
+    problems.push(`--mode must be one of ${MATCH_MODES.join(", ")}, got "${mode}"`);
+  const format = values.format;
+  if (format !== undefined && !isOneOf(format, OUTPUT_FORMATS)) {
+    problems.push(`--format must be one of ${OUTPUT_FORMATS.join(", ")}, got "${format}"`);
+  }
+  const from = readTime("--from", values.from, problems);
+  const to = readTime("--to", values.to, problems);
+  if (from !== undefined && to !== undefined && from >= to) problems.push("--from must be before --to");
+  if (problems.length > 0) throw new UsageError(problems.join("\n"));
+
+  return {
+    workspace,
+    endpoint: endpoint.replace(/\/$/, ""),
+    alerts: values.alerts ?? [],
+    iis,
+    mode: mode as MatchMode,
+    range:
+      from === undefined && to === undefined
+        ? undefined
+        : { from: from ?? Number.NEGATIVE_INFINITY, to: to ?? Number.POSITIVE_INFINITY },
+    format: format as OutputFormat | undefined,
+    out: values.out,
+    strict: values.strict === true,
+    help,
+  };
+}
+
+function readTime(option: string, text: string | undefined, problems: string[]): number | undefined {
+  if (text === undefined) return undefined;
+  const time = parseTimestamp(text);
+  if (time === undefined)
+    problems.push(`${option} must be an ISO 8601 time such as 2026-11-20T00:00:00Z, got "${text}"`);
+  return time;
+}
+
+function isOneOf<T extends string>(value: string, allowed: readonly T[]): value is T {
+  return (allowed as readonly string[]).includes(value);
+}

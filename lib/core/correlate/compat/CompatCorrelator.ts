@@ -1,0 +1,149 @@
+import type { W3cLine } from "../../../readers/w3c/W3cLine.js";
+import { bin } from "../../kusto/bin.js";
+import { hasAny } from "../../kusto/hasAny.js";
+import { range } from "../../kusto/range.js";
+import type { EngineOptions, TimeRange } from "../../model/EngineOptions.js";
+import type { HostInterval } from "../../model/HostInterval.js";
+import { inRange } from "../../model/inRange.js";
+import type { WebRequest } from "../../model/WebRequest.js";
+import type { EnrichmentRecord } from "../../records/EnrichmentRecord.js";
+import type { CandidateBatch } from "../CandidateBatch.js";
+import type { Correlator } from "../Correlator.js";
+import { DistinctIpBaseline, type IpTally } from "../DistinctIpBaseline.js";
+import { PageTable } from "../PageTable.js";
+import { buildCompatRecords } from "./buildCompatRecords.js";
+import { COMPAT_LOOKUP_BIN_MS, COMPAT_LOOKUP_WINDOW_MS, type CompatCommand } from "./CompatCommand.js";
+
+/**
+ * The original hunting query, row for row, defects B1–B9 included (DESIGN §2–3): requests are spread over three
+ * 30 s bins and joined to the alert's bin on the exact host name; a (site, host, IP, user agent, page) group
+ * survives only if all its requests in that bin share one timestamp; the baseline counts distinct `cIP` per exact
+ * `csUriStem` over the whole range.
+ */
+export class CompatCorrelator implements Correlator {
+  readonly baseline: DistinctIpBaseline;
+  /**
+   * The alert bins commands wait in, per host, counted in bins since the epoch rather than in milliseconds: a
+   * bin number is a small integer, which V8 keeps unboxed, where a millisecond time would be boxed at every lookup.
+   */
+  private readonly binsByHost = new Map<string, Set<number>>();
+  private readonly candidates: WebRequest[] = [];
+  /** Candidates not kept because their page was already too popular (see `observeW3cLine`). */
+  private dropped = 0;
+  /** Per page: its baseline tally, or `null` when it is no script page. */
+  private readonly pages: PageTable<IpTally | null>;
+
+  constructor(
+    private readonly commands: readonly CompatCommand[],
+    private readonly options: Pick<EngineOptions, "scriptExtensions" | "distinctIpThreshold">,
+    private readonly range: TimeRange | undefined,
+  ) {
+    this.baseline = new DistinctIpBaseline(options.distinctIpThreshold + 1);
+    this.pages = new PageTable((stem) =>
+      hasAny(stem, options.scriptExtensions) ? this.baseline.tally(stem) : null,
+    );
+    for (const command of commands) {
+      const bins = this.binsByHost.get(command.hostName) ?? new Set<number>();
+      bins.add(command.timeKey / COMPAT_LOOKUP_BIN_MS);
+      this.binsByHost.set(command.hostName, bins);
+    }
+  }
+
+  get commandCount(): number {
+    return this.commands.length;
+  }
+
+  get candidateCount(): number {
+    return this.candidates.length + this.dropped;
+  }
+
+  baselineKey(request: WebRequest): string {
+    return request.csUriStem; // B9: exact, case-sensitive page, no host or site.
+  }
+
+  hostIntervals(): HostInterval[] {
+    // bin(t) ∈ {K, K+30s, K+60s}  ⇔  K ≤ t < K + 90 s
+    const reach = COMPAT_LOOKUP_WINDOW_MS + COMPAT_LOOKUP_BIN_MS - 1;
+    return this.commands.map((c) => ({ hostKey: c.hostName, from: c.timeKey, to: c.timeKey + reach }));
+  }
+
+  observe(request: WebRequest): void {
+    if (
+      !inRange(request.TimeGenerated, this.range) ||
+      !hasAny(request.csUriStem, this.options.scriptExtensions)
+    )
+      return;
+    // Only script pages can ever join the baseline (ShellLocation is a script page), so only they are counted.
+    this.baseline.add(request.csUriStem, request.cIP);
+    this.offerCandidate(request);
+  }
+
+  offerCandidate(request: WebRequest): void {
+    if (
+      !inRange(request.TimeGenerated, this.range) ||
+      !hasAny(request.csUriStem, this.options.scriptExtensions)
+    )
+      return;
+    if (this.awaited(request.sComputerName, request.TimeGenerated)) this.candidates.push(request);
+  }
+
+  /**
+   * `observe(line.toRequest())`, building strings only where needed: the page is found from its bytes, the client
+   * address is read only while the page's tally is not full, and the request is built only for a candidate.
+   */
+  observeW3cLine(line: W3cLine): void {
+    const t = line.time;
+    if (!inRange(t, this.range)) return;
+    const tally = this.pages.of(line);
+    if (tally === null) return;
+    if (!tally.full) tally.add(line.text("cIP"));
+    if (!this.awaited(line.text("sComputerName"), t)) return;
+    // Every group and record of this request is on its page, and the page is past the threshold for good: the
+    // query's baseline join would drop them. Not keeping the request saves building it.
+    if (tally.full) this.dropped += 1;
+    else this.candidates.push(line.toRequest());
+  }
+
+  finish(enrichedAt: number): EnrichmentRecord[] {
+    return buildCompatRecords(
+      this.commands,
+      this.candidates,
+      (request) => this.timeKeysFor(request),
+      this.baseline,
+      this.options.distinctIpThreshold,
+      enrichedAt,
+    );
+  }
+
+  takeCandidates(): CandidateBatch {
+    const batch = { requests: this.candidates.splice(0), matches: [], dropped: this.dropped };
+    this.dropped = 0;
+    return batch;
+  }
+
+  addCandidates(batch: CandidateBatch): void {
+    for (const request of batch.requests) this.candidates.push(request);
+    this.dropped += batch.dropped;
+  }
+
+  /** Whether a command waits on the host in one of {@link timeKeysFor}'s bins: the same test, without an array. */
+  private awaited(hostName: string, time: number): boolean {
+    const wanted = this.binsByHost.get(hostName);
+    if (wanted === undefined) return false;
+    const last = Math.floor(time / COMPAT_LOOKUP_BIN_MS); // bin(t - 1m) is 2 bins before: 1 min is 2 whole bins
+    return wanted.has(last) || wanted.has(last - 1) || wanted.has(last - 2);
+  }
+
+  /** `range(bin(TimeGenerated - 1m, 30s), bin(TimeGenerated, 30s), 30s)`, kept where a command waits (B5, B7). */
+  private timeKeysFor(request: WebRequest): number[] {
+    const wanted = this.binsByHost.get(request.sComputerName);
+    if (wanted === undefined) return [];
+    const t = request.TimeGenerated;
+    const keys = range(
+      bin(t - COMPAT_LOOKUP_WINDOW_MS, COMPAT_LOOKUP_BIN_MS),
+      bin(t, COMPAT_LOOKUP_BIN_MS),
+      COMPAT_LOOKUP_BIN_MS,
+    );
+    return keys.filter((key) => wanted.has(key / COMPAT_LOOKUP_BIN_MS));
+  }
+}

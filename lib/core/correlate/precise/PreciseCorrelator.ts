@@ -1,0 +1,194 @@
+import type { W3cLine } from "../../../readers/w3c/W3cLine.js";
+import { hasAny } from "../../kusto/hasAny.js";
+import type { EngineOptions, TimeRange } from "../../model/EngineOptions.js";
+import type { HostInterval } from "../../model/HostInterval.js";
+import type { ProcessObservation } from "../../model/ProcessObservation.js";
+import type { WebRequest } from "../../model/WebRequest.js";
+import type { EnrichmentRecord } from "../../records/EnrichmentRecord.js";
+import type { CandidateBatch } from "../CandidateBatch.js";
+import { composeBaselineKey } from "../composeBaselineKey.js";
+import type { Correlator } from "../Correlator.js";
+import { DistinctIpBaseline } from "../DistinctIpBaseline.js";
+import { PageTable } from "../PageTable.js";
+import { buildPreciseRecords, type Match } from "./buildPreciseRecords.js";
+import { HostTimeline } from "./HostTimeline.js";
+import { PreciseLineReader, type PrecisePage } from "./PreciseLineReader.js";
+import { attackerAddress, requestHostName } from "./requestIdentity.js";
+
+/**
+ * Precise mode (DESIGN §4): a request matches a web-shell command when it ran on the command's host and its
+ * interval [logTime − timeTaken, logTime], widened by the slack, contains the process start. Every such request
+ * counts (no B1); the rarity baseline counts attacker addresses per page, case-insensitively, over the baseline
+ * window in the configured scope.
+ */
+export class PreciseCorrelator implements Correlator {
+  readonly baseline: DistinctIpBaseline;
+  private readonly byName: Map<string, HostTimeline>;
+  private readonly byAddress: Map<string, HostTimeline>;
+  private readonly matches: Match[] = [];
+  /** Matches not kept because their page was already too popular (see `observeW3cLine`). */
+  private dropped = 0;
+  private readonly baselineFrom: number;
+  private readonly baselineTo: number;
+  private readonly pages: PageTable<PrecisePage>;
+  private readonly lines: PreciseLineReader;
+
+  constructor(
+    private readonly observations: readonly ProcessObservation[],
+    private readonly options: Pick<
+      EngineOptions,
+      | "scriptExtensions"
+      | "windowSlackMs"
+      | "maxRequestDurationMs"
+      | "baselineWindowMs"
+      | "baselineScope"
+      | "distinctIpThreshold"
+      | "evidenceCap"
+    >,
+    range: TimeRange | undefined,
+  ) {
+    this.baseline = new DistinctIpBaseline(options.distinctIpThreshold + 1);
+    // Without a range the whole input is the window, and the baseline covers all of it.
+    this.baselineTo = range?.to ?? Number.POSITIVE_INFINITY;
+    this.baselineFrom = Number.isFinite(this.baselineTo)
+      ? this.baselineTo - options.baselineWindowMs
+      : Number.NEGATIVE_INFINITY;
+    ({ byName: this.byName, byAddress: this.byAddress } = HostTimeline.index(observations));
+    this.pages = new PageTable((stem) => ({
+      lower: stem.toLowerCase(),
+      script: hasAny(stem, options.scriptExtensions),
+      tallies: undefined,
+    }));
+    this.lines = new PreciseLineReader(this.baseline, options.baselineScope);
+  }
+
+  get commandCount(): number {
+    return this.observations.length;
+  }
+
+  get candidateCount(): number {
+    return this.matches.length + this.dropped;
+  }
+
+  baselineKey(request: WebRequest): string {
+    // IIS paths and site names are case-insensitive (fixes B9).
+    return composeBaselineKey(
+      this.options.baselineScope,
+      request.csUriStem.toLowerCase(),
+      requestHostName(request) || request.sIP.trim(),
+      request.sSiteName.toLowerCase(),
+    );
+  }
+
+  hostIntervals(): HostInterval[] {
+    const slack = this.options.windowSlackMs;
+    return this.observations.flatMap((o) =>
+      [o.host.shortName, ...o.host.addresses]
+        .filter((key) => key !== "")
+        .map((hostKey) => ({ hostKey, from: o.anchor - slack, to: o.anchor + slack })),
+    );
+  }
+
+  observe(request: WebRequest): void {
+    if (!hasAny(request.csUriStem, this.options.scriptExtensions)) return;
+    const t = request.TimeGenerated;
+    if (t >= this.baselineFrom && t < this.baselineTo) {
+      const address = attackerAddress(request);
+      if (address !== "") this.baseline.add(this.baselineKey(request), address);
+    }
+    this.match(request);
+  }
+
+  offerCandidate(request: WebRequest): void {
+    if (hasAny(request.csUriStem, this.options.scriptExtensions)) this.match(request);
+  }
+
+  /**
+   * `observe(line.toRequest())`, building strings only where needed: the page is found from its bytes, the
+   * attacker address is read only while the page's tally is not full, and the request is built only for a match.
+   */
+  observeW3cLine(line: W3cLine): void {
+    const page = this.pages.of(line);
+    if (!page.script) return;
+    const t = line.time;
+    const { lines } = this;
+    const name = lines.hostName(line);
+    if (t >= this.baselineFrom && t < this.baselineTo) lines.count(line, page, name);
+    const host = name !== "" ? this.byName.get(name) : this.byAddress.get(line.text("sIP").trim());
+    if (host === undefined) return;
+    const to = t + this.options.windowSlackMs;
+    const first = host.firstIn(this.earliest(t, line.number("TimeTaken")), to);
+    if (first < 0) return;
+    // Scope `page`: a record's requests all count under its page's key, and a count never goes down, so a match on
+    // a page already over the threshold can only join a record that will be dropped. Not keeping it saves the
+    // request and its memory: on busy logs most matches are requests to popular pages.
+    if (this.options.baselineScope === "page" && isFull(page.tallies)) {
+      this.dropped += countUpTo(host, first, to);
+      return;
+    }
+    const request = line.toRequest();
+    const key = this.options.baselineScope === "page" ? page.lower : this.baselineKey(request);
+    this.push(host, first, to, {
+      request,
+      page: page.lower,
+      attacker: attackerAddress(request),
+      baselineKey: key,
+    });
+  }
+
+  finish(enrichedAt: number): EnrichmentRecord[] {
+    return buildPreciseRecords(this.matches, this.baseline, this.options, enrichedAt);
+  }
+
+  takeCandidates(): CandidateBatch {
+    const positions = new Map(this.observations.map((observation, i) => [observation, i]));
+    const matches = this.matches.splice(0).map(({ observation, ...match }) => ({
+      observation: positions.get(observation)!,
+      ...match,
+    }));
+    const batch = { requests: [], matches, dropped: this.dropped };
+    this.dropped = 0;
+    return batch;
+  }
+
+  addCandidates(batch: CandidateBatch): void {
+    for (const { observation, ...match } of batch.matches) {
+      this.matches.push({ observation: this.observations[observation]!, ...match });
+    }
+    this.dropped += batch.dropped;
+  }
+
+  private match(request: WebRequest): void {
+    const name = requestHostName(request);
+    const host = name !== "" ? this.byName.get(name) : this.byAddress.get(request.sIP.trim());
+    if (host === undefined) return;
+    const to = request.TimeGenerated + this.options.windowSlackMs;
+    const first = host.firstIn(this.earliest(request.TimeGenerated, request.TimeTaken), to);
+    if (first < 0) return;
+    const page = request.csUriStem.toLowerCase();
+    const attacker = attackerAddress(request);
+    this.push(host, first, to, { request, page, attacker, baselineKey: this.baselineKey(request) });
+  }
+
+  /** The earliest process start a request covers: it covers [logTime − timeTaken − slack, logTime + slack] (§4.5). */
+  private earliest(time: number, timeTaken: number | undefined): number {
+    return time - Math.min(timeTaken ?? 0, this.options.maxRequestDurationMs) - this.options.windowSlackMs;
+  }
+
+  /** Matches the request to every process from `first` on that starts by `to`. */
+  private push(host: HostTimeline, first: number, to: number, match: Omit<Match, "observation">): void {
+    for (let i = first; i < host.anchors.length && host.anchors[i]! <= to; i++) {
+      this.matches.push({ observation: host.observations[i]!, ...match });
+    }
+  }
+}
+
+function isFull(tallies: PrecisePage["tallies"]): boolean {
+  return tallies !== undefined && !(tallies instanceof Map) && tallies.full;
+}
+
+function countUpTo(host: HostTimeline, first: number, to: number): number {
+  let count = 0;
+  for (let i = first; i < host.anchors.length && host.anchors[i]! <= to; i++) count += 1;
+  return count;
+}

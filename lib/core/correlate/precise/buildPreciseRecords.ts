@@ -1,0 +1,157 @@
+import { makeBag } from "../../kusto/makeBag.js";
+import { makeSet } from "../../kusto/makeSet.js";
+import { splitAt } from "../../kusto/splitAt.js";
+import type { EngineOptions } from "../../model/EngineOptions.js";
+import { formatTimestamp } from "../../model/parseTimestamp.js";
+import type { ProcessObservation } from "../../model/ProcessObservation.js";
+import type { WebRequest } from "../../model/WebRequest.js";
+import { compareRecords } from "../../records/compareRecords.js";
+import { computeRecordId } from "../../records/computeRecordId.js";
+import type { EnrichmentRecord, EvidenceRequest } from "../../records/EnrichmentRecord.js";
+import { truncateWithMarker } from "../../records/truncateWithMarker.js";
+import type { DistinctIpBaseline } from "../DistinctIpBaseline.js";
+import { attackerAddress } from "./requestIdentity.js";
+
+/**
+ * A request that ran on a command's host while the command's process started, with what grouping and the
+ * baseline read from it, worked out once per request when it matched.
+ */
+export interface Match {
+  observation: ProcessObservation;
+  request: WebRequest;
+  /** `csUriStem` in lower case: one page whatever its spelling. */
+  page: string;
+  /** `attackerAddress(request)`. */
+  attacker: string;
+  /** The correlator's `baselineKey(request)`. */
+  baselineKey: string;
+}
+
+/**
+ * Groups matches into records, one per (alert, process, shell page, attacker IP) (DESIGN §4.7), and keeps those
+ * whose page is rare: at most `distinctIpThreshold` distinct client addresses in the baseline.
+ */
+export function buildPreciseRecords(
+  matches: readonly Match[],
+  baseline: DistinctIpBaseline,
+  options: Pick<EngineOptions, "distinctIpThreshold" | "evidenceCap">,
+  enrichedAt: number,
+): EnrichmentRecord[] {
+  // (alert, process) → page → attacker → matches: nested maps, no key text to build per match.
+  const groups = new Map<string, Map<string, Map<string, Match[]>>>();
+  const processIds = new Map<ProcessObservation, string>();
+  for (const match of matches) {
+    const o = match.observation;
+    let processId = processIds.get(o);
+    if (processId === undefined) {
+      processId = JSON.stringify([o.origin.systemAlertId, o.processId, o.creationTime, o.commandLine]);
+      processIds.set(o, processId);
+    }
+    const byPage = getOrAdd(groups, processId, () => new Map<string, Map<string, Match[]>>());
+    getOrAdd(
+      getOrAdd(byPage, match.page, () => new Map<string, Match[]>()),
+      match.attacker,
+      () => [],
+    ).push(match);
+  }
+
+  const records: EnrichmentRecord[] = [];
+  for (const byPage of groups.values()) {
+    for (const byAttacker of byPage.values()) {
+      for (const group of byAttacker.values()) {
+        const distinctIps = group.reduce(
+          (most, match) => Math.max(most, baseline.count(match.baselineKey)),
+          0,
+        );
+        if (distinctIps > options.distinctIpThreshold) continue;
+        const requests = dedupe(group.map((match) => match.request)).sort(
+          (a, b) => a.TimeGenerated - b.TimeGenerated,
+        );
+        records.push(toRecord(group[0]!.observation, requests, distinctIps, options.evidenceCap, enrichedAt));
+      }
+    }
+  }
+  return records.sort(compareRecords);
+}
+
+function getOrAdd<K, V>(map: Map<K, V>, key: K, make: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = make();
+    map.set(key, value);
+  }
+  return value;
+}
+
+function toRecord(
+  o: ProcessObservation,
+  requests: readonly WebRequest[],
+  distinctIps: number,
+  evidenceCap: number,
+  enrichedAt: number,
+): EnrichmentRecord {
+  const first = requests[0]!;
+  const last = requests[requests.length - 1]!;
+  const attackerIP = attackerAddress(first);
+  const page = first.csUriStem;
+  const userAgents = makeSet(requests.map((request) => request.csUserAgent));
+  return {
+    TimeGenerated: first.TimeGenerated,
+    RecordId: computeRecordId([
+      o.origin.systemAlertId,
+      o.processId,
+      o.creationTime === null ? "" : formatTimestamp(o.creationTime),
+      o.host.shortName || o.host.hostName,
+      page.toLowerCase(),
+      attackerIP,
+    ]),
+    MatchMode: "precise",
+    SystemAlertId: o.origin.systemAlertId,
+    AlertName: o.origin.alertName,
+    AlertTime: o.origin.alertTime,
+    HostName: o.host.hostName,
+    DnsDomain: o.host.dnsDomain,
+    Sites: makeSet(requests.map((request) => request.sSiteName).filter((site) => site !== "")),
+    ShellLocation: page,
+    ShellName: splitAt(page, "/", -1),
+    ShellDirectory: page.slice(0, page.lastIndexOf("/") + 1),
+    ProcessName: o.processName,
+    ProcessCommandLine: o.commandLine,
+    ProcessId: o.processId,
+    ProcessCreationTime: o.creationTime,
+    ParentProcessName: o.parentProcessName,
+    AttackerIP: attackerIP,
+    AttackerUserAgents: userAgents,
+    Attacker: makeBag(requests.map((request) => [attackerIP, request.csUserAgent] as const)),
+    RequestCount: requests.length,
+    FirstRequestTime: first.TimeGenerated,
+    LastRequestTime: last.TimeGenerated,
+    PageDistinctIPs: distinctIps,
+    Evidence: requests.slice(0, evidenceCap).map(toEvidence),
+    EnrichedAt: enrichedAt,
+  };
+}
+
+// Evidence summarises requests; one attacker-sized field must not crowd the others out of a 32 KB column.
+const EVIDENCE_FIELD_CHARS = 2048;
+
+function toEvidence(request: WebRequest): EvidenceRequest {
+  const cap = (text: string) => truncateWithMarker(text, EVIDENCE_FIELD_CHARS);
+  return {
+    time: formatTimestamp(request.TimeGenerated),
+    method: cap(request.csMethod),
+    uriStem: cap(request.csUriStem),
+    uriQuery: cap(request.csUriQuery),
+    status: cap(request.scStatus),
+    clientIP: cap(request.cIP),
+    forwardedFor: cap(request.XForwardedFor),
+    userAgent: cap(request.csUserAgent),
+    site: cap(request.sSiteName),
+    timeTakenMs: request.TimeTaken ?? null,
+  };
+}
+
+/** The same request object can match through overlapping windows; count it once. */
+function dedupe(requests: readonly WebRequest[]): WebRequest[] {
+  return [...new Set(requests)];
+}

@@ -1,0 +1,41 @@
+import { firstDnsLabel } from "../../entities/firstDnsLabel.js";
+import type { WebRequest } from "../../model/WebRequest.js";
+
+/**
+ * The server a request ran on, as a lower-case short host name (DESIGN §4.4): `sComputerName`, else `Computer`,
+ * else the VM name at the end of `_ResourceId`. `""` when none is known; then only `sIP` can place the request.
+ */
+export function requestHostName(request: WebRequest): string {
+  return hostNameFromParts(request.sComputerName, request.Computer, request._ResourceId);
+}
+
+/** {@link requestHostName} from the three columns, for readers that have them without a whole request. */
+export function hostNameFromParts(sComputerName: string, computer: string, resourceId: string): string {
+  // The first name that is logged at all, then its first label: the same expression the workspace query uses
+  // (`coalesce` over trimmed columns), so the pushed-down filter and this rule agree on every row.
+  return firstDnsLabel(sComputerName.trim() || computer.trim() || vmNameOf(resourceId));
+}
+
+/**
+ * The attacker's address (DESIGN §4.8): behind a load balancer `cIP` is the balancer, so the first address of a
+ * logged `X-Forwarded-For` wins.
+ */
+export function attackerAddress(request: WebRequest): string {
+  return attackerAddressOf(request.XForwardedFor, request.cIP);
+}
+
+/** {@link attackerAddress} from the two columns, for readers that have them without a whole request. */
+export function attackerAddressOf(xForwardedFor: string, cIP: string): string {
+  const forwarded = xForwardedFor.trim();
+  if (forwarded === "" || forwarded === "-") return cIP;
+  const comma = forwarded.indexOf(",");
+  const first = (comma === -1 ? forwarded : forwarded.slice(0, comma)).trim();
+  return first === "" ? cIP : first;
+}
+
+// Only plain VMs: a scale-set instance's resource id ends in an instance number, not its computer name.
+const VM_ID = /\/providers\/microsoft\.compute\/virtualmachines\/([^/]+)$/i;
+
+function vmNameOf(resourceId: string): string {
+  return VM_ID.exec(resourceId.trim())?.[1] ?? "";
+}

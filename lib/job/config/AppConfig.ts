@@ -1,0 +1,23 @@
+import type { EngineOptions } from "../../core/model/EngineOptions.js";
+
+/** Everything the scheduled and on-demand jobs need, validated once at start-up by `parseConfig`. */
+export interface AppConfig {
+  logAnalytics: { workspaceId: string; endpoint: string };
+  ingestion: { endpoint: string; ruleId: string; stream: string };
+  /** Exactly one of `endpoint` (managed identity) or `connectionString` is set. */
+  table: { endpoint?: string; connectionString?: string; tableName: string };
+  schedule: string;
+  engine: EngineOptions;
+  /** Where the first run starts, before now. */
+  firstRunLookbackMs: number;
+  /** How much before the watermark each run re-reads (late arrivals; duplicates are removed by RecordId). */
+  overlapMs: number;
+  /** Rows younger than this are left for the next run (ingestion latency). */
+  ingestionDelayMs: number;
+  /** Longest alert window one set of queries covers. */
+  maxWindowMs: number;
+  /** Longest from..to the HTTP trigger accepts. */
+  httpMaxSpanMs: number;
+  /** Run time after which no new window starts, well inside the function timeout. */
+  timeBudgetMs: number;
+}

@@ -1,0 +1,88 @@
+import { availableParallelism } from "node:os";
+
+import { createCorrelator } from "../core/correlate/createCorrelator.js";
+import type { Diagnostics } from "../core/Diagnostics.js";
+import type { EngineOptions, TimeRange } from "../core/model/EngineOptions.js";
+import type { EnrichmentRecord } from "../core/records/EnrichmentRecord.js";
+import { readAlertFile } from "../readers/alerts/readAlertFile.js";
+import { type IisReadSummary, listIisInputFiles, readIisFiles } from "../readers/iis/readIisInputs.js";
+import { correlateInLanes } from "../readers/lanes/correlateInLanes.js";
+import { makeStemFilter } from "../readers/w3c/scriptStemFilter.js";
+
+export interface OfflineInputs {
+  alerts: readonly string[];
+  iis: readonly { path: string; defaultHost?: string }[];
+  range: TimeRange | undefined;
+}
+
+export interface OfflineResult {
+  records: EnrichmentRecord[];
+  selectedAlerts: number;
+  commands: number;
+  candidates: number;
+  iis: IisReadSummary;
+}
+
+/** Below this much IIS data a second thread costs more (its start, its own correlator) than it saves. */
+const LANES_MIN_BYTES = 64 << 20;
+
+/**
+ * Worker threads used by default: on a machine of 4 cores or more, up to 3 (each holds a correlator and read
+ * buffers, ~80 MiB on busy logs); on a smaller one, none. One thread already reads faster than DuckDB's two on a
+ * 2-core machine (bench/RESULTS.md), and there a worker only helps when the other core is idle: measured on a
+ * shared one, it made runs slower and bigger.
+ */
+export function defaultWorkers(): number {
+  const cores = availableParallelism();
+  return cores >= 4 ? Math.min(cores - 1, 3) : 0;
+}
+
+/**
+ * The job on files: alert exports are read whole (they are few), IIS logs stream through the correlator, which
+ * keeps only the baseline counts and the requests that can match a command. With several IIS files, 64 MiB or
+ * more and `maxWorkers` > 0, the files are read on several threads (see `correlateInLanes`), with the same result.
+ * Unreadable inputs throw typed errors; bad rows go to `diagnostics` and the run goes on.
+ */
+export async function runOffline(
+  inputs: OfflineInputs,
+  options: EngineOptions,
+  diagnostics: Diagnostics,
+  now: () => number,
+  onProgress?: (bytesRead: number, totalBytes: number) => void,
+  maxWorkers = defaultWorkers(),
+): Promise<OfflineResult> {
+  const alerts = [];
+  for (const path of inputs.alerts) alerts.push(...(await readAlertFile(path, diagnostics)));
+  const { correlator, selectedAlerts } = createCorrelator(alerts, options, inputs.range, diagnostics);
+  const files = await listIisInputFiles(inputs.iis, diagnostics);
+  const bytes = files.reduce((sum, file) => sum + file.size, 0);
+  const workers = Math.min(files.length - 1, maxWorkers);
+  const iis =
+    workers > 0 && bytes >= LANES_MIN_BYTES
+      ? await correlateInLanes(
+          correlator,
+          files,
+          { alerts, options, range: inputs.range, examplesPerInput: diagnostics.examplesPerInput },
+          diagnostics,
+          { workers },
+          onProgress,
+        )
+      : await readIisFiles(
+          files,
+          {
+            acceptStem: makeStemFilter(options.scriptExtensions),
+            diagnostics,
+            onProgress,
+            // Native W3C lines go to the byte-level path, which decodes only the fields and requests it needs.
+            onLine: (line) => correlator.observeW3cLine(line),
+          },
+          (request) => correlator.observe(request),
+        );
+  return {
+    records: correlator.finish(now()),
+    selectedAlerts,
+    commands: correlator.commandCount,
+    candidates: correlator.candidateCount,
+    iis,
+  };
+}

@@ -1,0 +1,27 @@
+import type { AlertRow } from "../../core/model/AlertRow.js";
+import type { EngineOptions, TimeRange } from "../../core/model/EngineOptions.js";
+import type { IisInputFile } from "../iis/readIisInputs.js";
+import type { FileOutcome } from "./readFileIntoCorrelator.js";
+
+/** What a lane worker starts from: the run's alerts and options, to build the same correlator as the run's. */
+export interface LaneInit {
+  alerts: readonly AlertRow[];
+  options: EngineOptions;
+  range: TimeRange | undefined;
+  examplesPerInput: number;
+}
+
+/** From the run to a worker: read a file, or hand over the baseline and stop. */
+export type ToLane = { kind: "file"; index: number; file: IisInputFile } | { kind: "finish" };
+
+/** From a worker to the run. */
+export type FromLane =
+  | { kind: "progress"; index: number; bytes: number }
+  | { kind: "file"; index: number; outcome: FileOutcome }
+  | { kind: "failed"; index: number; error: LaneError }
+  | { kind: "baseline"; entries: [string, string[]][] };
+
+/** An error as it crosses threads: an unreadable input keeps its type, anything else its message and stack. */
+export type LaneError =
+  | { kind: "iis-input"; path: string; reason: string }
+  | { kind: "other"; message: string; stack: string | undefined };

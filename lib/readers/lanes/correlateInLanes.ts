@@ -1,0 +1,132 @@
+import { Worker } from "node:worker_threads";
+
+import type { Correlator } from "../../core/correlate/Correlator.js";
+import type { Diagnostics } from "../../core/Diagnostics.js";
+import { IisInputError } from "../../core/IisInputError.js";
+import type { IisReadSummary } from "../iis/IisReadSummary.js";
+import { addFileSummary, emptyReadSummary, type IisInputFile } from "../iis/readIisInputs.js";
+import { makeStemFilter } from "../w3c/scriptStemFilter.js";
+import type { FromLane, LaneError, LaneInit, ToLane } from "./LaneMessages.js";
+import { type FileOutcome, mergeFileDiagnostics, readFileIntoCorrelator } from "./readFileIntoCorrelator.js";
+
+/** How many threads read, and where the worker script is. */
+export interface LaneOptions {
+  /** Worker threads besides the calling one, which reads files too. */
+  workers: number;
+  /** The compiled `laneWorker.js` (default: next to this module; tests that run sources point at the build). */
+  workerUrl?: URL;
+}
+
+/**
+ * Reads IIS files into the run's correlator on several threads: the calling thread and each worker take the next
+ * file in turn, each into a correlator of its own built from the same alerts and options (the calling thread's is
+ * the run's). Then the run's correlator takes every file's candidates in file order and the workers' baselines
+ * (a union of capped sets, exact: see `DistinctIpBaseline.merge`), and the diagnostics and summary are merged in
+ * file order: records, counts and skips are those of reading the files one after the other. An unreadable file
+ * throws as it would there: the first one in file order, once the files before it are read.
+ *
+ * Whole files are the unit: a line's number, and the `#Fields` block it falls under, are only known by reading its
+ * file from the start. One large file is read by one thread.
+ */
+export async function correlateInLanes(
+  correlator: Correlator,
+  files: readonly IisInputFile[],
+  init: LaneInit,
+  diagnostics: Diagnostics,
+  lanes: LaneOptions,
+  onProgress?: (bytesRead: number, totalBytes: number) => void,
+): Promise<IisReadSummary> {
+  const summary = emptyReadSummary(files);
+  const outcomes: FileOutcome[] = [];
+  const failures = new Map<number, Error>();
+  const inFlight = new Map<number, number>();
+  let doneBytes = 0;
+  let next = 0;
+  const take = () => (failures.size === 0 && next < files.length ? next++ : -1);
+  const progress = (index: number, bytes: number) => {
+    inFlight.set(index, Math.min(bytes, files[index]!.size));
+    let reading = 0;
+    for (const value of inFlight.values()) reading += value;
+    onProgress?.(doneBytes + reading, summary.totalBytes);
+  };
+  const settle = (index: number, result: FileOutcome | Error) => {
+    inFlight.delete(index);
+    doneBytes += files[index]!.size;
+    if (result instanceof Error) failures.set(index, result);
+    else outcomes[index] = result;
+    onProgress?.(doneBytes, summary.totalBytes);
+  };
+
+  const acceptStem = makeStemFilter(init.options.scriptExtensions);
+  const ownLane = async () => {
+    for (let index = take(); index !== -1; index = take()) {
+      const file = files[index]!;
+      try {
+        const onBytes = (bytes: number) => progress(index, bytes);
+        settle(
+          index,
+          await readFileIntoCorrelator(correlator, file, acceptStem, init.examplesPerInput, onBytes),
+        );
+      } catch (error) {
+        settle(index, error instanceof Error ? error : new Error(String(error)));
+      }
+    }
+  };
+  const url = lanes.workerUrl ?? new URL("./laneWorker.js", import.meta.url);
+  const workers = Array.from({ length: lanes.workers }, () => new Worker(url, { workerData: init }));
+  try {
+    onProgress?.(0, summary.totalBytes);
+    const [, ...baselines] = await Promise.all([ownLane(), ...workers.map((worker) => workerLane(worker))]);
+    for (const entries of baselines) correlator.baseline.merge(entries);
+  } finally {
+    await Promise.all(workers.map((worker) => worker.terminate()));
+  }
+
+  const firstFailure = Math.min(...failures.keys());
+  for (let index = 0; index < Math.min(files.length, firstFailure); index++) {
+    const outcome = outcomes[index]!;
+    addFileSummary(summary, outcome.summary);
+    mergeFileDiagnostics(diagnostics, outcome);
+    correlator.addCandidates(outcome.batch);
+  }
+  if (failures.size > 0) throw failures.get(firstFailure)!;
+  return summary;
+
+  /** Feeds one worker files until none are left, then takes its baseline. */
+  function workerLane(worker: Worker): Promise<[string, string[]][]> {
+    return new Promise((resolve, reject) => {
+      const ask = () => {
+        const index = take();
+        const message: ToLane =
+          index === -1 ? { kind: "finish" } : { kind: "file", index, file: files[index]! };
+        worker.postMessage(message);
+      };
+      worker.on("message", (message: FromLane) => {
+        switch (message.kind) {
+          case "progress":
+            return progress(message.index, message.bytes);
+          case "file":
+            settle(message.index, message.outcome);
+            return ask();
+          case "failed":
+            settle(message.index, fromLaneError(message.error));
+            return ask();
+          case "baseline":
+            return resolve(message.entries);
+        }
+      });
+      worker.on("error", reject);
+      worker.on("exit", (code) =>
+        reject(new Error(`an IIS reading worker stopped early (exit code ${code})`)),
+      );
+      ask();
+    });
+  }
+}
+
+function fromLaneError(error: LaneError): Error {
+  if (error.kind === "iis-input") return new IisInputError(error.path, error.reason);
+  const rebuilt = new Error(error.message);
+  rebuilt.stack = error.stack;
+  return rebuilt;
+}

@@ -1,0 +1,45 @@
+// A worker thread that reads whole IIS files into a correlator of its own, one file per request from the run (see
+// `correlateInLanes`), and hands back each file's outcome and, at the end, its baseline.
+import { parentPort, workerData } from "node:worker_threads";
+
+import { createCorrelator } from "../../core/correlate/createCorrelator.js";
+import { Diagnostics } from "../../core/Diagnostics.js";
+import { isIisInputError } from "../../core/IisInputError.js";
+import { makeStemFilter } from "../w3c/scriptStemFilter.js";
+import type { FromLane, LaneError, LaneInit, ToLane } from "./LaneMessages.js";
+import { readFileIntoCorrelator } from "./readFileIntoCorrelator.js";
+
+const PROGRESS_BYTES = 32 << 20;
+
+const init = workerData as LaneInit;
+// The alerts were already read and reported by the run: this correlator's own diagnostics are not needed.
+const { correlator } = createCorrelator(init.alerts, init.options, init.range, new Diagnostics());
+const acceptStem = makeStemFilter(init.options.scriptExtensions);
+const port = parentPort!;
+const send = (message: FromLane) => port.postMessage(message);
+
+port.on("message", (message: ToLane) => {
+  if (message.kind === "finish") {
+    send({ kind: "baseline", entries: correlator.baseline.entries() });
+    port.close();
+    return;
+  }
+  const { index, file } = message;
+  let reported = 0;
+  const onBytesRead = (bytes: number) => {
+    if (bytes - reported < PROGRESS_BYTES) return;
+    reported = bytes;
+    send({ kind: "progress", index, bytes });
+  };
+  readFileIntoCorrelator(correlator, file, acceptStem, init.examplesPerInput, onBytesRead).then(
+    (outcome) => send({ kind: "file", index, outcome }),
+    (error: unknown) => send({ kind: "failed", index, error: toLaneError(error) }),
+  );
+});
+
+function toLaneError(error: unknown): LaneError {
+  if (isIisInputError(error)) return { kind: "iis-input", path: error.path, reason: error.reason };
+  return error instanceof Error
+    ? { kind: "other", message: error.message, stack: error.stack }
+    : { kind: "other", message: String(error), stack: undefined };
+}

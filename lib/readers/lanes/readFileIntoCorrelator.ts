@@ -1,0 +1,69 @@
+import type { CandidateBatch } from "../../core/correlate/CandidateBatch.js";
+import type { Correlator } from "../../core/correlate/Correlator.js";
+import { Diagnostics, type InputCounts } from "../../core/Diagnostics.js";
+import type { IisFileSummary } from "../iis/IisReadSummary.js";
+import { readIisFile } from "../iis/readIisFile.js";
+import type { IisInputFile } from "../iis/readIisInputs.js";
+import type { StemFilter } from "../w3c/scriptStemFilter.js";
+
+/**
+ * What reading one IIS file into a correlator gave, as plain data: the file's counts, what it put in the run's
+ * diagnostics, and the candidates it added. A run merges these in file order, whichever thread read the file.
+ */
+export interface FileOutcome {
+  summary: IisFileSummary;
+  /** The file's diagnostics entries (its path, usually one). */
+  inputs: [string, InputCounts][];
+  warnings: string[];
+  batch: CandidateBatch;
+}
+
+/**
+ * Reads one IIS file into the correlator (native W3C lines through its byte-level path, export rows as requests),
+ * with a diagnostics ledger of its own, and takes the candidates the file added.
+ */
+export async function readFileIntoCorrelator(
+  correlator: Correlator,
+  file: IisInputFile,
+  acceptStem: StemFilter,
+  examplesPerInput: number,
+  onBytesRead?: (bytes: number) => void,
+): Promise<FileOutcome> {
+  // No cap on warnings here: a file gives a few at most, and the run's ledger applies its own cap when merging.
+  const diagnostics = new Diagnostics(examplesPerInput, Number.MAX_SAFE_INTEGER);
+  const summary = await readIisFile(
+    file.path,
+    {
+      diagnostics,
+      acceptStem,
+      defaultHost: file.defaultHost,
+      onBytesRead,
+      onLine: (line) => correlator.observeW3cLine(line),
+    },
+    (request) => correlator.observe(request),
+  );
+  return {
+    summary,
+    inputs: [...diagnostics.inputs],
+    warnings: diagnostics.warnings,
+    batch: correlator.takeCandidates(),
+  };
+}
+
+/** Adds a file's diagnostics to the run's, as if the run's ledger had recorded them itself. */
+export function mergeFileDiagnostics(
+  target: Diagnostics,
+  outcome: Pick<FileOutcome, "inputs" | "warnings">,
+): void {
+  for (const [source, counts] of outcome.inputs) {
+    target.read(source, counts.read); // also makes the entry, where the file's first row would have
+    const entry = target.inputs.get(source)!;
+    entry.skipped += counts.skipped;
+    for (const [reason, count] of counts.byReason)
+      entry.byReason.set(reason, (entry.byReason.get(reason) ?? 0) + count);
+    for (const example of counts.examples) {
+      if (entry.examples.length < target.examplesPerInput) entry.examples.push(example);
+    }
+  }
+  for (const warning of outcome.warnings) target.warn(warning);
+}

@@ -1,0 +1,83 @@
+import { open } from "node:fs/promises";
+
+import { IisInputError } from "../../core/IisInputError.js";
+import type { WebRequest } from "../../core/model/WebRequest.js";
+import { brokenGzipReason, isGzipFile, isZlibError, openInputStream } from "../files/openInputStream.js";
+import type { IisFileReadOptions } from "../iis/IisReadOptions.js";
+import { readBufferSize } from "../iis/IisReadOptions.js";
+import type { IisFileCounts } from "../iis/IisReadSummary.js";
+import { SCAN_CAPACITY, W3cChunkParser } from "./W3cChunkParser.js";
+
+/**
+ * Streams a native W3C extended log file (as IIS writes it, gzip-compressed or not) and calls `onRequest` for each
+ * good data line that passes `acceptStem` (or `options.onLine` instead, with the line's bytes); see
+ * {@link W3cChunkParser} for the line rules. Memory stays bounded by the read size and the longest line, whatever
+ * the file size: a plain file is read with large reads into the parser's reused buffer, a gzip file is gunzipped
+ * while streaming.
+ *
+ * Bad lines are skipped and reported through `options.diagnostics`; truncated or corrupt gzip data is reported as a
+ * skip and the rows before it are kept. A file that cannot be opened or read throws {@link IisInputError}.
+ *
+ * @example const counts = await readW3cFile("logs/u_ex230418.log", { diagnostics }, (request) => rows.push(request));
+ */
+export async function readW3cFile(
+  path: string,
+  options: IisFileReadOptions,
+  onRequest: (request: WebRequest) => void,
+): Promise<IisFileCounts> {
+  const bufferSize = readBufferSize(options);
+  const parser = new W3cChunkParser(path, options, onRequest);
+  try {
+    if (await isGzipFile(path)) await readGzip(path, bufferSize, parser, options.onBytesRead);
+    else await readPlain(path, bufferSize, parser, options.onBytesRead);
+  } catch (error) {
+    throw IisInputError.wrap(path, error);
+  }
+  return parser.counts;
+}
+
+async function readPlain(
+  path: string,
+  bufferSize: number,
+  parser: W3cChunkParser,
+  onBytesRead: ((bytesRead: number) => void) | undefined,
+): Promise<void> {
+  const handle = await open(path, "r");
+  try {
+    // Straight into the parser's two scan buffers, no copy: the next read fills one while the other is parsed.
+    const size = Math.min(bufferSize, SCAN_CAPACITY);
+    let area: 0 | 1 = 0;
+    let position = 0;
+    let reading = handle.read(parser.input(area), 0, size, position);
+    for (;;) {
+      const { bytesRead } = await reading;
+      if (bytesRead === 0) break;
+      position += bytesRead;
+      const next: 0 | 1 = area === 0 ? 1 : 0;
+      reading = handle.read(parser.input(next), 0, size, position);
+      parser.pushInput(area, bytesRead);
+      onBytesRead?.(position);
+      area = next;
+    }
+  } finally {
+    await handle.close();
+  }
+  parser.end();
+}
+
+async function readGzip(
+  path: string,
+  bufferSize: number,
+  parser: W3cChunkParser,
+  onBytesRead: ((bytesRead: number) => void) | undefined,
+): Promise<void> {
+  const { stream } = await openInputStream(path, bufferSize, onBytesRead);
+  try {
+    for await (const chunk of stream) parser.push(chunk as Buffer);
+  } catch (error) {
+    if (!isZlibError(error)) throw error;
+    parser.abort(brokenGzipReason(error));
+    return;
+  }
+  parser.end();
+}

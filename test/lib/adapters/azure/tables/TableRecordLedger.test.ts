@@ -1,0 +1,226 @@
+import type { TableClient } from "@azure/data-tables";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { createTableClient } from "../../../../../lib/adapters/azure/tables/createTableClient.js";
+import { TableRecordLedger } from "../../../../../lib/adapters/azure/tables/TableRecordLedger.js";
+import { toLedgerKey } from "../../../../../lib/adapters/azure/tables/toLedgerEntity.js";
+import { TableStoreError } from "../../../../../lib/core/errors.js";
+import { computeRecordId } from "../../../../../lib/core/records/computeRecordId.js";
+import type { EnrichmentRecord } from "../../../../../lib/core/records/EnrichmentRecord.js";
+import { type Azurite, startAzurite } from "../../../../../tools/doubles/startAzurite.js";
+import { aCompatRecord, aRecord, someRecords } from "./aRecord.js";
+import { expectEntityToHold } from "./expectEntityToHold.js";
+
+const FAST_RETRIES = { maxRetries: 1, retryDelayInMs: 10, maxRetryDelayInMs: 20 };
+const CLAIMED_AT = Date.parse("2026-11-20T13:22:00.123Z");
+const INGESTED_AT = Date.parse("2026-11-20T13:22:04.567Z");
+const MARKER = /…\[truncated (\d+) chars\]$/;
+
+describe("TableRecordLedger on Azurite", () => {
+  let azurite: Azurite;
+  let tables = 0;
+  beforeAll(async () => {
+    azurite = await startAzurite();
+  });
+  afterAll(() => azurite.stop());
+
+  /** A ledger over a new, empty table, so tests do not see each other's records. */
+  async function freshLedger(): Promise<{ ledger: TableRecordLedger; client: TableClient }> {
+    const client = createTableClient(
+      { connectionString: azurite.connectionString, tableName: `Ledger${++tables}` },
+      FAST_RETRIES,
+    );
+    const ledger = new TableRecordLedger(client);
+    await ledger.ensureTable();
+    return { ledger, client };
+  }
+
+  async function readEntity(client: TableClient, record: EnrichmentRecord): Promise<Record<string, unknown>> {
+    const { partitionKey, rowKey } = toLedgerKey(record.RecordId);
+    return client.getEntity(partitionKey, rowKey);
+  }
+
+  it("ensures the table twice without complaint", async () => {
+    const { ledger } = await freshLedger();
+    await expect(ledger.ensureTable()).resolves.toBeUndefined();
+  });
+
+  it("claims, looks up and marks ingested 250 records across all 16 partitions, every column read back", async () => {
+    const { ledger, client } = await freshLedger();
+    const records = [...someRecords(249), aCompatRecord];
+    const ids = records.map((record) => record.RecordId);
+
+    const claimed = await ledger.claim(records, CLAIMED_AT);
+    expect([...claimed].sort()).toEqual([...ids].sort());
+
+    const unknown = computeRecordId(["never", "claimed"]);
+    const pending = await ledger.lookup([...ids, unknown]);
+    expect(pending.size).toBe(250);
+    expect(pending.has(unknown)).toBe(false);
+    for (const id of ids) expect(pending.get(id)).toEqual({ state: "pending", since: CLAIMED_AT });
+
+    await ledger.markIngested(records, INGESTED_AT);
+
+    const sample = ids.filter((_, index) => index % 10 === 0);
+    const ingested = await ledger.lookup(sample);
+    for (const id of sample) expect(ingested.get(id)).toEqual({ state: "ingested", at: INGESTED_AT });
+    const partitions = new Set<string>();
+    let count = 0;
+    for await (const entity of client.listEntities<Record<string, unknown>>()) {
+      count++;
+      partitions.add(entity.partitionKey ?? "");
+      const record = records.find((candidate) => candidate.RecordId === entity.rowKey);
+      expect(record, `entity ${entity.rowKey} is one of the records`).toBeDefined();
+      if (record === undefined) continue;
+      expectEntityToHold(entity, record);
+      expect(entity.LedgerState).toBe("ingested");
+      expect(entity.IngestedAt).toEqual(new Date(INGESTED_AT));
+      expect(entity.PendingSince).toBeUndefined();
+    }
+    expect(count).toBe(250);
+    expect(partitions.size).toBe(16);
+  });
+
+  it("claims nothing the second time and leaves the first claim's entities as they were", async () => {
+    const { ledger, client } = await freshLedger();
+    const records = someRecords(40);
+    expect((await ledger.claim(records, CLAIMED_AT)).size).toBe(40);
+
+    const changed = records.map((record) => ({ ...record, ProcessCommandLine: "cmd.exe /c changed" }));
+    const second = await ledger.claim(changed, CLAIMED_AT + 60_000);
+
+    expect(second.size).toBe(0);
+    for (const record of records) {
+      const entity = await readEntity(client, record);
+      expectEntityToHold(entity, record);
+      expect(entity.PendingSince).toEqual(new Date(CLAIMED_AT));
+    }
+  });
+
+  it("claims only the new records of a set that overlaps an earlier claim (transaction refused, then one by one)", async () => {
+    const { ledger } = await freshLedger();
+    const records = someRecords(60);
+    await ledger.claim(records.slice(0, 20), CLAIMED_AT);
+
+    const claimed = await ledger.claim(records, CLAIMED_AT + 1000);
+
+    expect([...claimed].sort()).toEqual(
+      records
+        .slice(20)
+        .map((record) => record.RecordId)
+        .sort(),
+    );
+    const states = await ledger.lookup(records.map((record) => record.RecordId));
+    for (const [index, record] of records.entries()) {
+      expect(states.get(record.RecordId)).toEqual({
+        state: "pending",
+        since: index < 20 ? CLAIMED_AT : CLAIMED_AT + 1000,
+      });
+    }
+  });
+
+  it("gives every record to exactly one of two runs claiming overlapping sets at the same time", async () => {
+    const { ledger } = await freshLedger();
+    const other = new TableRecordLedger(
+      createTableClient(
+        { connectionString: azurite.connectionString, tableName: `Ledger${tables}` },
+        FAST_RETRIES,
+      ),
+    );
+    const records = someRecords(120, "overlap");
+    const [first, second] = await Promise.all([
+      ledger.claim(records.slice(0, 80), CLAIMED_AT),
+      other.claim(records.slice(40), CLAIMED_AT + 1),
+    ]);
+
+    const both = [...first].filter((id) => second.has(id));
+    expect(both).toEqual([]);
+    expect(new Set([...first, ...second]).size).toBe(120);
+    const states = await ledger.lookup(records.map((record) => record.RecordId));
+    for (const id of first) expect(states.get(id)).toEqual({ state: "pending", since: CLAIMED_AT });
+    for (const id of second) expect(states.get(id)).toEqual({ state: "pending", since: CLAIMED_AT + 1 });
+  });
+
+  it("claims a record twice in one call only once", async () => {
+    const { ledger } = await freshLedger();
+    const claimed = await ledger.claim([aRecord, { ...aRecord, ProcessId: "other" }], CLAIMED_AT);
+    expect([...claimed]).toEqual([aRecord.RecordId]);
+  });
+
+  it("stores a record with a 1 MB command line and huge evidence, truncated with markers, and marks it ingested", async () => {
+    const { ledger, client } = await freshLedger();
+    const command = `powershell.exe -nop -enc ${"SQBFAFgA".repeat(131_072)}`;
+    const evidence = Array.from({ length: 400 }, (_, i) => ({
+      ...(aRecord.Evidence[0] as EnrichmentRecord["Evidence"][number]),
+      uriQuery: `cmd=${"%41".repeat(2000)}&n=${i}`,
+    }));
+    const big = { ...aRecord, ProcessCommandLine: command, Evidence: evidence };
+    const hostile = {
+      ...aCompatRecord,
+      ProcessCommandLine: "\u0001".repeat(1_048_576),
+      AlertName: "😀".repeat(600_000),
+      HostName: "\u0000\u001f".repeat(300_000),
+    };
+
+    const claimed = await ledger.claim([big, hostile], CLAIMED_AT);
+
+    expect([...claimed].sort()).toEqual([big.RecordId, hostile.RecordId].sort());
+    const stored = await readEntity(client, big);
+    const storedCommand = stored.ProcessCommandLine as string;
+    expect(storedCommand.length).toBeLessThanOrEqual(32_768);
+    expect(command.startsWith(storedCommand.replace(MARKER, ""))).toBe(true);
+    expect(Number(MARKER.exec(storedCommand)?.[1])).toBe(
+      command.length - storedCommand.replace(MARKER, "").length,
+    );
+    expect(stored.Evidence as string).toMatch(MARKER);
+    expect(stored.HostName).toBe("web01");
+    const storedHostile = await readEntity(client, hostile);
+    expect(storedHostile.AlertName as string).toMatch(MARKER);
+    expect((storedHostile.AlertName as string).startsWith("😀😀")).toBe(true);
+
+    await ledger.markIngested([big, hostile], INGESTED_AT);
+    expect(await ledger.lookup([big.RecordId, hostile.RecordId])).toEqual(
+      new Map([
+        [big.RecordId, { state: "ingested", at: INGESTED_AT }],
+        [hostile.RecordId, { state: "ingested", at: INGESTED_AT }],
+      ]),
+    );
+  });
+
+  it("throws a permanent TableStoreError naming the partition and count when the service refuses a claim", async () => {
+    const { ledger } = await freshLedger();
+    // Keys are limited to 1 KiB: a 2,000-character id makes the whole transaction fail with 400 InvalidInput.
+    const records = [
+      { ...aRecord, RecordId: `a${"0".repeat(1999)}` },
+      { ...aRecord, RecordId: "a1" },
+      { ...aRecord, RecordId: "a2" },
+    ];
+
+    const failure = await ledger.claim(records, CLAIMED_AT).catch((error: unknown) => error);
+
+    expect(failure).toBeInstanceOf(TableStoreError);
+    expect(failure).toMatchObject({ transient: false, cause: { statusCode: 400, code: "InvalidInput" } });
+    expect((failure as Error).message).toMatch(
+      /^Claiming 3 records in partition record-a of table Ledger\d+ failed: 400 InvalidInput: 0:/,
+    );
+    expect(await ledger.lookup(["a1", "a2"])).toEqual(new Map());
+  });
+
+  it("refuses to guess a ledger state it did not write", async () => {
+    const { ledger, client } = await freshLedger();
+    await client.createEntity({ ...toLedgerKey(aRecord.RecordId), LedgerState: "archived" });
+
+    await expect(ledger.lookup([aRecord.RecordId])).rejects.toMatchObject({
+      name: "TableStoreError",
+      transient: false,
+      message: expect.stringContaining(`ledger entry of record ${aRecord.RecordId}`) as unknown,
+    });
+  });
+
+  it("does not call the service for empty inputs", async () => {
+    const { ledger } = await freshLedger();
+    expect(await ledger.lookup([])).toEqual(new Map());
+    expect(await ledger.claim([], CLAIMED_AT)).toEqual(new Set());
+    await expect(ledger.markIngested([], INGESTED_AT)).resolves.toBeUndefined();
+  });
+});

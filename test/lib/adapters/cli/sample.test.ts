@@ -1,0 +1,61 @@
+import { readFile } from "node:fs/promises";
+
+import { describe, expect, it } from "vitest";
+
+import { Diagnostics } from "../../../../lib/core/Diagnostics.js";
+import { DEFAULT_ENGINE_OPTIONS, type MatchMode } from "../../../../lib/core/model/EngineOptions.js";
+import { toJsonRecord } from "../../../../lib/core/records/toJsonRecord.js";
+import { runOffline } from "../../../../lib/job/runOffline.js";
+
+// Golden tests on the bundled sample (data/sample, made by `npm run generate`): precise finds exactly the planted
+// attacks of its ground truth; both modes' full output is pinned in golden files.
+
+interface Finding {
+  SystemAlertId: string;
+  ProcessId: string;
+  ProcessCommandLine: string;
+  HostName: string;
+  ShellLocation: string;
+  AttackerIP: string;
+}
+
+const ENRICHED_AT = Date.parse("2026-11-28T00:00:00Z");
+
+async function runSample(mode: MatchMode) {
+  const diagnostics = new Diagnostics();
+  const result = await runOffline(
+    { alerts: ["data/sample/alerts.json"], iis: [{ path: "data/sample/iis" }], range: undefined },
+    { ...DEFAULT_ENGINE_OPTIONS, mode },
+    diagnostics,
+    () => ENRICHED_AT,
+  );
+  return { ...result, diagnostics };
+}
+
+const key = (f: Finding) =>
+  [f.SystemAlertId, f.ProcessId, f.ProcessCommandLine, f.HostName, f.ShellLocation, f.AttackerIP].join(" | ");
+
+describe("the bundled sample", () => {
+  it("precise finds every planted attack of the ground truth and nothing else", async () => {
+    const truth = JSON.parse(await readFile("data/sample/truth.json", "utf8")) as { findings: Finding[] };
+    const { records } = await runSample("precise");
+    expect(records.map(key).sort()).toEqual(truth.findings.map(key).sort());
+  });
+
+  it("reports the alert with broken Entities and goes on", async () => {
+    const { diagnostics } = await runSample("precise");
+    const skips = [...diagnostics.inputs.values()].flatMap((input) => input.examples);
+    expect(skips).toEqual([
+      expect.objectContaining({
+        source: "data/sample/alerts.json",
+        reason: expect.stringMatching(/^Entities is not valid JSON/),
+      }),
+    ]);
+  });
+
+  it.each(["precise", "compat"] as const)("gives the golden %s output", async (mode) => {
+    const { records } = await runSample(mode);
+    const jsonl = records.map((record) => JSON.stringify(toJsonRecord(record))).join("\n") + "\n";
+    await expect(jsonl).toMatchFileSnapshot(`golden/sample-${mode}.jsonl`);
+  });
+});

@@ -1,0 +1,115 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+
+import { bin } from "../../../../lib/core/kusto/bin.js";
+import { equalsIgnoreCase } from "../../../../lib/core/kusto/equalsIgnoreCase.js";
+import { makeBag } from "../../../../lib/core/kusto/makeBag.js";
+import { makeSet } from "../../../../lib/core/kusto/makeSet.js";
+import { range } from "../../../../lib/core/kusto/range.js";
+import { splitAt } from "../../../../lib/core/kusto/splitAt.js";
+import { getProperty, toKustoString } from "../../../../lib/core/kusto/toKustoString.js";
+
+const t = (text: string) => Date.parse(text);
+
+describe("bin", () => {
+  it.each([
+    ["2026-11-20T10:00:45Z", "2026-11-20T10:00:30.000Z"],
+    ["2026-11-20T10:00:30Z", "2026-11-20T10:00:30.000Z"],
+    ["2026-11-20T10:00:29.999Z", "2026-11-20T10:00:00.000Z"],
+    ["1969-12-31T23:59:45Z", "1969-12-31T23:59:30.000Z"],
+  ])("bin(%s, 30s) = %s (counted from the Unix epoch)", (time, expected) => {
+    expect(new Date(bin(t(time), 30_000)).toISOString()).toBe(expected);
+  });
+
+  it("is idempotent, never later than its input and less than one size earlier", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -1e13, max: 1e13 }), fc.integer({ min: 1, max: 1e8 }), (value, size) => {
+        const binned = bin(value, size);
+        expect(bin(binned, size)).toBe(binned);
+        expect(binned).toBeLessThanOrEqual(value);
+        expect(value - binned).toBeLessThan(size);
+      }),
+    );
+  });
+
+  it("rejects a size that is not positive", () => {
+    expect(() => bin(0, 0)).toThrow(/positive/);
+  });
+});
+
+describe("range", () => {
+  it("includes both ends", () => expect(range(0, 60_000, 30_000)).toEqual([0, 30_000, 60_000]));
+  it("is empty when stop < start", () => expect(range(10, 0, 1)).toEqual([]));
+  it("stops before a step past stop", () => expect(range(0, 50, 30)).toEqual([0, 30]));
+  it("gives the query's three bins for any request time", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 4e12 }), (time) => {
+        const keys = range(bin(time - 60_000, 30_000), bin(time, 30_000), 30_000);
+        expect(keys).toHaveLength(3);
+        expect(keys[2]).toBe(bin(time, 30_000));
+      }),
+    );
+  });
+});
+
+describe("splitAt", () => {
+  it.each([
+    ["/shells/cmd.aspx", -1, "cmd.aspx"],
+    ["/shells/cmd.aspx", -2, "shells"],
+    ["/cmd.aspx", -2, ""],
+    ["cmd.aspx", -2, ""],
+    ["cmd.aspx", -1, "cmd.aspx"],
+    ["/a/", -1, ""],
+    ["", -1, ""],
+    ["/a/b", 1, "a"],
+    ["/a/b", 5, ""],
+  ])("split(%j, '/')[%i] = %j", (text, index, expected) => {
+    expect(splitAt(text, "/", index)).toBe(expected);
+  });
+});
+
+describe("make_set and make_bag", () => {
+  it("make_set keeps each value once, in ordinal order", () => {
+    expect(makeSet(["W3SVC2", "W3SVC1", "W3SVC2", ""])).toEqual(["", "W3SVC1", "W3SVC2"]);
+  });
+
+  it("make_bag keeps one value per key, the same whatever the row order", () => {
+    const pairs: [string, string][] = [
+      ["10.0.0.5", "curl/8.0"],
+      ["10.0.0.5", "Mozilla/5.0"],
+      ["10.0.0.6", "x"],
+    ];
+    expect(makeBag(pairs)).toEqual({ "10.0.0.5": "Mozilla/5.0", "10.0.0.6": "x" });
+    expect(makeBag([...pairs].reverse())).toEqual(makeBag(pairs));
+  });
+
+  it("make_bag does not let a key named __proto__ change the prototype", () => {
+    const bag = makeBag([["__proto__", "x"]]);
+    expect(Object.getPrototypeOf(bag)).toBe(Object.prototype);
+    expect(Object.keys(bag)).toEqual(["__proto__"]);
+  });
+});
+
+describe("=~ and tostring", () => {
+  it("=~ ignores case only", () => {
+    expect(equalsIgnoreCase("MDATP", "mdatp")).toBe(true);
+    expect(equalsIgnoreCase("MDATP", "MDATP ")).toBe(false);
+  });
+
+  it.each([
+    [undefined, ""],
+    [null, ""],
+    ["x", "x"],
+    [7548, "7548"],
+    [true, "true"],
+    [{ $ref: "4" }, '{"$ref":"4"}'],
+  ])("tostring(%j) = %j", (value, expected) => {
+    expect(toKustoString(value)).toBe(expected);
+  });
+
+  it("reads properties of bags only", () => {
+    expect(getProperty({ Type: "file" }, "Type")).toBe("file");
+    expect(getProperty(["file"], "0")).toBeUndefined();
+    expect(getProperty("file", "length")).toBeUndefined();
+  });
+});

@@ -1,0 +1,25 @@
+import { readFileSync } from "node:fs";
+
+import { describe, expect, it } from "vitest";
+
+import { LIBRARY_SETTINGS, SETTINGS } from "../../../../lib/job/config/settings.js";
+
+// Every setting the code reads is documented where people look: the README and local.settings.example.json.
+const NAMES = [...Object.keys(SETTINGS), ...LIBRARY_SETTINGS];
+
+describe("documented settings", () => {
+  it("local.settings.example.json sets every setting, with the code's defaults", () => {
+    const example = JSON.parse(readFileSync("local.settings.example.json", "utf8")) as {
+      Values: Record<string, string>;
+    };
+    for (const name of NAMES) expect(Object.keys(example.Values), name).toContain(name);
+    for (const [name, setting] of Object.entries(SETTINGS)) {
+      if ("default" in setting) expect(example.Values[name], name).toBe(setting.default);
+    }
+  });
+
+  it("the README names every setting", () => {
+    const readme = readFileSync("README.md", "utf8");
+    expect(NAMES.filter((name) => !readme.includes(`\`${name}\``))).toEqual([]);
+  });
+});

@@ -1,0 +1,119 @@
+import { existsSync } from "node:fs";
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
+
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { createCorrelator } from "../../../../lib/core/correlate/createCorrelator.js";
+import { Diagnostics } from "../../../../lib/core/Diagnostics.js";
+import { isIisInputError } from "../../../../lib/core/IisInputError.js";
+import type { AlertRow } from "../../../../lib/core/model/AlertRow.js";
+import {
+  DEFAULT_ENGINE_OPTIONS,
+  type EngineOptions,
+  MATCH_MODES,
+} from "../../../../lib/core/model/EngineOptions.js";
+import { readAlertFile } from "../../../../lib/readers/alerts/readAlertFile.js";
+import {
+  type IisInputFile,
+  listIisInputFiles,
+  readIisFiles,
+} from "../../../../lib/readers/iis/readIisInputs.js";
+import { correlateInLanes } from "../../../../lib/readers/lanes/correlateInLanes.js";
+import { makeStemFilter } from "../../../../lib/readers/w3c/scriptStemFilter.js";
+import { generateDataSet } from "../../../../tools/generate/generateDataSet.js";
+
+// Reading files on several threads must leave the run exactly as reading them one after the other does: records,
+// candidates, per-file counts, skips and warnings, and the same error when a file cannot be read.
+
+// Workers run compiled JavaScript: the build that the test run's global setup makes.
+const WORKER = new URL("../../../../dist/lib/readers/lanes/laneWorker.js", import.meta.url);
+const fixture = (name: string) => fileURLToPath(new URL(`../../../fixtures/iis/${name}`, import.meta.url));
+
+async function sequential(alerts: AlertRow[], files: IisInputFile[], options: EngineOptions) {
+  const diagnostics = new Diagnostics();
+  const { correlator } = createCorrelator(alerts, options, undefined, new Diagnostics());
+  const summary = await readIisFiles(
+    files,
+    {
+      diagnostics,
+      acceptStem: makeStemFilter(options.scriptExtensions),
+      onLine: (l) => correlator.observeW3cLine(l),
+    },
+    (request) => correlator.observe(request),
+  );
+  return { records: correlator.finish(0), candidates: correlator.candidateCount, summary, diagnostics };
+}
+
+async function inLanes(alerts: AlertRow[], files: IisInputFile[], options: EngineOptions, workers: number) {
+  const diagnostics = new Diagnostics();
+  const { correlator } = createCorrelator(alerts, options, undefined, new Diagnostics());
+  const summary = await correlateInLanes(
+    correlator,
+    files,
+    { alerts, options, range: undefined, examplesPerInput: diagnostics.examplesPerInput },
+    diagnostics,
+    { workers, workerUrl: WORKER },
+  );
+  return { records: correlator.finish(0), candidates: correlator.candidateCount, summary, diagnostics };
+}
+
+describe("correlateInLanes", () => {
+  let dir: string;
+  let alerts: AlertRow[];
+  let files: IisInputFile[];
+
+  beforeAll(async () => {
+    expect(existsSync(WORKER), `${WORKER.pathname}: build first (npm run build)`).toBe(true);
+    dir = await mkdtemp(join(tmpdir(), "lanes-"));
+    generateDataSet(join(dir, "set"), { seed: 7, lines: 6000, start: Date.UTC(2026, 10, 20), days: 2 });
+    alerts = await readAlertFile(join(dir, "set", "alerts.json"), new Diagnostics());
+    // Beside the generated logs: a gzip log, exports (read as requests, not lines), a broken log, an empty file.
+    const extra = join(dir, "extra");
+    await mkdir(extra);
+    const web01 = join(dir, "set", "iis", "WEB01", "u_ex261121.log");
+    await writeFile(join(extra, "u_ex261121.log.gz"), gzipSync(await readFile(web01)));
+    await copyFile(fixture("w3ciislog_export_portal.csv"), join(extra, "portal.csv"));
+    await copyFile(fixture("w3ciislog_export.jsonl"), join(extra, "api.jsonl"));
+    await copyFile(fixture("u_ex230420_broken.log"), join(extra, "u_ex230420_broken.log"));
+    await writeFile(join(extra, "u_ex230421_empty.log"), "");
+    files = await listIisInputFiles(
+      [{ path: join(dir, "set", "iis") }, { path: extra, defaultHost: "web01" }],
+      new Diagnostics(),
+    );
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it.each(MATCH_MODES.flatMap((mode) => [1, 3].map((workers) => [mode, workers] as const)))(
+    "gives in %s mode, with %i worker(s), what reading the files in order gives",
+    async (mode, workers) => {
+      const options = { ...DEFAULT_ENGINE_OPTIONS, mode };
+      const expected = await sequential(alerts, files, options);
+      const actual = await inLanes(alerts, files, options, workers);
+      expect(actual).toEqual(expected);
+      // toEqual takes Maps in any order; the summary prints the inputs in the ledger's order.
+      expect([...actual.diagnostics.inputs.keys()]).toEqual([...expected.diagnostics.inputs.keys()]);
+      expect(expected.records.length).toBeGreaterThan(0);
+      expect(expected.diagnostics.totalSkipped).toBeGreaterThan(0);
+    },
+    60_000,
+  );
+
+  it("throws for the first file in order that cannot be read, as reading in order does", async () => {
+    const gone = files.filter((file) => file.path.endsWith(".log")).slice(2, 5);
+    const moved = files.map((file) =>
+      gone.includes(file) ? { ...file, path: `${file.path}.missing` } : file,
+    );
+    const options = { ...DEFAULT_ENGINE_OPTIONS, mode: "precise" as const };
+    const error = await inLanes(alerts, moved, options, 2).catch((e: unknown) => e);
+    const expected = await sequential(alerts, moved, options).catch((e: unknown) => e);
+    expect(isIisInputError(error)).toBe(true);
+    expect((error as Error).message).toBe((expected as Error).message); // the system error behind it stays in its thread
+    expect((error as Error).message).toContain(`${gone[0]!.path}.missing`);
+  });
+});

@@ -1,0 +1,150 @@
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+import fc from "fast-check";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { Diagnostics } from "../../../../lib/core/Diagnostics.js";
+import type { WebRequest } from "../../../../lib/core/model/WebRequest.js";
+import type { IisFileCounts } from "../../../../lib/readers/iis/IisReadSummary.js";
+import { parseW3cText } from "../../../../lib/readers/w3c/parseW3cText.js";
+import { readW3cFile } from "../../../../lib/readers/w3c/readW3cFile.js";
+import { makeStemFilter, type StemFilter } from "../../../../lib/readers/w3c/scriptStemFilter.js";
+import { W3cChunkParser } from "../../../../lib/readers/w3c/W3cChunkParser.js";
+import { w3cLogText } from "./w3cArbitraries.js";
+
+const SCRIPT = [".php", ".jsp", ".js", ".aspx", ".asmx", ".asax", ".cfm", ".shtml"];
+const SOURCE = "u_ex230418.log";
+
+interface Outcome {
+  requests: WebRequest[];
+  counts: IisFileCounts;
+  skips: unknown[];
+  read: number | undefined;
+}
+
+const options = fc.record({
+  acceptStem: fc.constantFrom<StemFilter | undefined>(
+    undefined,
+    makeStemFilter(SCRIPT),
+    makeStemFilter(["x"]),
+    makeStemFilter(["-", "a", "z"]),
+  ),
+  defaultHost: fc.constantFrom<string | undefined>(undefined, "web01"),
+});
+
+function reference(text: string, opts: { acceptStem?: StemFilter; defaultHost?: string }): Outcome {
+  const diagnostics = new Diagnostics(Number.MAX_SAFE_INTEGER);
+  const { requests, counts } = parseW3cText(text, { source: SOURCE, diagnostics, ...opts });
+  return { requests, counts, ...ledger(diagnostics) };
+}
+
+/** The fast parser fed with `bytes` cut at `cuts` (sorted offsets). */
+function fast(
+  bytes: Buffer,
+  cuts: number[],
+  opts: { acceptStem?: StemFilter; defaultHost?: string },
+): Outcome {
+  const diagnostics = new Diagnostics(Number.MAX_SAFE_INTEGER);
+  const requests: WebRequest[] = [];
+  const parser = new W3cChunkParser(SOURCE, { diagnostics, ...opts }, (request) => requests.push(request));
+  let from = 0;
+  for (const cut of [...cuts, bytes.length]) {
+    // A fresh copy per chunk that is then wiped: the parser must not keep references into a chunk.
+    const chunk = Buffer.from(bytes.subarray(from, cut));
+    parser.push(chunk);
+    chunk.fill(0x7e);
+    from = cut;
+  }
+  parser.end();
+  return { requests, counts: parser.counts, ...ledger(diagnostics) };
+}
+
+function ledger(diagnostics: Diagnostics): { skips: unknown[]; read: number | undefined } {
+  const entry = diagnostics.inputs.get(SOURCE);
+  return { skips: entry?.examples ?? [], read: entry?.read };
+}
+
+describe("W3cChunkParser gives exactly what the reference parser gives", () => {
+  it("on generated logs cut into chunks anywhere", () => {
+    fc.assert(
+      fc.property(
+        w3cLogText.chain((text) => {
+          const size = Buffer.byteLength(text);
+          return fc.tuple(fc.constant(text), fc.uniqueArray(fc.nat(size), { maxLength: 12 }), options);
+        }),
+        ([text, cuts, opts]) => {
+          const expected = reference(text, opts);
+          const actual = fast(
+            Buffer.from(text),
+            [...cuts].sort((a, b) => a - b),
+            opts,
+          );
+          expect(actual).toEqual(expected);
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
+  it("on generated logs fed one byte at a time", () => {
+    fc.assert(
+      fc.property(w3cLogText, options, (text, opts) => {
+        const bytes = Buffer.from(text);
+        const everyByte = Array.from({ length: bytes.length }, (_, i) => i);
+        expect(fast(bytes, everyByte, opts)).toEqual(reference(text, opts));
+      }),
+      { numRuns: 50 },
+    );
+  });
+
+  describe("through readW3cFile with a tiny read buffer", () => {
+    let dir: string;
+    beforeAll(async () => {
+      dir = await mkdtemp(join(tmpdir(), "w3c-equivalence-"));
+    });
+    afterAll(async () => {
+      await rm(dir, { recursive: true, force: true });
+    });
+
+    it("on generated logs", async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          w3cLogText,
+          fc.integer({ min: 1, max: 64 }),
+          options,
+          async (text, bufferSize, opts) => {
+            const path = join(dir, SOURCE);
+            await writeFile(path, text);
+            const diagnostics = new Diagnostics(Number.MAX_SAFE_INTEGER);
+            const requests: WebRequest[] = [];
+            const counts = await readW3cFile(path, { diagnostics, bufferSize, ...opts }, (r) =>
+              requests.push(r),
+            );
+            const expected = parseW3cText(text, { source: path, diagnostics: new Diagnostics(1e9), ...opts });
+            expect(requests).toEqual(expected.requests);
+            expect(counts).toEqual(expected.counts);
+          },
+        ),
+        { numRuns: 60 },
+      );
+    });
+
+    it.each(["u_ex100815.log", "u_ex160110.log"])("on the real sample %s", async (name) => {
+      const path = fileURLToPath(new URL(`../../../fixtures/iis/${name}`, import.meta.url));
+      const text = await readFile(path, "utf8");
+      for (const bufferSize of [7, 1 << 20]) {
+        for (const acceptStem of [undefined, makeStemFilter(SCRIPT)]) {
+          const requests: WebRequest[] = [];
+          await readW3cFile(path, { diagnostics: new Diagnostics(), bufferSize, acceptStem }, (r) =>
+            requests.push(r),
+          );
+          const expected = parseW3cText(text, { source: path, diagnostics: new Diagnostics(), acceptStem });
+          expect(requests).toEqual(expected.requests);
+        }
+      }
+    });
+  });
+});

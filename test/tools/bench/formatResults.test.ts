@@ -1,0 +1,93 @@
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+import { describe, expect, it } from "vitest";
+
+import { checkTargets, formatSection, updateResultsFile } from "../../../tools/bench/formatResults.js";
+import type { ChildRun } from "../../../tools/bench/runChild.js";
+import { summarizeRuns } from "../../../tools/bench/summarizeRuns.js";
+
+const run = (wallMs: number, maxRssKiB = 100 * 1024): ChildRun => ({
+  wallMs,
+  maxRssKiB,
+  exitCode: 0,
+  stdout: "",
+  stderr: "",
+});
+
+const summaries = summarizeRuns(
+  new Map([
+    ["compat", [run(5000), run(7000), run(6000)]],
+    ["precise", [run(9000), run(8000), run(8500, 400 * 1024)]],
+    ["compat-workers", [run(5000), run(5000), run(5000)]],
+    ["precise-workers", [run(6000), run(6000), run(6000)]],
+    ["duckdb", [run(10_000), run(12_000), run(9000)]],
+    ["floor", [run(2000), run(2000), run(2000)]],
+  ]),
+  { lines: 10_000_000, bytes: 2_400_000_000 },
+);
+
+describe("benchmark results", () => {
+  it("reports medians, rates, the highest peak and ratios to DuckDB and the floor", () => {
+    expect(summaries[0]).toEqual({
+      name: "compat",
+      runs: 3,
+      medianWallMs: 6000,
+      mbPerSecond: 400,
+      linesPerSecond: 10_000_000 / 6,
+      peakRssMiB: 100,
+      vsDuckDb: 0.6,
+      vsFloor: 3,
+    });
+    expect(summaries[1]?.peakRssMiB).toBe(400);
+  });
+
+  it("says which targets are met", () => {
+    expect(checkTargets(summaries)).toEqual([
+      "the CLI: compat ≤ 0.75 × DuckDB: 0.60 — met",
+      "the CLI: precise ≤ 0.9 × DuckDB: 0.85 — met",
+      "the CLI: peak RSS ≤ 300 MiB: 400 MiB — **not met**",
+      "the CLI: ≤ 7 × the read floor: 4.25 — met",
+      "with worker threads: compat ≤ 0.75 × DuckDB: 0.50 — met",
+      "with worker threads: precise ≤ 0.9 × DuckDB: 0.60 — met",
+      "with worker threads: peak RSS ≤ 300 MiB: 100 MiB — met",
+      "with worker threads: ≤ 7 × the read floor: 3.00 — met",
+      "with worker threads, stretch: compat ≤ 0.6 × DuckDB: 0.50 — met",
+    ]);
+  });
+
+  it("replaces a size's section and keeps the other sizes and the notes", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "bench-results-"));
+    const path = join(dir, "RESULTS.md");
+    const section = (lines: number, date: string) =>
+      formatSection({
+        lines,
+        bytes: 1e9,
+        files: 8,
+        seed: 1,
+        date,
+        machine: "test machine",
+        loadBefore: "0",
+        loadAfter: "0",
+        summaries,
+        checks: ["ok: checked"],
+        command: "npm run bench",
+      });
+    try {
+      await updateResultsFile(path, 1000, section(1000, "first"));
+      const withNotes = (await readFile(path, "utf8")) + "My notes.\n";
+      await writeFile(path, withNotes);
+      await updateResultsFile(path, 5000, section(5000, "second"));
+      await updateResultsFile(path, 1000, section(1000, "third"));
+      const text = await readFile(path, "utf8");
+      expect(text.match(/## 5,000 lines[\s\S]*## 1,000 lines/)).not.toBeNull();
+      expect(text).toContain("Run third");
+      expect(text).not.toContain("Run first");
+      expect(text).toContain("Run second");
+      expect(text.trimEnd().endsWith("My notes.")).toBe(true);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

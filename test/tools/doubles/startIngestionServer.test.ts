@@ -1,0 +1,170 @@
+import { isAggregateLogsUploadError, LogsIngestionClient } from "@azure/monitor-ingestion";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+
+import { type IngestionServer, startIngestionServer } from "../../../tools/doubles/startIngestionServer.js";
+import { staticTokenCredential } from "../../../tools/doubles/staticTokenCredential.js";
+
+const RULE = "dcr-00000000000000000000000000000000";
+const STREAM = "Custom-WebShellEnrichment_CL";
+const FAST_RETRIES = { maxRetries: 3, retryDelayInMs: 5, maxRetryDelayInMs: 20 };
+
+/** About 1 KB per row, so `count` rows make about `count` KB of JSON. */
+function makeRows(count: number, prefix: string): Record<string, unknown>[] {
+  return Array.from({ length: count }, (_, i) => ({
+    TimeGenerated: new Date(Date.UTC(2024, 4, 1, 0, 0, i)).toISOString(),
+    RecordId: `${prefix}-${i}`,
+    ProcessCommandLine: `cmd.exe /c whoami ${"&".repeat(900)}`,
+    Sites: ["W3SVC1"],
+    RequestCount: i,
+  }));
+}
+
+const byId = (a: Record<string, unknown>, b: Record<string, unknown>): number =>
+  String(a.RecordId).localeCompare(String(b.RecordId));
+
+async function uploadError(promise: Promise<void>): Promise<unknown> {
+  return promise.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+}
+
+describe("startIngestionServer driven by LogsIngestionClient", () => {
+  let server: IngestionServer;
+  let client: LogsIngestionClient;
+  const credential = staticTokenCredential();
+
+  beforeAll(async () => {
+    server = await startIngestionServer({ streams: [STREAM] });
+    client = new LogsIngestionClient(server.endpoint, credential, {
+      ...server.clientOptions,
+      retryOptions: FAST_RETRIES,
+    });
+  });
+  afterAll(() => server.close());
+  beforeEach(() => server.faults.clear());
+
+  it("receives ~3 MB of rows as several gzip chunks of at most 1 MB and stores every row decoded", async () => {
+    const rows = makeRows(3_000, "all");
+    const before = server.requests.length;
+
+    await client.upload(RULE, STREAM, rows);
+
+    const chunks = server.requests.slice(before);
+    expect(chunks.length).toBeGreaterThanOrEqual(3);
+    for (const chunk of chunks) {
+      expect(chunk).toMatchObject({ ruleId: RULE, stream: STREAM, apiVersion: "2023-01-01", status: 204 });
+      expect(chunk.headers["content-encoding"]).toBe("gzip");
+      expect(chunk.headers.authorization).toBe("Bearer test-bearer-token");
+      expect(chunk.bodyBytes).toBeLessThanOrEqual(1_000_000 + chunk.rows.length + 1);
+      expect(chunk.wireBytes).toBeLessThan(chunk.bodyBytes);
+    }
+    const stored = server.rowsOf(STREAM).filter((row) => String(row.RecordId).startsWith("all-"));
+    expect([...stored].sort(byId)).toEqual([...rows].sort(byId));
+    expect(credential.requestedScopes).toContainEqual(["https://monitor.azure.com/.default"]);
+  });
+
+  it.each([400, 413] as const)(
+    "rejects the chunk holding a chosen record with %i: the SDK throws AggregateLogsUploadError with exactly that chunk's rows",
+    async (status) => {
+      const prefix = `reject${status}`;
+      const rows = makeRows(3_000, prefix);
+      const target = `${prefix}-1500`;
+      server.faults.push(
+        { kind: "reject", status },
+        { when: (r) => r.rows.some((row) => row.RecordId === target) },
+      );
+      const before = server.requests.length;
+
+      const error = await uploadError(client.upload(RULE, STREAM, rows));
+
+      expect(isAggregateLogsUploadError(error)).toBe(true);
+      if (!isAggregateLogsUploadError(error)) return;
+      expect(error.errors).toHaveLength(1);
+      const rejected = server.requests.slice(before).filter((r) => r.status === status);
+      expect(rejected).toHaveLength(1);
+      expect(error.errors[0]?.failedLogs).toEqual(rejected[0]?.rows);
+      expect(error.errors[0]?.cause).toMatchObject({ name: "RestError", statusCode: status });
+      const stored = server.rowsOf(STREAM).filter((row) => String(row.RecordId).startsWith(`${prefix}-`));
+      expect(stored.length + (rejected[0]?.rows.length ?? 0)).toBe(rows.length);
+      expect(stored.some((row) => row.RecordId === target)).toBe(false);
+    },
+  );
+
+  it("carries the service's error code in the RestError of a rejected chunk", async () => {
+    server.faults.push({
+      kind: "reject",
+      status: 400,
+      error: { code: "InvalidStream", message: "no such column" },
+    });
+    const error = await uploadError(client.upload(RULE, STREAM, makeRows(2, "code")));
+    expect(isAggregateLogsUploadError(error) && error.errors[0]?.cause).toMatchObject({
+      statusCode: 400,
+      code: "InvalidStream",
+      message: "no such column",
+    });
+  });
+
+  it("answers 429 with Retry-After, the SDK retries the same gzip body, and every row is stored once", async () => {
+    const rows = makeRows(10, "throttled");
+    server.faults.push({ kind: "throttled", retryAfterSeconds: 0 });
+    const before = server.requests.length;
+
+    await client.upload(RULE, STREAM, rows);
+
+    const seen = server.requests.slice(before);
+    expect(seen.map((r) => [r.status, r.attempt])).toEqual([
+      [429, 1],
+      [204, 2],
+    ]);
+    expect(server.rowsOf(STREAM).filter((row) => String(row.RecordId).startsWith("throttled-"))).toEqual(
+      rows,
+    );
+  });
+
+  it("retries a dropped connection and a 503, and gives up on a 500 that persists", async () => {
+    server.faults.push({ kind: "drop" });
+    server.faults.push({ kind: "reject", status: 503 });
+    await client.upload(RULE, STREAM, makeRows(5, "flaky"));
+    expect(server.rowsOf(STREAM).filter((row) => String(row.RecordId).startsWith("flaky-"))).toHaveLength(5);
+
+    server.faults.push({ kind: "reject", status: 500 }, { times: Infinity });
+    const before = server.requests.length;
+    const error = await uploadError(client.upload(RULE, STREAM, makeRows(5, "down")));
+    expect(isAggregateLogsUploadError(error) && error.errors[0]?.failedLogs).toHaveLength(5);
+    expect(server.requests.length - before).toBe(1 + FAST_RETRIES.maxRetries);
+  });
+
+  it("sees at most 5 chunks at once, the SDK's default concurrency", async () => {
+    const peak = await startIngestionServer();
+    try {
+      const defaults = new LogsIngestionClient(peak.endpoint, credential, peak.clientOptions);
+      // Long enough for every chunk of a round to arrive even on a loaded machine.
+      peak.faults.push({ kind: "slow", delayMs: 600 }, { times: Infinity });
+      await defaults.upload(RULE, STREAM, makeRows(7_000, "peak"));
+      expect(peak.requests.length).toBeGreaterThanOrEqual(7);
+      expect(peak.peakConcurrency).toBe(5);
+    } finally {
+      await peak.close();
+    }
+  });
+
+  it("answers 413 on its own for a body past its size limit, and 400 for a stream the rule does not declare", async () => {
+    const small = await startIngestionServer({ maxBodyBytes: 10_000, streams: [STREAM] });
+    try {
+      const smallClient = new LogsIngestionClient(small.endpoint, credential, small.clientOptions);
+      const tooBig = await uploadError(smallClient.upload(RULE, STREAM, makeRows(20, "big")));
+      expect(isAggregateLogsUploadError(tooBig) && tooBig.errors[0]?.cause).toMatchObject({
+        statusCode: 413,
+        code: "ContentLengthLimitExceeded",
+      });
+      const unknown = await uploadError(smallClient.upload(RULE, "Custom-Other_CL", makeRows(1, "other")));
+      expect(isAggregateLogsUploadError(unknown) && unknown.errors[0]?.cause).toMatchObject({
+        statusCode: 400,
+      });
+      expect(small.rowsOf(STREAM)).toEqual([]);
+    } finally {
+      await small.close();
+    }
+  });
+});

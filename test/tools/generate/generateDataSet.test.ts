@@ -1,0 +1,158 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { generateDataSet } from "../../../tools/generate/generateDataSet.js";
+import { DEFAULT_GENERATE_OPTIONS, type GenerateOptions } from "../../../tools/generate/GenerateOptions.js";
+import { bruteForceFindings } from "./bruteForceFindings.js";
+import { readAlerts, readAllFiles, readLogs, readTruth } from "./readDataSet.js";
+
+const SMALL: GenerateOptions = { ...DEFAULT_GENERATE_OPTIONS, lines: 4000 };
+const sortKey = (f: Record<string, string>) =>
+  [f.SystemAlertId, f.ProcessId, f.ShellLocation?.toLowerCase(), f.AttackerIP].join("|");
+const withoutScenario = (findings: Record<string, string>[]) =>
+  findings
+    .map(({ scenario: _scenario, ...rest }) => rest)
+    .sort((a, b) => sortKey(a).localeCompare(sortKey(b)));
+
+let root: string;
+const generated = new Map<string, string>();
+/** Generates (once per test file) a data set under a temp folder and returns its path. */
+function dataSet(name: string, options: GenerateOptions): string {
+  const existing = generated.get(name);
+  if (existing !== undefined) return existing;
+  const dir = join(root, name);
+  generateDataSet(dir, options);
+  generated.set(name, dir);
+  return dir;
+}
+
+beforeAll(() => {
+  root = mkdtempSync(join(tmpdir(), "generate-"));
+});
+afterAll(() => {
+  rmSync(root, { recursive: true, force: true });
+});
+
+describe("generateDataSet", () => {
+  it("writes byte-identical files for the same options, wherever they are written", () => {
+    const a = readAllFiles(dataSet("a", SMALL));
+    const b = readAllFiles(dataSet("a-again", SMALL));
+    expect([...a.keys()].sort()).toEqual([...b.keys()].sort());
+    for (const [path, bytes] of a) expect(bytes.equals(b.get(path) ?? Buffer.alloc(0)), path).toBe(true);
+  });
+
+  it("writes different data for a different seed", () => {
+    const a = readAllFiles(dataSet("a", SMALL));
+    const c = readAllFiles(dataSet("seed-2", { ...SMALL, seed: 2 }));
+    for (const name of ["alerts.json", "truth.json", join("iis", "WEB01", "u_ex261120.log")]) {
+      expect(a.get(name)?.equals(c.get(name) ?? Buffer.alloc(0)), name).toBe(false);
+    }
+  });
+
+  it("writes W3C logs whose every data line has as many values as its #Fields", () => {
+    const logs = readLogs(dataSet("a", SMALL));
+    expect(logs.map((l) => l.file)).toContain(join("iis", "WEB04", "u_ex261121.log"));
+    for (const log of logs) {
+      expect(log.malformed, log.file).toEqual([]);
+      expect(log.rows.length, log.file).toBeGreaterThan(0);
+      for (const header of log.headers) {
+        expect(header.map((h) => h.split(":")[0])).toEqual(["#Software", "#Version", "#Date", "#Fields"]);
+      }
+    }
+  });
+
+  it("logs the header again mid-file, with X-Forwarded-For added on WEB01 and no s-computername on WEB04", () => {
+    const logs = readLogs(dataSet("a", SMALL));
+    const fieldLines = (host: string) =>
+      logs.filter((l) => l.file.includes(host)).flatMap((l) => l.headers.map((h) => h.at(-1) ?? ""));
+    expect(logs.some((l) => l.headers.length > 1)).toBe(true);
+    const web01 = new Set(fieldLines("WEB01"));
+    expect([...web01].some((f) => f.includes("X-Forwarded-For"))).toBe(true);
+    expect([...web01].some((f) => !f.includes("X-Forwarded-For"))).toBe(true);
+    expect(fieldLines("WEB04").every((f) => !f.includes("s-computername"))).toBe(true);
+    const web03 = logs.filter((l) => l.file.includes("WEB03")).flatMap((l) => l.rows);
+    expect(new Set(web03.map((r) => r.values["c-ip"]))).toEqual(new Set(["10.10.2.4"]));
+  });
+
+  it("writes user agents with + for spaces and - for empty values", () => {
+    const rows = readLogs(dataSet("a", SMALL)).flatMap((l) => l.rows);
+    expect(rows.some((r) => r.values["cs(User-Agent)"]?.includes("Mozilla/5.0+("))).toBe(true);
+    expect(rows.some((r) => r.values["cs-uri-query"] === "-")).toBe(true);
+    expect(rows.every((r) => Object.values(r.values).every((v) => v !== ""))).toBe(true);
+  });
+
+  it("has about 40 % script-page lines and roughly the requested number of lines", () => {
+    const rows = readLogs(dataSet("a", SMALL)).flatMap((l) => l.rows);
+    expect(rows.length).toBeGreaterThan(SMALL.lines * 0.9);
+    expect(rows.length).toBeLessThan(SMALL.lines * 1.1);
+    const script = rows.filter((r) =>
+      /\.(php|jsp|js|aspx|asmx|asax|cfm|shtml)($|[^a-z0-9])/i.test(r.values["cs-uri-stem"] ?? ""),
+    );
+    expect(script.length / rows.length).toBeGreaterThan(0.3);
+    expect(script.length / rows.length).toBeLessThan(0.5);
+  });
+
+  it("agrees with a brute-force reading of the files (precise mode's rule)", () => {
+    for (const [name, options] of [
+      ["a", SMALL],
+      ["one-day", { ...SMALL, seed: 9, days: 1, lines: 3000 }],
+    ] as const) {
+      const dir = dataSet(name, options);
+      const truth = readTruth(dir);
+      expect(truth.findings.length, name).toBeGreaterThan(0);
+      expect(withoutScenario(bruteForceFindings(readAlerts(dir), readLogs(dir))), name).toEqual(
+        withoutScenario(truth.findings),
+      );
+    }
+  });
+
+  it("reports no decoy alert and covers every scenario of the brief", () => {
+    const truth = readTruth(dataSet("a", SMALL));
+    const reported = new Set(truth.findings.map((f) => f.SystemAlertId));
+    for (const decoy of truth.decoys) {
+      if (decoy.SystemAlertId !== undefined)
+        expect(reported.has(decoy.SystemAlertId), decoy.scenario).toBe(false);
+    }
+    expect(new Set(truth.findings.map((f) => f.scenario))).toEqual(
+      new Set([
+        "classic-upload-shell",
+        "host-name-case",
+        "no-s-computername",
+        "load-balancer-xff",
+        "two-user-agents",
+        "path-case",
+        "legacy-entities",
+      ]),
+    );
+    expect(new Set(truth.decoys.map((d) => d.scenario))).toEqual(
+      new Set([
+        "aspnet-compilation",
+        "explorer-cmd",
+        "security-center-alert",
+        "host-without-iis-logs",
+        "rare-page-hours-away",
+        "four-distinct-ips",
+        "broken-entities-json",
+        "workstation-alert",
+      ]),
+    );
+    expect(truth.options).toEqual({ seed: 1, lines: 4000, start: "2026-11-20T00:00:00.000Z", days: 2 });
+  });
+
+  it("spells a path-case shell as its earliest request did, and attributes the load-balanced one to X-Forwarded-For", () => {
+    const truth = readTruth(dataSet("a", SMALL));
+    const pathCase = truth.findings.filter((f) => f.scenario === "path-case");
+    expect(new Set(pathCase.map((f) => f.ShellLocation?.toLowerCase()))).toEqual(
+      new Set(["/uploads/cmd.aspx"]),
+    );
+    expect(pathCase.some((f) => f.ShellLocation === "/Uploads/Cmd.ASPX")).toBe(true);
+    const balanced = truth.findings.filter((f) => f.scenario === "load-balancer-xff");
+    expect(balanced.every((f) => f.AttackerIP !== "10.10.2.4")).toBe(true);
+    expect(
+      truth.findings.filter((f) => f.scenario === "host-name-case").every((f) => f.HostName === "web02"),
+    ).toBe(true);
+  });
+});

@@ -1,0 +1,65 @@
+import { describe, expect, it } from "vitest";
+
+import { DEFAULT_GENERATE_OPTIONS } from "../../../tools/generate/GenerateOptions.js";
+import { GenerateUsageError } from "../../../tools/generate/GenerateUsageError.js";
+import { parseGenerateArgs } from "../../../tools/generate/parseGenerateArgs.js";
+
+describe("parseGenerateArgs", () => {
+  it("takes the defaults of the bundled sample when only --out is given", () => {
+    expect(parseGenerateArgs(["--out", "data/sample"])).toEqual({
+      help: false,
+      out: "data/sample",
+      options: DEFAULT_GENERATE_OPTIONS,
+    });
+    expect(DEFAULT_GENERATE_OPTIONS).toEqual({
+      seed: 1,
+      lines: 20_000,
+      start: Date.UTC(2026, 10, 20),
+      days: 2,
+    });
+  });
+
+  it("reads every option", () => {
+    const command = parseGenerateArgs([
+      "--out=x",
+      "--seed",
+      "7",
+      "--lines",
+      "10000000",
+      "--start",
+      "2026-12-01T06:30:00Z",
+      "--days",
+      "3",
+    ]);
+    expect(command).toEqual({
+      help: false,
+      out: "x",
+      options: { seed: 7, lines: 10_000_000, start: Date.UTC(2026, 11, 1, 6, 30), days: 3 },
+    });
+  });
+
+  it("answers --help without needing --out", () => {
+    expect(parseGenerateArgs(["--help"])).toEqual({ help: true });
+  });
+
+  it.each([
+    [["--seed", "1"], /--out <dir> is required/],
+    [["--out", "x", "--bogus"], /Unknown option '--bogus'/],
+    [["--out", "x", "extra"], /positional/i],
+    [["--out", "x", "--seed=-1"], /--seed expects an integer/],
+    [["--out", "x", "--seed", "1.5"], /--seed expects an integer/],
+    [["--out", "x", "--lines", "10"], /--lines expects an integer in 500\.\./],
+    [["--out", "x", "--days", "8"], /--days expects an integer in 1\.\.7/],
+    [["--out", "x", "--start", "yesterday"], /--start expects an ISO 8601/],
+    [["--out", "x", "--start", "2026-11-20T00:00:30Z"], /whole minute/],
+  ])("rejects %j", (args, message) => {
+    expect(() => parseGenerateArgs(args)).toThrow(GenerateUsageError);
+    expect(() => parseGenerateArgs(args)).toThrow(message);
+  });
+
+  it("lists every problem at once", () => {
+    expect(() => parseGenerateArgs(["--days", "0", "--lines", "x"])).toThrow(
+      /--out <dir> is required; --lines expects .*; --days expects/,
+    );
+  });
+});

@@ -1,0 +1,56 @@
+import { parseArgs } from "node:util";
+
+/** What one benchmark run measures. */
+export interface BenchArgs {
+  /** Approximate IIS log lines of the generated data set. */
+  lines: number;
+  /** Generator seed: the same seed and size give the same bytes, so the data set is generated once. */
+  seed: number;
+  /** Timed runs of each contender (their median is reported); at least 3. */
+  runs: number;
+  /** Where RESULTS.md is written. */
+  resultsPath: string;
+}
+
+export const BENCH_USAGE = `Usage: npm run bench -- [--lines <n>] [--runs <n>] [--seed <n>] [--results <file>]
+
+Generates (once, cached under tools/bench/.cache/) a seeded W3C data set of about <n> lines, then runs, alternating,
+the CLI in compat and precise mode, the same compat correlation as DuckDB SQL, and a read-only floor, each in a
+child process; checks that the CLI's compat output equals DuckDB's and prints and records the medians.
+
+  --lines <n>    IIS log lines (default 1000000)
+  --runs <n>     timed runs of each (default 3, at least 3)
+  --seed <n>     generator seed (default 1)
+  --results <f>  file to write (default tools/bench/RESULTS.md); each size keeps its own section`;
+
+/** Parses the benchmark's arguments; throws a `RangeError` naming each bad one. */
+export function parseBenchArgs(argv: readonly string[]): BenchArgs | "help" {
+  const { values } = parseArgs({
+    args: [...argv],
+    strict: true,
+    options: {
+      lines: { type: "string" },
+      runs: { type: "string" },
+      seed: { type: "string" },
+      results: { type: "string" },
+      help: { type: "boolean" },
+    },
+  });
+  if (values.help === true) return "help";
+  const problems: string[] = [];
+  const integer = (raw: string | undefined, name: string, fallback: number, min: number) => {
+    if (raw === undefined) return fallback;
+    const value = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+    if (!Number.isSafeInteger(value) || value < min)
+      problems.push(`--${name} expects an integer ≥ ${min}, got "${raw}"`);
+    return value;
+  };
+  const args: BenchArgs = {
+    lines: integer(values.lines, "lines", 1_000_000, 500),
+    runs: integer(values.runs, "runs", 3, 3),
+    seed: integer(values.seed, "seed", 1, 0),
+    resultsPath: values.results ?? "tools/bench/RESULTS.md",
+  };
+  if (problems.length > 0) throw new RangeError(problems.join("; "));
+  return args;
+}

@@ -1,0 +1,49 @@
+// One measured contender, in its own process: `node childMain.js <task> <report.json> <args…>`. The parent times
+// the process from the outside; this writes what only the process knows (its peak RSS, its output) to the report.
+// Each task loads only its own modules: the CLI and the floor must not pay for loading DuckDB.
+import { writeFileSync } from "node:fs";
+
+/** What a child reports back. */
+export interface ChildReport {
+  /** Peak resident set of the whole process (JavaScript heap, buffers, DuckDB's native memory), KiB. */
+  maxRssKiB: number;
+  exitCode: number;
+  /** The DuckDB task's rows (`compatRowKey` texts). */
+  rows?: string[];
+  /** The floor's count of lines and bytes read. */
+  lines?: number;
+  bytes?: number;
+}
+
+const [task, reportPath, ...args] = process.argv.slice(2);
+let report: Omit<ChildReport, "maxRssKiB">;
+switch (task) {
+  case "cli": {
+    // the enrich command itself, as `node dist/bin/webshell-enrich.js <args>` runs it
+    const { main } = await import("../../lib/adapters/cli/main.js");
+    report = { exitCode: await main(args) };
+    break;
+  }
+  case "cli-workers": {
+    // the same job as `cli`, with one worker thread per core beyond the first (whatever the CLI's default)
+    const { runWithWorkers } = await import("./runWithWorkers.js");
+    const { availableParallelism } = await import("node:os");
+    report = { exitCode: await runWithWorkers(args, Math.max(1, availableParallelism() - 1)) };
+    break;
+  }
+  case "duckdb": {
+    const { runDuckDbCompat } = await import("./runDuckDbCompat.js");
+    report = { exitCode: 0, rows: await runDuckDbCompat(args[0]!, args[1]!) };
+    break;
+  }
+  case "floor": {
+    const { readFloor } = await import("./readFloor.js");
+    report = { exitCode: 0, ...(await readFloor(args[0]!)) };
+    break;
+  }
+  default:
+    throw new Error(`unknown task "${task}": expected cli, cli-workers, duckdb or floor`);
+}
+const full: ChildReport = { maxRssKiB: process.resourceUsage().maxRSS, ...report };
+writeFileSync(reportPath!, JSON.stringify(full));
+process.exitCode = report.exitCode;

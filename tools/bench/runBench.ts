@@ -1,0 +1,102 @@
+// `npm run bench -- --lines <n>`: the offline engine against DuckDB and the read floor (see BENCH_USAGE).
+import { fileURLToPath } from "node:url";
+
+import { listIisFiles } from "../../lib/readers/files/listIisFiles.js";
+import { BENCH_USAGE, parseBenchArgs } from "./benchArgs.js";
+import { checkPreciseTruth } from "./checkPreciseTruth.js";
+import { compatRowsOfCli, sameRows } from "./compatRows.js";
+import { describeLoad, describeMachine } from "./describeMachine.js";
+import { ensureDataSet } from "./ensureDataSet.js";
+import { checkTargets, formatSection, formatTable, updateResultsFile } from "./formatResults.js";
+import { type ChildRun, runChild } from "./runChild.js";
+import { summarizeRuns } from "./summarizeRuns.js";
+
+const ROOT = fileURLToPath(new URL("../../../", import.meta.url)); // dist/tools/bench/ → the package root
+const log = (text: string) => process.stderr.write(`${text}\n`);
+
+const args = parseBenchArgs(process.argv.slice(2));
+if (args === "help") {
+  process.stdout.write(`${BENCH_USAGE}\n`);
+  process.exit(0);
+}
+const data = ensureDataSet(`${ROOT}tools/bench/.cache`, args.lines, args.seed, log);
+const cli = ["--alerts", data.alerts, "--iis", data.iis, "--format", "jsonl"];
+const tasks: Record<string, () => Promise<ChildRun>> = {
+  compat: () => runChild("cli", [...cli, "--mode", "compat"]),
+  precise: () => runChild("cli", [...cli, "--mode", "precise"]),
+  "compat-workers": () => runChild("cli-workers", [...cli, "--mode", "compat"]),
+  "precise-workers": () => runChild("cli-workers", [...cli, "--mode", "precise"]),
+  duckdb: () => runChild("duckdb", [data.alerts, data.iis]),
+  floor: () => runChild("floor", [data.iis]),
+};
+const names = Object.keys(tasks);
+
+// An untimed read first: the files come from the page cache for every contender alike.
+const warm = await tasks.floor!();
+const size = { lines: warm.lines ?? 0, bytes: warm.bytes ?? 0 };
+const loadBefore = describeLoad();
+log(`data: ${size.lines} lines, ${(size.bytes / 1e9).toFixed(2)} GB; load ${loadBefore}`);
+const runs = new Map<string, ChildRun[]>(names.map((name) => [name, []]));
+for (let round = 0; round < args.runs; round++) {
+  // Alternate, and start each round with the next contender, so that no one always runs first or after another.
+  for (const name of [...names.slice(round % names.length), ...names.slice(0, round % names.length)]) {
+    const run = await tasks[name]!();
+    runs.get(name)!.push(run);
+    log(
+      `round ${round + 1}: ${name} ${(run.wallMs / 1000).toFixed(2)} s, ${(run.maxRssKiB / 1024).toFixed(0)} MiB`,
+    );
+  }
+}
+const loadAfter = describeLoad();
+
+const checks: string[] = [];
+let ok = true;
+const check = (passed: boolean, text: string) => {
+  ok &&= passed;
+  checks.push(`${passed ? "ok" : "**FAILED**"}: ${text}`);
+};
+const compatRows = ["compat", "compat-workers"].flatMap((name) =>
+  runs.get(name)!.map((run) => compatRowsOfCli(run.stdout)),
+);
+const duckRows = runs.get("duckdb")!.map((run) => run.rows ?? []);
+check(
+  compatRows.every((rows) => sameRows(rows, duckRows[0]!)) &&
+    duckRows.every((rows) => sameRows(rows, duckRows[0]!)),
+  `the CLI's compat output (both ways) equals the DuckDB reference's, in every run (${duckRows[0]!.length} rows; compared as ` +
+    "sets of ShellLocation, ProcessCommandLine, HostName, AttackerIP, timestamp, Sites, Attacker, PageDistinctIPs)",
+);
+const truth = ["precise", "precise-workers"].flatMap((name) =>
+  runs.get(name)!.map((run) => checkPreciseTruth(data.dir, run.stdout)),
+);
+check(
+  truth.every((t) => t.same),
+  `the CLI's precise output (both ways) is the generator's ground truth (truth.json), in every run ` +
+    `(${truth[0]!.records} records, ${truth[0]!.findings} findings)`,
+);
+check(
+  runs.get("floor")!.every((run) => run.lines === size.lines && run.bytes === size.bytes),
+  "every floor run read the same lines and bytes",
+);
+
+const summaries = summarizeRuns(runs, size);
+process.stdout.write(`${formatTable(summaries)}\n\n${[...checks, ...checkTargets(summaries)].join("\n")}\n`);
+const section = formatSection({
+  lines: args.lines,
+  bytes: size.bytes,
+  files: (await listIisFiles(data.iis)).length,
+  seed: args.seed,
+  date: new Date().toISOString().slice(0, 16).replace("T", " ") + " UTC",
+  machine: describeMachine(),
+  loadBefore,
+  loadAfter,
+  summaries,
+  checks,
+  command: `npm run bench -- --lines ${args.lines} --runs ${args.runs} --seed ${args.seed}`,
+});
+await updateResultsFile(
+  args.resultsPath.startsWith("/") ? args.resultsPath : `${ROOT}${args.resultsPath}`,
+  args.lines,
+  section,
+);
+log(`wrote ${args.resultsPath}`);
+process.exitCode = ok ? 0 : 1;

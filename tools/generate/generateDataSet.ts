@@ -1,0 +1,83 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+import { formatTimestamp } from "../../lib/core/model/parseTimestamp.js";
+import { buildAlertRow } from "./buildAlertRow.js";
+import { buildTopology } from "./buildTopology.js";
+import { computeFindings, DISTINCT_IP_THRESHOLD, MATCH_SLACK_MS } from "./computeFindings.js";
+import type { GenerateOptions } from "./GenerateOptions.js";
+import { IpAllocator } from "./IpAllocator.js";
+import { SCRIPT_EXTENSIONS } from "./pageCatalog.js";
+import { planScenarios } from "./planScenarios.js";
+import { prepareOutputDir } from "./prepareOutputDir.js";
+import { Random } from "./Random.js";
+import { renderReadme } from "./renderReadme.js";
+import { verifyPlan } from "./verifyPlan.js";
+import { writeIisLogs } from "./writeIisLogs.js";
+
+/** What one generation wrote. */
+export interface GenerateResult {
+  /** Files written, relative to the output folder. */
+  files: string[];
+  iisLines: number;
+  alerts: number;
+  findings: number;
+  decoys: number;
+}
+
+/**
+ * Writes a complete data set to `outDir`: `alerts.json`, `iis/<HOST>/u_exYYMMDD.log`, `truth.json` and
+ * `README.md`. A pure function of `options`: no clock, no `Math.random`.
+ *
+ * @example generateDataSet("data/sample", DEFAULT_GENERATE_OPTIONS)
+ */
+export function generateDataSet(outDir: string, options: GenerateOptions): GenerateResult {
+  prepareOutputDir(outDir);
+  const random = new Random(options.seed);
+  const ips = new IpAllocator(random.fork("addresses"));
+  const topology = buildTopology(random.fork("topology"), ips, options);
+  const plan = planScenarios(random, topology, ips, options);
+  const popular = new Set(
+    topology.iisHosts.flatMap((h) => h.sites.flatMap((s) => s.pages.scriptPages.map((p) => p.toLowerCase()))),
+  );
+  const findings = computeFindings(plan, popular);
+  verifyPlan(plan, findings);
+
+  const logs = writeIisLogs(outDir, random, topology, plan, options);
+  const alerts = [...plan.alerts]
+    .sort((a, b) => a.timeGenerated - b.timeGenerated || (a.systemAlertId < b.systemAlertId ? -1 : 1))
+    .map((alert) => buildAlertRow(alert, topology.tenantId));
+  writeJson(join(outDir, "alerts.json"), alerts);
+  const optionsOut = {
+    seed: options.seed,
+    lines: options.lines,
+    start: formatTimestamp(options.start),
+    days: options.days,
+  };
+  writeJson(join(outDir, "truth.json"), {
+    seed: options.seed,
+    options: optionsOut,
+    rule: {
+      slackSeconds: MATCH_SLACK_MS / 1000,
+      distinctIpThreshold: DISTINCT_IP_THRESHOLD,
+      baselineDays: 7,
+      scriptExtensions: SCRIPT_EXTENSIONS,
+      grain: "one finding per (SystemAlertId, ProcessId, page compared case-insensitively, AttackerIP)",
+      shellLocation: "the cs-uri-stem of the earliest matching request",
+    },
+    findings,
+    decoys: plan.decoys,
+  });
+  writeFileSync(join(outDir, "README.md"), renderReadme(options, topology, plan, findings, logs.lines));
+  return {
+    files: ["alerts.json", ...logs.files, "truth.json", "README.md"],
+    iisLines: logs.lines,
+    alerts: alerts.length,
+    findings: findings.length,
+    decoys: plan.decoys.length,
+  };
+}
+
+function writeJson(path: string, value: unknown): void {
+  writeFileSync(path, JSON.stringify(value, null, 2) + "\n");
+}

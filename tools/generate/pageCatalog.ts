@@ -1,0 +1,155 @@
+import { hasAny } from "../../lib/core/kusto/hasAny.js";
+
+/** The script-page extensions of the hunting query (`csUriStem has_any (...)`). */
+export const SCRIPT_EXTENSIONS: readonly string[] = [
+  ".php",
+  ".jsp",
+  ".js",
+  ".aspx",
+  ".asmx",
+  ".asax",
+  ".cfm",
+  ".shtml",
+];
+
+/** True when the page is a script page by the query's rule (Kusto term matching, DESIGN B8). */
+export function isScriptPage(stem: string): boolean {
+  return hasAny(stem, SCRIPT_EXTENSIONS);
+}
+
+/** Pages of one web application: popular script pages (each seeded with many clients) and other files. */
+export interface PageSet {
+  scriptPages: readonly string[];
+  otherPages: readonly string[];
+}
+
+/** The public shop (`www`), served by a web farm. `data.json` is a trap for "ends with .js" matching. */
+export const WWW_PAGES: PageSet = {
+  scriptPages: [
+    "/default.aspx",
+    "/login.aspx",
+    "/logout.aspx",
+    "/search.aspx",
+    "/products/list.aspx",
+    "/products/detail.aspx",
+    "/cart/view.aspx",
+    "/cart/checkout.aspx",
+    "/account/profile.aspx",
+    "/account/orders.aspx",
+    "/contact.aspx",
+    "/scripts/site.js",
+    "/scripts/jquery-3.7.1.min.js",
+    "/scripts/bootstrap.bundle.min.js",
+  ],
+  otherPages: [
+    "/",
+    "/css/site.css",
+    "/css/bootstrap.min.css",
+    "/images/logo.png",
+    "/images/banner.jpg",
+    "/images/icons/cart.svg",
+    "/favicon.ico",
+    "/robots.txt",
+    "/sitemap.xml",
+    "/fonts/segoeui.woff2",
+    "/WebResource.axd",
+    "/ScriptResource.axd",
+    "/about.html",
+    "/products/data.json",
+  ],
+};
+
+/** The SOAP API site. `.svc` and extension-less routes are not script pages. */
+export const API_PAGES: PageSet = {
+  scriptPages: [
+    "/api/orders.asmx",
+    "/api/orders.asmx/GetOrder",
+    "/api/customers.asmx",
+    "/api/customers.asmx/Find",
+    "/api/inventory.asmx/GetStock",
+  ],
+  otherPages: ["/api/health", "/services/auth.svc", "/api/v2/orders", "/swagger/index.html"],
+};
+
+/** The employee portal published through a load balancer. */
+export const PORTAL_PAGES: PageSet = {
+  scriptPages: [
+    "/portal/default.aspx",
+    "/portal/login.aspx",
+    "/portal/reports.aspx",
+    "/portal/reports/export.aspx",
+    "/portal/timesheet.aspx",
+    "/portal/scripts/portal.js",
+  ],
+  otherPages: ["/portal/", "/portal/css/portal.css", "/portal/images/logo.png", "/favicon.ico"],
+};
+
+/** An old intranet with PHP, ColdFusion and SSI pages. */
+export const INTRANET_PAGES: PageSet = {
+  scriptPages: ["/index.php", "/news.php", "/directory/search.php", "/hr/forms.cfm", "/intranet/home.shtml"],
+  otherPages: ["/", "/styles/main.css", "/img/header.gif", "/docs/handbook.pdf", "/favicon.ico"],
+};
+
+/** Script pages scanners probe: rare, so benign traffic requests them only away from commands. */
+export const SCANNER_SCRIPT_PAGES: readonly string[] = [
+  "/wp-login.php",
+  "/xmlrpc.php",
+  "/phpinfo.php",
+  "/admin/index.php",
+  "/phpmyadmin/index.php",
+  "/shell.php",
+  "/cmd.jsp",
+  "/manager/html/upload.jsp",
+  "/ecp/default.aspx",
+  "/Telerik.Web.UI.DialogHandler.aspx",
+];
+/** Non-script paths scanners probe (harmless anywhere: only script pages can be shells). */
+export const SCANNER_OTHER_PAGES: readonly string[] = [
+  "/.env",
+  "/.git/config",
+  "/wp-admin/",
+  "/cgi-bin/luci",
+  "/server-status",
+  "/HNAP1/",
+  "/actuator/health",
+  "/.aws/credentials",
+  "/config.json",
+  "/autodiscover/autodiscover.json",
+];
+
+const LONG_TAIL_SCRIPT = [
+  (i: number) => `/kb/article-${i}.aspx`,
+  (i: number) => `/news/${2019 + (i % 7)}/story-${i}.php`,
+  (i: number) => `/products/legacy/item${i}.aspx`,
+  (i: number) => `/docs/page${i}.shtml`,
+  (i: number) => `/reports/r${i}.cfm`,
+];
+const LONG_TAIL_PATTERN =
+  /^\/(kb\/article-\d+\.aspx|news\/\d{4}\/story-\d+\.php|products\/legacy\/item\d+\.aspx|docs\/page\d+\.shtml|reports\/r\d+\.cfm|images\/products\/\d+\.jpg)$/;
+
+/** The i-th page of the long tail of rarely requested script pages (computed, so huge sets store nothing). */
+export function longTailScriptPage(index: number): string {
+  const make = LONG_TAIL_SCRIPT[index % LONG_TAIL_SCRIPT.length] ?? LONG_TAIL_SCRIPT[0];
+  return make === undefined ? "/" : make(index);
+}
+
+/** The i-th rarely requested image. */
+export function longTailImage(index: number): string {
+  return `/images/products/${index}.jpg`;
+}
+
+const CATALOG = new Set(
+  [WWW_PAGES, API_PAGES, PORTAL_PAGES, INTRANET_PAGES]
+    .flatMap((set) => [...set.scriptPages, ...set.otherPages])
+    .concat(SCANNER_SCRIPT_PAGES, SCANNER_OTHER_PAGES)
+    .map((page) => page.toLowerCase()),
+);
+
+/**
+ * True when benign traffic can request this page (case-insensitively). Planted rare pages must not be: their
+ * client count in the ground truth is then exactly the planted one.
+ */
+export function isBenignPage(stem: string): boolean {
+  const lower = stem.toLowerCase();
+  return CATALOG.has(lower) || LONG_TAIL_PATTERN.test(lower);
+}

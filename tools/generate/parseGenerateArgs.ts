@@ -1,0 +1,112 @@
+import { parseArgs } from "node:util";
+
+import { formatTimestamp, parseTimestamp } from "../../lib/core/model/parseTimestamp.js";
+import {
+  DEFAULT_GENERATE_OPTIONS,
+  type GenerateOptions,
+  MAX_DAYS,
+  MAX_LINES,
+  MIN_LINES,
+} from "./GenerateOptions.js";
+import { GenerateUsageError } from "./GenerateUsageError.js";
+
+/** The generator's command line, for `--help` and for usage errors. */
+export const GENERATE_USAGE = `Usage: npm run generate -- --out <dir> [options]
+
+Writes a seeded, realistic web-shell data set: <dir>/alerts.json (SecurityAlert rows),
+<dir>/iis/<host>/u_exYYMMDD.log (IIS W3C logs), <dir>/truth.json (ground truth) and <dir>/README.md.
+
+Options:
+  --out <dir>      output folder (required)
+  --seed <n>       seed of every random choice, a non-negative integer (default ${DEFAULT_GENERATE_OPTIONS.seed})
+  --lines <n>      approximate total IIS log lines, ${MIN_LINES}..${MAX_LINES} (default ${DEFAULT_GENERATE_OPTIONS.lines})
+  --start <ISO>    start of the data, UTC, a whole minute (default ${formatTimestamp(DEFAULT_GENERATE_OPTIONS.start)})
+  --days <n>       days of traffic, 1..${MAX_DAYS} (default ${DEFAULT_GENERATE_OPTIONS.days})
+  --help           print this text`;
+
+/** A parsed command line: either a request for help or a complete, validated run. */
+export type GenerateCommand = { help: true } | { help: false; out: string; options: GenerateOptions };
+
+/**
+ * Parses and validates the generator's arguments up front, collecting every problem into one message.
+ *
+ * @throws GenerateUsageError naming each bad option and what it expected.
+ * @example parseGenerateArgs(["--out", "data/sample", "--seed", "7"])
+ */
+export function parseGenerateArgs(args: readonly string[]): GenerateCommand {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: [...args],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        out: { type: "string" },
+        seed: { type: "string" },
+        lines: { type: "string" },
+        start: { type: "string" },
+        days: { type: "string" },
+        help: { type: "boolean" },
+      },
+    }));
+  } catch (error) {
+    throw new GenerateUsageError(error instanceof Error ? error.message : String(error));
+  }
+  if (values.help === true) return { help: true };
+
+  const problems: string[] = [];
+  const text = (name: string) => (typeof values[name] === "string" ? values[name] : undefined);
+  const out = text("out");
+  if (out === undefined || out.trim() === "") problems.push("--out <dir> is required");
+  const options: GenerateOptions = {
+    seed: readInteger(
+      text("seed"),
+      "--seed",
+      DEFAULT_GENERATE_OPTIONS.seed,
+      0,
+      Number.MAX_SAFE_INTEGER,
+      problems,
+    ),
+    lines: readInteger(
+      text("lines"),
+      "--lines",
+      DEFAULT_GENERATE_OPTIONS.lines,
+      MIN_LINES,
+      MAX_LINES,
+      problems,
+    ),
+    start: readStart(text("start"), problems),
+    days: readInteger(text("days"), "--days", DEFAULT_GENERATE_OPTIONS.days, 1, MAX_DAYS, problems),
+  };
+  if (problems.length > 0 || out === undefined) throw new GenerateUsageError(problems.join("; "));
+  return { help: false, out, options };
+}
+
+function readInteger(
+  raw: string | undefined,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+  problems: string[],
+): number {
+  if (raw === undefined) return fallback;
+  const value = /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : Number.NaN;
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    problems.push(`${name} expects an integer in ${min}..${max}, got "${raw}"`);
+    return fallback;
+  }
+  return value;
+}
+
+function readStart(raw: string | undefined, problems: string[]): number {
+  if (raw === undefined) return DEFAULT_GENERATE_OPTIONS.start;
+  const value = parseTimestamp(raw);
+  if (value === undefined || value % 60_000 !== 0) {
+    problems.push(
+      `--start expects an ISO 8601 UTC time on a whole minute (e.g. 2026-11-20T00:00:00Z), got "${raw}"`,
+    );
+    return DEFAULT_GENERATE_OPTIONS.start;
+  }
+  return value;
+}
