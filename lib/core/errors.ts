@@ -1,7 +1,9 @@
 /**
- * The job's typed errors. Each says what was expected and which input or setting caused it, carries the original
- * error as `cause`, and says whether retrying later can help (`transient`), so a run can fail the invocation
- * cleanly and the next run can pick up where it stopped.
+ * The project's one error hierarchy. Every error says what was expected and what came instead, names the input,
+ * setting or query that caused it, carries the original error as `cause`, and says whether trying again later can
+ * help (`transient`): a run fails its invocation cleanly and the next run picks up where it stopped.
+ *
+ * Bad rows inside a readable input are not errors: they are counted and reported through `Diagnostics`.
  */
 export abstract class EnrichmentError extends Error {
   abstract readonly transient: boolean;
@@ -16,16 +18,73 @@ export class ConfigError extends EnrichmentError {
   }
 }
 
+/** A command line or an HTTP request asked for something invalid; the message says which option and what it takes. */
+export class UsageError extends EnrichmentError {
+  override readonly name = "UsageError";
+  readonly transient = false;
+}
+
+/**
+ * An input that cannot be read at all (a missing or unreadable file, an unsupported encoding or shape), as opposed
+ * to a bad row inside a readable input. The command line answers it with exit code 2 and the message.
+ */
+export class InputError extends EnrichmentError {
+  override readonly name = "InputError";
+  readonly transient = false;
+
+  /**
+   * @param path the input that failed, as the user gave it (or the file found under it)
+   * @param reason what was expected and what was found (or what the system said)
+   * @param kind what the input was meant to hold, for the message
+   */
+  constructor(
+    readonly path: string,
+    readonly reason: string,
+    readonly kind: InputKind,
+    options?: { cause?: unknown },
+  ) {
+    super(`cannot read ${kind} input ${path}: ${reason}`, options);
+  }
+
+  /**
+   * Wraps a system error (`ENOENT`, `EACCES`, `EISDIR`, `EIO`, ...) raised while reading `path`; any other error is
+   * returned unchanged, so that a bug is not disguised as bad input.
+   */
+  static wrap(path: string, error: unknown, kind: InputKind): unknown {
+    if (error instanceof InputError || !isSystemError(error)) return error;
+    return new InputError(path, `expected a readable file or folder (${error.message})`, kind, {
+      cause: error,
+    });
+  }
+}
+
+export type InputKind = "alert" | "IIS";
+
+/** Why a Log Analytics query failed, as the service answered it (classified where the SDK answers). */
+export type QueryFailure =
+  /** The answer went over the service's limits (500,000 rows, ~100 MB): a smaller query can succeed. */
+  | "tooLarge"
+  /** The answer was partial for another reason (memory, a timeout inside the service): retry later. */
+  | "partial"
+  /** 429 or a 5xx, or no answer at all: retry later. */
+  | "unavailable"
+  /** The query ran out of the time it was given. */
+  | "timeout"
+  /** The service refused the query (bad request, no access): retrying will not help. */
+  | "refused";
+
 /** A Log Analytics query failed or came back partial; `query` names which one (not its text: it may be long). */
 export class QueryError extends EnrichmentError {
   override readonly name = "QueryError";
+  readonly transient: boolean;
   constructor(
     message: string,
     readonly query: string,
-    readonly transient: boolean,
+    readonly reason: QueryFailure,
     options?: { cause?: unknown },
   ) {
     super(message, options);
+    this.transient = reason !== "refused";
   }
 }
 
@@ -60,12 +119,20 @@ export class CheckpointConflictError extends EnrichmentError {
   readonly transient = true;
 }
 
-export function isEnrichmentError(error: unknown): error is EnrichmentError {
-  return error instanceof EnrichmentError;
+/** A window did not reach both sinks completely; the watermark stays before it and the next run redoes it. */
+export class IncompleteWindowError extends EnrichmentError {
+  override readonly name = "IncompleteWindowError";
+  readonly transient = true;
 }
 
-export function isConfigError(error: unknown): error is ConfigError {
-  return error instanceof ConfigError;
+/** A value cannot be written as a KQL literal (a control character, a time that is not finite). */
+export class KqlLiteralError extends EnrichmentError {
+  override readonly name = "KqlLiteralError";
+  readonly transient = false;
+}
+
+export function isEnrichmentError(error: unknown): error is EnrichmentError {
+  return error instanceof EnrichmentError;
 }
 
 /** Any thrown value as an Error, so logs and `cause` chains always have a message. */
@@ -73,4 +140,8 @@ export function toError(error: unknown): Error {
   return error instanceof Error
     ? error
     : new Error(typeof error === "string" ? error : JSON.stringify(error));
+}
+
+function isSystemError(error: unknown): error is NodeJS.ErrnoException {
+  return error instanceof Error && "syscall" in error && typeof error.syscall === "string";
 }

@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 
-import { composeBaselineKey } from "../core/correlate/composeBaselineKey.js";
 import type { Correlator } from "../core/correlate/Correlator.js";
 import { createCorrelator } from "../core/correlate/createCorrelator.js";
+import { composeBaselineKey } from "../core/correlate/DistinctIpBaseline.js";
 import type { Diagnostics } from "../core/Diagnostics.js";
 import type { AlertRow } from "../core/model/AlertRow.js";
 import type { EngineOptions, TimeRange } from "../core/model/EngineOptions.js";

@@ -1,4 +1,4 @@
-import { isTooLargeQueryError } from "./isTooLargeQueryError.js";
+import { QueryError } from "../core/errors.js";
 
 /**
  * Runs `work` over `items` in batches of at most `size`. When the workspace says a batch's answer is too large
@@ -22,7 +22,7 @@ async function runSplitting<T>(
   try {
     await work(batch);
   } catch (error) {
-    if (batch.length < 2 || !isTooLargeQueryError(error)) throw error;
+    if (batch.length < 2 || !(error instanceof QueryError && error.reason === "tooLarge")) throw error;
     const half = Math.ceil(batch.length / 2);
     await runSplitting(batch.slice(0, half), work);
     await runSplitting(batch.slice(half), work);

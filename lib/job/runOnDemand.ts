@@ -3,7 +3,7 @@ import type { MatchMode } from "../core/model/EngineOptions.js";
 import type { EnrichmentRecord } from "../core/records/EnrichmentRecord.js";
 import { collectRecords } from "./collectRecords.js";
 import { deliverRecords, type DeliveryResult } from "./deliverRecords.js";
-import { customTableOf, type JobDeps } from "./JobDeps.js";
+import { customTableOf, type JobDeps } from "./ports.js";
 import { queryTimeoutSeconds } from "./queryTimeoutSeconds.js";
 
 export interface OnDemandParams {

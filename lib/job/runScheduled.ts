@@ -1,12 +1,12 @@
 import { Diagnostics } from "../core/Diagnostics.js";
-import { EnrichmentError } from "../core/errors.js";
+import { IncompleteWindowError } from "../core/errors.js";
+import type { TimeRange } from "../core/model/EngineOptions.js";
 import { formatTimestamp } from "../core/model/parseTimestamp.js";
 import { advanceWatermark } from "./advanceWatermark.js";
 import { collectRecords } from "./collectRecords.js";
 import { deliverRecords } from "./deliverRecords.js";
-import { customTableOf, type JobDeps } from "./JobDeps.js";
+import { customTableOf, type JobDeps } from "./ports.js";
 import { queryTimeoutSeconds } from "./queryTimeoutSeconds.js";
-import { splitWindow } from "./splitWindow.js";
 
 export interface ScheduledRunSummary {
   job: string;
@@ -20,12 +20,6 @@ export interface ScheduledRunSummary {
   skipped: number;
   /** True when the time budget stopped the run before the end (the next run continues). */
   stoppedByBudget: boolean;
-}
-
-/** A window did not reach both sinks completely; the watermark stays before it and the next run redoes it. */
-export class IncompleteWindowError extends EnrichmentError {
-  override readonly name = "IncompleteWindowError";
-  readonly transient = true;
 }
 
 /**
@@ -122,4 +116,13 @@ function formatSummary(s: ScheduledRunSummary, elapsedMs: number): string {
     `${time(s.watermarkBefore)} -> ${time(s.watermarkAfter)}${s.stoppedByBudget ? " (time budget reached)" : ""}; ` +
     `${elapsedMs} ms`
   );
+}
+
+/** Splits [from, to) into consecutive windows of at most `size` ms; none when the range is empty. */
+export function splitWindow(range: TimeRange, size: number): TimeRange[] {
+  if (!(size > 0)) throw new RangeError(`window size must be positive, got ${size}`);
+  const windows: TimeRange[] = [];
+  for (let from = range.from; from < range.to; from += size)
+    windows.push({ from, to: Math.min(from + size, range.to) });
+  return windows;
 }

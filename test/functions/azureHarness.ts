@@ -9,8 +9,8 @@ import { createJobDeps } from "../../lib/adapters/azure/createJobDeps.js";
 import { Diagnostics } from "../../lib/core/Diagnostics.js";
 import type { AppConfig } from "../../lib/job/config/AppConfig.js";
 import { parseConfig } from "../../lib/job/config/parseConfig.js";
-import type { JobDeps } from "../../lib/job/JobDeps.js";
 import { ALERT_COLUMNS } from "../../lib/job/kql/buildAlertQuery.js";
+import type { JobDeps } from "../../lib/job/ports.js";
 import { parseW3cText } from "../../lib/readers/w3c/parseW3cText.js";
 import {
   createFakeWorkspace,

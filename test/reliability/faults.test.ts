@@ -1,9 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 
 import { MAX_COLUMN_CHARS, MAX_ROW_BYTES } from "../../lib/adapters/azure/toIngestionRow.js";
-import { QueryError, TableStoreError } from "../../lib/core/errors.js";
+import { IncompleteWindowError, QueryError, TableStoreError } from "../../lib/core/errors.js";
 import { truncateWithMarker } from "../../lib/core/records/truncateWithMarker.js";
-import { IncompleteWindowError } from "../../lib/job/runScheduled.js";
 import { type AzureHarness, startAzureHarness } from "../functions/azureHarness.js";
 import { buildFaultData, type FaultData } from "./buildFaultData.js";
 import { crashOnce, failTransactions, runBeforeUpload } from "./faultWrappers.js";

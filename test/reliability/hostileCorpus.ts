@@ -95,7 +95,7 @@ export const CORPUS_CASES: HostileCase[] = [
     args: ["--alerts", `${HOSTILE}/alerts-utf16le.json`, "--alerts", WEB01_ALERT, "--iis", WEB01_LOG],
     exit: 2,
     reports: [
-      `error: ${HOSTILE}/alerts-utf16le.json: looks UTF-16 encoded, which is not supported: save it as UTF-8`,
+      `error: cannot read alert input ${HOSTILE}/alerts-utf16le.json: looks UTF-16 encoded, which is not supported: save it as UTF-8`,
     ],
     finding: false,
   },

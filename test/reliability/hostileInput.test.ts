@@ -5,7 +5,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { AlertInputError } from "../../lib/core/AlertInputError.js";
+import { InputError } from "../../lib/core/errors.js";
 import { parseJsonl, runCli } from "../support/runCli.js";
 import {
   CORPUS_CASES,
@@ -163,7 +163,7 @@ describe("random corruption of valid files (fast-check)", () => {
           // The designed refusals: a file that opens with a UTF-16 byte order mark, or whose bytes are a quarter
           // NULs (UTF-16 without one), is refused whole with the fix (decodeAlertText). Random damage gets there
           // only by replacing the first line, or when no intact line is left beside it.
-          expect(error).toBeInstanceOf(AlertInputError);
+          expect(error).toBeInstanceOf(InputError);
           expect(startsWithUtf16Bom(bytes) || intactIds.length === 0, String(error)).toBe(true);
           return new Set(intactIds);
         });

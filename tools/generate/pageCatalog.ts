@@ -1,4 +1,4 @@
-import { hasAny } from "../../lib/core/kusto/hasAny.js";
+import { hasAny } from "../../lib/core/kusto.js";
 
 /** The script-page extensions of the hunting query (`csUriStem has_any (...)`). */
 export const SCRIPT_EXTENSIONS: readonly string[] = [

@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 
+import { UsageError } from "../../lib/core/errors.js";
 import { formatTimestamp, parseTimestamp } from "../../lib/core/model/parseTimestamp.js";
 import {
   DEFAULT_GENERATE_OPTIONS,
@@ -8,7 +9,6 @@ import {
   MAX_LINES,
   MIN_LINES,
 } from "./GenerateOptions.js";
-import { GenerateUsageError } from "./GenerateUsageError.js";
 
 /** The generator's command line, for `--help` and for usage errors. */
 export const GENERATE_USAGE = `Usage: npm run generate -- --out <dir> [options]
@@ -30,7 +30,7 @@ export type GenerateCommand = { help: true } | { help: false; out: string; optio
 /**
  * Parses and validates the generator's arguments up front, collecting every problem into one message.
  *
- * @throws GenerateUsageError naming each bad option and what it expected.
+ * @throws UsageError naming each bad option and what it expected.
  * @example parseGenerateArgs(["--out", "data/sample", "--seed", "7"])
  */
 export function parseGenerateArgs(args: readonly string[]): GenerateCommand {
@@ -50,7 +50,7 @@ export function parseGenerateArgs(args: readonly string[]): GenerateCommand {
       },
     }));
   } catch (error) {
-    throw new GenerateUsageError(error instanceof Error ? error.message : String(error));
+    throw new UsageError(error instanceof Error ? error.message : String(error));
   }
   if (values.help === true) return { help: true };
 
@@ -78,7 +78,7 @@ export function parseGenerateArgs(args: readonly string[]): GenerateCommand {
     start: readStart(text("start"), problems),
     days: readInteger(text("days"), "--days", DEFAULT_GENERATE_OPTIONS.days, 1, MAX_DAYS, problems),
   };
-  if (problems.length > 0 || out === undefined) throw new GenerateUsageError(problems.join("; "));
+  if (problems.length > 0 || out === undefined) throw new UsageError(problems.join("; "));
   return { help: false, out, options };
 }
 

@@ -1,7 +1,7 @@
 import { performance } from "node:perf_hooks";
 
+import { UsageError } from "../../lib/core/errors.js";
 import { generateDataSet } from "./generateDataSet.js";
-import { isGenerateUsageError } from "./GenerateUsageError.js";
 import { GENERATE_USAGE, parseGenerateArgs } from "./parseGenerateArgs.js";
 
 /** Where the CLI writes: `process.stdout`/`process.stderr` in production, buffers in tests. */
@@ -31,7 +31,7 @@ export function runGenerateCli(args: readonly string[], stdout: CliOutput, stder
     );
     return 0;
   } catch (error) {
-    if (isGenerateUsageError(error)) {
+    if (error instanceof UsageError) {
       stderr.write(`generate: ${error.message}\n\n${GENERATE_USAGE}\n`);
       return 2;
     }

@@ -4,7 +4,7 @@ import { type LogsQueryClient, LogsQueryResultStatus, type LogsTable } from "@az
 
 import { QueryError } from "../../core/errors.js";
 import type { QueryOptions, WorkspaceQuery } from "../../job/ports.js";
-import { codeOf, isTransientAzureError, statusOf } from "./classifyAzureError.js";
+import { classifyQueryFailure, codeOf, saysTooLarge, statusOf } from "./classifyAzureError.js";
 import { QUERY_ID_HEADER, RawAnswerCapture } from "./RawAnswerCapture.js";
 
 /**
@@ -54,23 +54,20 @@ export class LogAnalyticsWorkspace implements WorkspaceQuery {
       const status = statusOf(error);
       const code = codeOf(error);
       const detail = [status, code].filter((part) => part !== undefined).join(" ");
-      throw new QueryError(
-        `The ${options.name} query failed${detail === "" ? "" : ` (${detail})`}: ${messageOf(error)}`,
-        options.name,
-        isTransientAzureError(error),
-        { cause: error },
-      );
+      const message = `The ${options.name} query failed${detail === "" ? "" : ` (${detail})`}: ${messageOf(error)}`;
+      throw new QueryError(message, options.name, classifyQueryFailure(error, message), { cause: error });
     }
     if (result.status === LogsQueryResultStatus.PartialFailure) {
       const error = result.partialError;
       // The raw error keeps what the SDK's copy drops (see RawAnswerCapture).
       const raw = this.answers.takeError(id);
       const details = describeDetails(isServiceError(raw) ? raw : error);
+      const words = `${error.code}: ${error.message}${details}`;
       throw new QueryError(
-        `The ${options.name} query returned a partial result (${error.code}: ${error.message}${details}); ` +
+        `The ${options.name} query returned a partial result (${words}); ` +
           "the window is not processed so that no row is lost",
         options.name,
-        true,
+        saysTooLarge(words) ? "tooLarge" : "partial",
         { cause: error },
       );
     }
@@ -99,8 +96,8 @@ interface ServiceError {
 /**
  * The codes and messages nested in a service error (`details[]` and `innererror`, a few levels deep). The reason a
  * partial result is partial is usually only there: "Query result set has exceeded the internal record count limit
- * 500000 (E_QUERY_RESULT_SET_TOO_LARGE)" sits in `details[0].innererror`, and `queryInBatches` needs to see it to
- * split the query instead of failing the window on every run.
+ * 500000 (E_QUERY_RESULT_SET_TOO_LARGE)" sits in `details[0].innererror`, and `saysTooLarge` needs to see it so that
+ * `queryInBatches` splits the query instead of failing the window on every run.
  */
 function describeDetails(error: ServiceError): string {
   const parts: string[] = [];

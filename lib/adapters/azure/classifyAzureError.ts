@@ -1,3 +1,5 @@
+import type { QueryFailure } from "../../core/errors.js";
+
 /**
  * Whether a failed Azure call may succeed if tried again later: throttling (429), timeouts (408) and server errors
  * (5xx) are transient, as are network failures without a status; other 4xx answers (bad query, no access) are not.
@@ -24,4 +26,26 @@ export function codeOf(error: unknown): string | undefined {
 
 function isAbort(error: unknown): boolean {
   return error instanceof Error && (error.name === "AbortError" || error.name === "TimeoutError");
+}
+
+// How Log Analytics says an answer went over its limits (500,000 records, ~100 MB): "Query result set has
+// exceeded the internal record count limit … (E_QUERY_RESULT_SET_TOO_LARGE)", in a partial error's code, message
+// or details, or "ResponsePayloadTooLarge" for a whole answer.
+const TOO_LARGE =
+  /E_QUERY_RESULT_SET_TOO_LARGE|ResponsePayloadTooLarge|result set (is )?too large|result set has exceeded|exceeds? the maximum/i;
+
+/** Whether the service's words (codes and messages, joined) say that the answer was too large. */
+export function saysTooLarge(text: string): boolean {
+  return TOO_LARGE.test(text);
+}
+
+/**
+ * Why a query call that threw failed: too large an answer (a smaller query can succeed), the time it was given
+ * (the service's 504 GatewayTimeout, or the client's own timeout), throttling or an unavailable service (retry
+ * later), or a refusal (bad query, no access) that no retry will change.
+ */
+export function classifyQueryFailure(error: unknown, text: string): QueryFailure {
+  if (saysTooLarge(text)) return "tooLarge";
+  if (statusOf(error) === 504 || isAbort(error)) return "timeout";
+  return isTransientAzureError(error) ? "unavailable" : "refused";
 }

@@ -3,7 +3,7 @@ import { LogsIngestionClient } from "@azure/monitor-ingestion";
 import { LogsQueryClient } from "@azure/monitor-query-logs";
 
 import type { AppConfig } from "../../job/config/AppConfig.js";
-import type { JobDeps } from "../../job/JobDeps.js";
+import type { JobDeps } from "../../job/ports.js";
 import { LogAnalyticsWorkspace } from "./LogAnalyticsWorkspace.js";
 import { LogsIngestionSink } from "./LogsIngestionSink.js";
 import { createTableClient } from "./tables/createTableClient.js";

@@ -1,7 +1,6 @@
-import type { Diagnostics } from "../../core/Diagnostics.js";
-import { formatSkipLocation } from "../../core/Skip.js";
+import { type Diagnostics, formatSkipLocation } from "../../core/Diagnostics.js";
 import type { OfflineResult } from "../../job/runOffline.js";
-import { toTerminalText } from "./output/toTerminalText.js";
+import { toTerminalText } from "./output/escapeForOutput.js";
 
 /**
  * The run's summary for standard error: what each input gave, what was skipped and why (the first few with

@@ -4,10 +4,8 @@ import { performance } from "node:perf_hooks";
 import { SingleBar } from "cli-progress";
 
 import { Diagnostics } from "../../core/Diagnostics.js";
-import { isEnrichmentError } from "../../core/errors.js";
-import { isInputError } from "../../core/InputError.js";
+import { InputError, isEnrichmentError, UsageError } from "../../core/errors.js";
 import { DEFAULT_ENGINE_OPTIONS } from "../../core/model/EngineOptions.js";
-import { isUsageError } from "../../core/UsageError.js";
 import { runOffline } from "../../job/runOffline.js";
 import { formatSummary } from "./formatSummary.js";
 import { formatRecords } from "./output/formatRecords.js";
@@ -76,7 +74,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   } catch (error) {
     if (barStarted) bar?.stop();
     // Inputs that cannot be read: files, or a workspace that refused or failed the query.
-    if (isInputError(error) || isEnrichmentError(error) || isCredentialError(error)) {
+    if (error instanceof InputError || isEnrichmentError(error) || isCredentialError(error)) {
       process.stderr.write(`error: ${error.message}\n`);
       return EXIT.usage;
     }
@@ -89,7 +87,7 @@ export async function main(argv: readonly string[]): Promise<number> {
 
 /** The message of a usage problem, or `undefined` when the error is something else. */
 function usageMessage(error: unknown): string | undefined {
-  if (isUsageError(error)) return error.message;
+  if (error instanceof UsageError) return error.message;
   // node:util parseArgs throws TypeErrors with ERR_PARSE_ARGS_* codes for unknown or malformed options.
   if (error instanceof TypeError && "code" in error && String(error.code).startsWith("ERR_PARSE_ARGS")) {
     return error.message;

@@ -1,8 +1,8 @@
 import { parseArgs } from "node:util";
 
+import { UsageError } from "../../core/errors.js";
 import { MATCH_MODES, type MatchMode, type TimeRange } from "../../core/model/EngineOptions.js";
 import { parseTimestamp } from "../../core/model/parseTimestamp.js";
-import { UsageError } from "../../core/UsageError.js";
 
 const DEFAULT_ENDPOINT = "https://api.loganalytics.io/v1";
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -1,7 +1,7 @@
 import type { InvocationContext } from "@azure/functions";
 
 import { parseConfig } from "../../job/config/parseConfig.js";
-import type { JobDeps } from "../../job/JobDeps.js";
+import type { JobDeps } from "../../job/ports.js";
 import { createJobDeps } from "../azure/createJobDeps.js";
 
 /**

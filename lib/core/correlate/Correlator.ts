@@ -2,7 +2,6 @@ import type { W3cLine } from "../../readers/w3c/W3cLine.js";
 import type { HostInterval } from "../model/HostInterval.js";
 import type { WebRequest } from "../model/WebRequest.js";
 import type { EnrichmentRecord } from "../records/EnrichmentRecord.js";
-import type { CandidateBatch } from "./CandidateBatch.js";
 import type { DistinctIpBaseline } from "./DistinctIpBaseline.js";
 
 /**
@@ -47,4 +46,24 @@ export interface Correlator {
   addCandidates(batch: CandidateBatch): void;
   /** Correlates what was fed and returns the records; `enrichedAt` stamps them. */
   finish(enrichedAt: number): EnrichmentRecord[];
+}
+
+/** A precise match as plain data: its process observation by position in the run's list of observations. */
+export interface MatchData {
+  observation: number;
+  request: WebRequest;
+  page: string;
+  attacker: string;
+  baselineKey: string;
+}
+
+/**
+ * The candidates a correlator kept from some input, in input order (`requests` in compat mode, `matches` in precise
+ * mode), and how many more it counted but did not need to keep. Plain data that crosses threads: a worker hands
+ * back one batch per file it read, and the run's correlator takes them in file order.
+ */
+export interface CandidateBatch {
+  requests: WebRequest[];
+  matches: MatchData[];
+  dropped: number;
 }

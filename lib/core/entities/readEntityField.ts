@@ -23,3 +23,26 @@ export function readEntityString(entity: EntityObject, name: string): string {
   if (typeof value === "number" || typeof value === "boolean") return String(value);
   return "";
 }
+
+/**
+ * Whether a value is an entity of the given `Type`, ignoring case: alert providers write `process` and `Process`.
+ *
+ * @example isEntityType({ Type: "Process" }, "process") // true
+ */
+export function isEntityType(value: unknown, type: string): value is EntityObject {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  const actual = (value as EntityObject).Type;
+  return typeof actual === "string" && actual.toLowerCase() === type.toLowerCase();
+}
+
+/**
+ * The JSON type of a value as people name it in messages: `null`, `array`, `object`, `string`, `number`,
+ * `boolean` (and `undefined` for a missing value).
+ *
+ * @example `Entities must be a JSON array, found ${describeJsonType({})}` // "… found object"
+ */
+export function describeJsonType(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "array";
+  return typeof value;
+}

@@ -51,3 +51,30 @@ export function readHost(graph: EntityGraph, entity: EntityObject): HostEntity {
     addresses: [...addresses],
   };
 }
+
+/**
+ * The name IIS rows are matched on (DESIGN B7, §4.4): the lower-case first DNS label of `HostName`, else of
+ * `FQDN`, else the lower-case `NetBiosName`; `""` when the entity names none. IIS writes `s-computername` and the
+ * agent writes `Computer` in whatever case and qualification the machine has, so only this form compares.
+ *
+ * @example shortHostName(readHost(graph, host)) // "web01" for HostName "WEB01.contoso.com"
+ */
+export function shortHostName(host: Pick<HostEntity, "hostName" | "fqdn" | "netBiosName">): string {
+  for (const name of [host.hostName, host.fqdn]) {
+    const label = firstDnsLabel(name);
+    if (label !== "") return label;
+  }
+  return host.netBiosName.trim().toLowerCase();
+}
+
+/**
+ * The lower-case first DNS label of a host name: how Defender host entities and IIS rows are put on the same
+ * footing (`WEB01.contoso.local` and `web01` both give `web01`). Surrounding white space is ignored.
+ *
+ * @example firstDnsLabel(" Web01.contoso.local ") // "web01"
+ */
+export function firstDnsLabel(name: string): string {
+  const trimmed = name.trim();
+  const dot = trimmed.indexOf(".");
+  return (dot === -1 ? trimmed : trimmed.slice(0, dot)).toLowerCase();
+}

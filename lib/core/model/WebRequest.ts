@@ -63,3 +63,44 @@ export const emptyWebRequest: Readonly<WebRequest> = Object.freeze({
   TimeTaken: undefined,
   XForwardedFor: "",
 });
+
+/**
+ * A request with every field empty but its time, as a fresh object literal: every request then has the same
+ * hidden class, which keeps the readers' field stores and the engine's field loads fast.
+ */
+export function createWebRequest(time: number): WebRequest {
+  return {
+    TimeGenerated: time,
+    sSiteName: "",
+    sComputerName: "",
+    Computer: "",
+    _ResourceId: "",
+    sIP: "",
+    sPort: undefined,
+    csMethod: "",
+    csUriStem: "",
+    csUriQuery: "",
+    csUserName: "",
+    cIP: "",
+    csUserAgent: "",
+    csReferer: "",
+    csHost: "",
+    scStatus: "",
+    scSubStatus: "",
+    scWin32Status: "",
+    scBytes: undefined,
+    csBytes: undefined,
+    TimeTaken: undefined,
+    XForwardedFor: "",
+  };
+}
+
+/** The WebRequest columns that hold text. */
+export type TextColumn = {
+  [K in keyof WebRequest]: WebRequest[K] extends string ? K : never;
+}[keyof WebRequest];
+
+/** The WebRequest columns that hold an optional number. */
+export type NumberColumn = {
+  [K in keyof WebRequest]: undefined extends WebRequest[K] ? K : never;
+}[keyof WebRequest];

@@ -1,11 +1,8 @@
-/**
- * Literals for KQL text the app builds. Values are never spliced in raw: strings are quoted and escaped, and
- * characters that a Kusto string literal cannot carry unambiguously (control characters, line and paragraph
- * separators, bidirectional overrides) are refused, so no value can end the literal or change the query's meaning.
- */
-export class KqlLiteralError extends Error {
-  override readonly name = "KqlLiteralError";
-}
+import { KqlLiteralError } from "../../core/errors.js";
+
+// Literals for KQL text the app builds. Values are never spliced in raw: strings are quoted and escaped, and
+// characters that a Kusto string literal cannot carry unambiguously (control characters, line and paragraph
+// separators, bidirectional overrides) are refused, so no value can end the literal or change the query's meaning.
 
 // Kusto documents \" \\ \n \t escapes inside double quotes; anything else control-like is refused outright.
 // eslint-disable-next-line no-control-regex -- matching control characters is the point

@@ -1,4 +1,4 @@
-import { AlertInputError } from "../../core/AlertInputError.js";
+import { InputError } from "../../core/errors.js";
 
 /**
  * The text of an alert file read as UTF-8, without a byte order mark. UTF-16 (what Windows PowerShell 5's
@@ -9,9 +9,10 @@ export function decodeAlertText(path: string, bytes: Uint8Array): string {
   const [first, second] = bytes;
   const utf16Bom = (first === 0xff && second === 0xfe) || (first === 0xfe && second === 0xff);
   if (utf16Bom || looksUtf16(bytes.subarray(0, 1024))) {
-    throw new AlertInputError(
+    throw new InputError(
       path,
       "looks UTF-16 encoded, which is not supported: save it as UTF-8 (e.g. Export-Csv -Encoding utf8)",
+      "alert",
     );
   }
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");

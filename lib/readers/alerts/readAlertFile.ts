@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 
-import { AlertInputError } from "../../core/AlertInputError.js";
 import type { Diagnostics } from "../../core/Diagnostics.js";
+import { InputError } from "../../core/errors.js";
 import type { AlertRow } from "../../core/model/AlertRow.js";
 import type { AlertFileRecord } from "./AlertFileRecord.js";
 import { decodeAlertText } from "./decodeAlertText.js";
@@ -18,7 +18,7 @@ import { toAlertRow } from "./toAlertRow.js";
  *
  * Every accepted row is counted with `diagnostics.read(path)`; a row that cannot be used (invalid JSON line, no
  * `SystemAlertId`, no readable `TimeGenerated`) is reported with `diagnostics.skip` and its line, and the others
- * are still read. A file that cannot be read at all throws {@link AlertInputError}.
+ * are still read. A file that cannot be read at all throws {@link InputError}.
  *
  * @example const alerts = await readAlertFile("exports/alerts.csv", diagnostics);
  */
@@ -28,7 +28,7 @@ export async function readAlertFile(path: string, diagnostics: Diagnostics): Pro
     bytes = await readFile(path);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new AlertInputError(path, `cannot read the alert file: ${reason}`, { cause: error });
+    throw new InputError(path, `cannot read the alert file: ${reason}`, "alert", { cause: error });
   }
   const records = splitRecords(path, decodeAlertText(path, bytes), diagnostics);
   diagnostics.read(path, 0); // the input shows in the summary even when every row was skipped
@@ -63,6 +63,10 @@ function splitRecords(path: string, text: string, diagnostics: Diagnostics): Ale
     case "csv":
       return readCsvAlertRecords(path, text);
     case "invalid-json":
-      throw new AlertInputError(path, `looks like one JSON document but is not valid JSON: ${format.reason}`);
+      throw new InputError(
+        path,
+        `looks like one JSON document but is not valid JSON: ${format.reason}`,
+        "alert",
+      );
   }
 }

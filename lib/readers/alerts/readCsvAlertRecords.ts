@@ -1,7 +1,6 @@
-import type { CsvError } from "csv-parse/sync";
-import { parse } from "csv-parse/sync";
+import { type CsvError, parse } from "csv-parse/sync";
 
-import { AlertInputError } from "../../core/AlertInputError.js";
+import { InputError } from "../../core/errors.js";
 import type { AlertFileRecord } from "./AlertFileRecord.js";
 import { normalizeAlertColumn } from "./normalizeAlertColumn.js";
 
@@ -13,7 +12,7 @@ const REQUIRED = ["SystemAlertId", "TimeGenerated"];
  * `line` is where each record starts in the file, counted from byte offsets because csv-parse's own line counter
  * counts a CRLF inside a quoted field twice.
  *
- * Throws {@link AlertInputError} when the header lacks `SystemAlertId` or `TimeGenerated`, or has its times in a
+ * Throws {@link InputError} when the header lacks `SystemAlertId` or `TimeGenerated`, or has its times in a
  * zone other than UTC (`TimeGenerated [Local Time]`): every row would be unusable or silently shifted.
  */
 export function readCsvAlertRecords(path: string, text: string): AlertFileRecord[] {
@@ -71,10 +70,11 @@ export function readCsvAlertRecords(path: string, text: string): AlertFileRecord
       on_skip: onSkip,
     });
   } catch (error) {
-    if (error instanceof AlertInputError) throw error;
-    throw new AlertInputError(
+    if (error instanceof InputError) throw error;
+    throw new InputError(
       path,
       `is not valid CSV: ${error instanceof Error ? error.message : String(error)}`,
+      "alert",
       {
         cause: error,
       },
@@ -87,19 +87,21 @@ function checkHeader(path: string, header: readonly string[]): void {
   for (const name of header) {
     const zone = /^\s*(?:TimeGenerated|StartTime|EndTime)\s*\[(.*)\]\s*$/i.exec(name)?.[1];
     if (zone !== undefined && zone.trim().toUpperCase() !== "UTC") {
-      throw new AlertInputError(
+      throw new InputError(
         path,
         `column "${name}" holds times in "${zone}": expected UTC (export with the portal's time zone set to UTC)`,
+        "alert",
       );
     }
   }
   const present = new Set(header.map(normalizeAlertColumn));
   const missing = REQUIRED.filter((name) => !present.has(name.toLowerCase()));
   if (missing.length > 0) {
-    throw new AlertInputError(
+    throw new InputError(
       path,
       `expected a CSV header with the SecurityAlert columns ${REQUIRED.join(" and ")}; ` +
         `missing ${missing.join(", ")} in a header starting "${header.slice(0, 4).join(",").slice(0, 80)}"`,
+      "alert",
     );
   }
 }

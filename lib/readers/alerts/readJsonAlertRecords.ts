@@ -1,6 +1,6 @@
-import { AlertInputError } from "../../core/AlertInputError.js";
 import type { Diagnostics } from "../../core/Diagnostics.js";
-import { describeJsonType } from "../../core/entities/describeJsonType.js";
+import { describeJsonType } from "../../core/entities/readEntityField.js";
+import { InputError } from "../../core/errors.js";
 import type { AlertFileRecord } from "./AlertFileRecord.js";
 
 type JsonObject = Readonly<Record<string, unknown>>;
@@ -14,7 +14,7 @@ export const ACCEPTED_ALERT_SHAPES =
  * Splits a parsed JSON alert file into records: an array of row objects; `{ "rows": [...] }` (stix-shifter's
  * shape) or `{ "value": [...] }` (REST list responses); a Log Analytics query response
  * `{ "tables": [{ "columns": [{ "name" }], "rows": [[...]] }] }` (also the older `Tables`/`ColumnName` spelling);
- * or one row object. Throws {@link AlertInputError} naming the accepted shapes for anything else.
+ * or one row object. Throws {@link InputError} naming the accepted shapes for anything else.
  *
  * A query response that carries `error` beside its tables is a partial result: its rows are read and a warning
  * says so, because a partial result silently taken as complete hides missed alerts.
@@ -41,9 +41,10 @@ export function readJsonAlertRecords(
     if (Array.isArray(items)) return fromRowObjects(items, 0);
     if (field(value, "SystemAlertId") !== undefined) return [{ line: 1, record: value }];
   }
-  throw new AlertInputError(
+  throw new InputError(
     path,
     `is JSON but not a SecurityAlert export: expected ${ACCEPTED_ALERT_SHAPES}; ${found(value)}`,
+    "alert",
   );
 }
 
@@ -61,9 +62,10 @@ function fromTables(path: string, tables: readonly unknown[]): AlertFileRecord[]
   for (const table of tables) {
     const rows = isObject(table) ? field(table, "rows") : undefined;
     if (!isObject(table) || !Array.isArray(rows)) {
-      throw new AlertInputError(
+      throw new InputError(
         path,
         `expected every table to be an object with a "rows" array; ${found(table)}`,
+        "alert",
       );
     }
     const columns = field(table, "columns");
@@ -73,7 +75,7 @@ function fromTables(path: string, tables: readonly unknown[]): AlertFileRecord[]
     }
     const names = Array.isArray(columns) ? columns.map(columnName) : [];
     if (names.length === 0 || names.includes(undefined)) {
-      throw new AlertInputError(path, 'expected "columns" to be an array of {"name": ...} objects');
+      throw new InputError(path, 'expected "columns" to be an array of {"name": ...} objects', "alert");
     }
     for (const row of rows) {
       const line = records.length + 1;

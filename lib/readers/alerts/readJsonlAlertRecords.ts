@@ -1,4 +1,4 @@
-import { describeJsonType } from "../../core/entities/describeJsonType.js";
+import { describeJsonType } from "../../core/entities/readEntityField.js";
 import type { AlertFileRecord } from "./AlertFileRecord.js";
 
 /**

@@ -1,5 +1,5 @@
 import type { AlertRow } from "../../core/model/AlertRow.js";
-import { toEpochMs } from "../../core/model/toEpochMs.js";
+import { toEpochMs } from "../../core/model/parseTimestamp.js";
 import { normalizeAlertColumn } from "./normalizeAlertColumn.js";
 
 /**

@@ -2,7 +2,7 @@ import type { Dirent } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 
-import { IisInputError } from "../../core/IisInputError.js";
+import { InputError } from "../../core/errors.js";
 
 /** The names a folder walk takes: IIS logs and W3CIISLog exports, plain or gzip. */
 const IIS_FILE = /\.(?:log|json|jsonl|csv)(?:\.gz)?$/i;
@@ -17,12 +17,12 @@ export interface IisFile {
  * The files an IIS input names: the file itself (whatever its name), or the `*.log`, `*.json`, `*.jsonl`, `*.csv`
  * files (and their `.gz`) under a folder, recursively, sorted by path so that runs are repeatable. Symbolic links
  * to files are followed, links to folders are not (they could loop). A missing or unreadable path throws
- * {@link IisInputError}.
+ * {@link InputError}.
  */
 export async function listIisFiles(path: string): Promise<IisFile[]> {
   const info = await statOrThrow(path);
   if (info.isFile()) return [{ path, size: info.size }];
-  if (!info.isDirectory()) throw new IisInputError(path, "expected a file or a folder");
+  if (!info.isDirectory()) throw new InputError(path, "expected a file or a folder", "IIS");
   const files: IisFile[] = [];
   await walk(path, files);
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
@@ -33,7 +33,7 @@ async function walk(folder: string, files: IisFile[]): Promise<void> {
   try {
     entries = await readdir(folder, { withFileTypes: true });
   } catch (error) {
-    throw IisInputError.wrap(folder, error);
+    throw InputError.wrap(folder, error, "IIS");
   }
   for (const entry of entries) {
     const path = join(folder, entry.name);
@@ -49,6 +49,6 @@ async function statOrThrow(path: string) {
   try {
     return await stat(path);
   } catch (error) {
-    throw IisInputError.wrap(path, error);
+    throw InputError.wrap(path, error, "IIS");
   }
 }

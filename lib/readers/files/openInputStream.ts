@@ -3,7 +3,7 @@ import { open } from "node:fs/promises";
 import { pipeline, type Readable, Transform } from "node:stream";
 import { createGunzip } from "node:zlib";
 
-import { IisInputError } from "../../core/IisInputError.js";
+import { InputError } from "../../core/errors.js";
 
 /** Whether the file starts with the gzip magic bytes (1F 8B): compression is told from content, not the name. */
 export async function isGzipFile(path: string): Promise<boolean> {
@@ -16,14 +16,14 @@ export async function isGzipFile(path: string): Promise<boolean> {
       await handle.close();
     }
   } catch (error) {
-    throw IisInputError.wrap(path, error);
+    throw InputError.wrap(path, error, "IIS");
   }
 }
 
 /**
  * The file's content as a stream of chunks, gunzipped on the fly when it is gzip. `onBytesRead` gets the bytes read
  * from disk so far. Errors come out of the stream: system errors as they are (wrap them with
- * {@link IisInputError.wrap}), broken gzip data as zlib errors (see {@link isZlibError}).
+ * {@link InputError.wrap}), broken gzip data as zlib errors (see {@link isZlibError}).
  */
 export async function openInputStream(
   path: string,

@@ -1,7 +1,7 @@
 import { open } from "node:fs/promises";
 import { constants, gunzipSync } from "node:zlib";
 
-import { IisInputError } from "../../core/IisInputError.js";
+import { InputError } from "../../core/errors.js";
 
 /** Enough for any header line; gzip heads are decompressed from a smaller slice so that a bomb stays small. */
 const HEAD_BYTES = 64 * 1024;
@@ -13,7 +13,7 @@ export type FileHead = { gzip: boolean; head: Buffer } | { gzip: true; error: Er
 /**
  * Reads the first bytes of `path`, decompressing them when the file is gzip (told by its magic bytes). A gzip file
  * whose start cannot be decompressed comes back with `error`; a file that cannot be read throws
- * {@link IisInputError}.
+ * {@link InputError}.
  */
 export async function readFileHead(path: string): Promise<FileHead> {
   let raw: Buffer;
@@ -26,7 +26,7 @@ export async function readFileHead(path: string): Promise<FileHead> {
       await handle.close();
     }
   } catch (error) {
-    throw IisInputError.wrap(path, error);
+    throw InputError.wrap(path, error, "IIS");
   }
   if (!(raw[0] === 0x1f && raw[1] === 0x8b)) return { gzip: false, head: raw };
   try {

@@ -1,6 +1,10 @@
 import { parseTimestamp } from "../../core/model/parseTimestamp.js";
-import { emptyWebRequest, type WebRequest } from "../../core/model/WebRequest.js";
-import type { NumberColumn, TextColumn } from "../w3c/w3cFieldMap.js";
+import {
+  emptyWebRequest,
+  type NumberColumn,
+  type TextColumn,
+  type WebRequest,
+} from "../../core/model/WebRequest.js";
 import type { IisFileReadOptions } from "./IisReadOptions.js";
 import type { IisFileCounts } from "./IisReadSummary.js";
 

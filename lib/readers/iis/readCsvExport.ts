@@ -2,14 +2,13 @@ import { pipeline, Transform } from "node:stream";
 
 import { CsvError, parse } from "csv-parse";
 
-import { IisInputError } from "../../core/IisInputError.js";
+import { InputError } from "../../core/errors.js";
 import type { WebRequest } from "../../core/model/WebRequest.js";
 import { LineCounter } from "../files/LineCounter.js";
 import { brokenGzipReason, isZlibError, openInputStream } from "../files/openInputStream.js";
 import { exportColumnFor } from "./exportColumnFor.js";
 import { type ExportRecord, ExportRowSink } from "./ExportRowSink.js";
-import type { IisFileReadOptions } from "./IisReadOptions.js";
-import { readBufferSize } from "./IisReadOptions.js";
+import { type IisFileReadOptions, readBufferSize } from "./IisReadOptions.js";
 import type { IisFileCounts } from "./IisReadSummary.js";
 
 /**
@@ -86,7 +85,7 @@ export async function readCsvExport(
     if (error instanceof CsvError)
       sink.skip(lineOf(error), `invalid CSV (${error.code}): the rest of the file is not read`);
     else if (isZlibError(error)) sink.skip(undefined, brokenGzipReason(error));
-    else throw IisInputError.wrap(path, error);
+    else throw InputError.wrap(path, error, "IIS");
   }
   return sink.finish();
 }

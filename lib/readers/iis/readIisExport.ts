@@ -9,7 +9,7 @@ import { readJsonLinesExport } from "./readJsonLinesExport.js";
  * Reads a W3CIISLog export (what the Log Analytics portal or API exports) in the given format: `json` (an array of
  * row objects), `jsonl` (one row object per line) or `csv` (header row). Column names are the W3CIISLog names,
  * matched case-insensitively, with or without the portal's ` [UTC]`; unknown columns are ignored. Rows without a
- * valid TimeGenerated are skipped with their row number; a file that cannot be read throws `IisInputError`.
+ * valid TimeGenerated are skipped with their row number; a file that cannot be read throws `InputError`.
  */
 export async function readIisExport(
   path: string,

@@ -10,7 +10,7 @@ import { readIisExport } from "./readIisExport.js";
 /**
  * Reads one IIS input file of any supported kind, told from its content: a native W3C log or a W3CIISLog export
  * (JSON, JSON lines, CSV), each possibly gzip. An empty file is noted as a warning; a UTF-16 file or a gzip file
- * whose start cannot be decompressed is reported as a skip and not read. Throws `IisInputError` when the file
+ * whose start cannot be decompressed is reported as a skip and not read. Throws `InputError` when the file
  * cannot be read.
  */
 export async function readIisFile(

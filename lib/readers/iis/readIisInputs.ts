@@ -1,8 +1,7 @@
 import type { Diagnostics } from "../../core/Diagnostics.js";
 import type { WebRequest } from "../../core/model/WebRequest.js";
 import { type IisFile, listIisFiles } from "../files/listIisFiles.js";
-import type { IisReadOptions } from "./IisReadOptions.js";
-import { readBufferSize } from "./IisReadOptions.js";
+import { type IisReadOptions, readBufferSize } from "./IisReadOptions.js";
 import type { IisFileSummary, IisReadSummary } from "./IisReadSummary.js";
 import { readIisFile } from "./readIisFile.js";
 
@@ -20,7 +19,7 @@ export type IisInputFile = IisFile & { defaultHost: string | undefined };
  *
  * Bad lines and unreadable files' content are reported through `options.diagnostics` and the run goes on; the
  * summary says, file by file, what was read and which files' rows have no host name. A path that does not exist or
- * cannot be read throws `IisInputError` before anything is read when it is an input itself, or when its file comes.
+ * cannot be read throws `InputError` before anything is read when it is an input itself, or when its file comes.
  *
  * @example
  * const summary = await readIisInputs([{ path: "logs/" }], { diagnostics }, (r) => rows.push(r));

@@ -1,10 +1,9 @@
-import { IisInputError } from "../../core/IisInputError.js";
+import { InputError } from "../../core/errors.js";
 import type { WebRequest } from "../../core/model/WebRequest.js";
 import { brokenGzipReason, isZlibError, openInputStream } from "../files/openInputStream.js";
 import { exportRecordFromJson } from "./exportColumnFor.js";
 import { ExportRowSink } from "./ExportRowSink.js";
-import type { IisFileReadOptions } from "./IisReadOptions.js";
-import { readBufferSize } from "./IisReadOptions.js";
+import { type IisFileReadOptions, readBufferSize } from "./IisReadOptions.js";
 import type { IisFileCounts } from "./IisReadSummary.js";
 
 /** Skip reason of a JSON array element or JSON line that is not an object. */
@@ -54,7 +53,7 @@ async function readWholeText(
     const { stream } = await openInputStream(path, readBufferSize(options), options.onBytesRead);
     for await (const chunk of stream) chunks.push(chunk as Buffer);
   } catch (error) {
-    if (!isZlibError(error)) throw IisInputError.wrap(path, error);
+    if (!isZlibError(error)) throw InputError.wrap(path, error, "IIS");
     sink.skip(undefined, brokenGzipReason(error));
     return undefined;
   }

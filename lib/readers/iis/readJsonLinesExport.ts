@@ -1,11 +1,10 @@
-import { IisInputError } from "../../core/IisInputError.js";
+import { InputError } from "../../core/errors.js";
 import type { WebRequest } from "../../core/model/WebRequest.js";
 import { brokenGzipReason, isZlibError, openInputStream } from "../files/openInputStream.js";
 import { readTextLines } from "../files/readTextLines.js";
 import { exportRecordFromJson } from "./exportColumnFor.js";
 import { ExportRowSink } from "./ExportRowSink.js";
-import type { IisFileReadOptions } from "./IisReadOptions.js";
-import { readBufferSize } from "./IisReadOptions.js";
+import { type IisFileReadOptions, readBufferSize } from "./IisReadOptions.js";
 import type { IisFileCounts } from "./IisReadSummary.js";
 import { NOT_AN_OBJECT_REASON } from "./readJsonArrayExport.js";
 
@@ -37,7 +36,7 @@ export async function readJsonLinesExport(
       else sink.row(record, line);
     }
   } catch (error) {
-    if (!isZlibError(error)) throw IisInputError.wrap(path, error);
+    if (!isZlibError(error)) throw InputError.wrap(path, error, "IIS");
     sink.skip(lastLine + 1, brokenGzipReason(error));
   }
   return sink.finish();

@@ -2,7 +2,7 @@ import { Worker } from "node:worker_threads";
 
 import type { Correlator } from "../../core/correlate/Correlator.js";
 import type { Diagnostics } from "../../core/Diagnostics.js";
-import { IisInputError } from "../../core/IisInputError.js";
+import { InputError } from "../../core/errors.js";
 import type { IisReadSummary } from "../iis/IisReadSummary.js";
 import { addFileSummary, emptyReadSummary, type IisInputFile } from "../iis/readIisInputs.js";
 import { makeStemFilter } from "../w3c/scriptStemFilter.js";
@@ -125,7 +125,7 @@ export async function correlateInLanes(
 }
 
 function fromLaneError(error: LaneError): Error {
-  if (error.kind === "iis-input") return new IisInputError(error.path, error.reason);
+  if (error.kind === "iis-input") return new InputError(error.path, error.reason, "IIS");
   const rebuilt = new Error(error.message);
   rebuilt.stack = error.stack;
   return rebuilt;

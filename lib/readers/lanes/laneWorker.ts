@@ -4,7 +4,7 @@ import { parentPort, workerData } from "node:worker_threads";
 
 import { createCorrelator } from "../../core/correlate/createCorrelator.js";
 import { Diagnostics } from "../../core/Diagnostics.js";
-import { isIisInputError } from "../../core/IisInputError.js";
+import { InputError } from "../../core/errors.js";
 import { makeStemFilter } from "../w3c/scriptStemFilter.js";
 import type { FromLane, LaneError, LaneInit, ToLane } from "./LaneMessages.js";
 import { readFileIntoCorrelator } from "./readFileIntoCorrelator.js";
@@ -38,7 +38,7 @@ port.on("message", (message: ToLane) => {
 });
 
 function toLaneError(error: unknown): LaneError {
-  if (isIisInputError(error)) return { kind: "iis-input", path: error.path, reason: error.reason };
+  if (error instanceof InputError) return { kind: "iis-input", path: error.path, reason: error.reason };
   return error instanceof Error
     ? { kind: "other", message: error.message, stack: error.stack }
     : { kind: "other", message: String(error), stack: undefined };

@@ -1,5 +1,4 @@
-import type { CandidateBatch } from "../../core/correlate/CandidateBatch.js";
-import type { Correlator } from "../../core/correlate/Correlator.js";
+import type { CandidateBatch, Correlator } from "../../core/correlate/Correlator.js";
 import { Diagnostics, type InputCounts } from "../../core/Diagnostics.js";
 import type { IisFileSummary } from "../iis/IisReadSummary.js";
 import { readIisFile } from "../iis/readIisFile.js";

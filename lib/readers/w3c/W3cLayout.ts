@@ -1,4 +1,5 @@
-import { lookupW3cField, type NumberColumn, type TextColumn, type W3cField } from "./w3cFieldMap.js";
+import type { NumberColumn, TextColumn } from "../../core/model/WebRequest.js";
+import { lookupW3cField, type W3cField } from "./w3cFieldMap.js";
 
 /** A field of the layout that fills a column, by its position on the line. */
 export type W3cMappedField = Extract<W3cField, { kind: "text" | "number" }> & { index: number };

@@ -1,7 +1,11 @@
 import { ByteKeyMap } from "../../core/correlate/ByteKeyMap.js";
-import { createWebRequest } from "../../core/model/createWebRequest.js";
-import type { WebRequest } from "../../core/model/WebRequest.js";
-import { type NumberColumn, PLUS_IS_SPACE_COLUMNS, type TextColumn } from "./w3cFieldMap.js";
+import {
+  createWebRequest,
+  type NumberColumn,
+  type TextColumn,
+  type WebRequest,
+} from "../../core/model/WebRequest.js";
+import { PLUS_IS_SPACE_COLUMNS } from "./w3cFieldMap.js";
 import type { W3cLayout } from "./W3cLayout.js";
 
 /** Header values (user agents) kept decoded per file, up to this many and this many bytes of keys. */

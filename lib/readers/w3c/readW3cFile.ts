@@ -1,10 +1,9 @@
 import { open } from "node:fs/promises";
 
-import { IisInputError } from "../../core/IisInputError.js";
+import { InputError } from "../../core/errors.js";
 import type { WebRequest } from "../../core/model/WebRequest.js";
 import { brokenGzipReason, isGzipFile, isZlibError, openInputStream } from "../files/openInputStream.js";
-import type { IisFileReadOptions } from "../iis/IisReadOptions.js";
-import { readBufferSize } from "../iis/IisReadOptions.js";
+import { type IisFileReadOptions, readBufferSize } from "../iis/IisReadOptions.js";
 import type { IisFileCounts } from "../iis/IisReadSummary.js";
 import { SCAN_CAPACITY, W3cChunkParser } from "./W3cChunkParser.js";
 
@@ -16,7 +15,7 @@ import { SCAN_CAPACITY, W3cChunkParser } from "./W3cChunkParser.js";
  * while streaming.
  *
  * Bad lines are skipped and reported through `options.diagnostics`; truncated or corrupt gzip data is reported as a
- * skip and the rows before it are kept. A file that cannot be opened or read throws {@link IisInputError}.
+ * skip and the rows before it are kept. A file that cannot be opened or read throws {@link InputError}.
  *
  * @example const counts = await readW3cFile("logs/u_ex230418.log", { diagnostics }, (request) => rows.push(request));
  */
@@ -31,7 +30,7 @@ export async function readW3cFile(
     if (await isGzipFile(path)) await readGzip(path, bufferSize, parser, options.onBytesRead);
     else await readPlain(path, bufferSize, parser, options.onBytesRead);
   } catch (error) {
-    throw IisInputError.wrap(path, error);
+    throw InputError.wrap(path, error, "IIS");
   }
   return parser.counts;
 }

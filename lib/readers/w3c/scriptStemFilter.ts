@@ -1,4 +1,4 @@
-import { hasTerm, isAsciiAlnum } from "../../core/kusto/hasAny.js";
+import { hasTerm, isAsciiAlnum } from "../../core/kusto.js";
 
 /**
  * A test on the raw UTF-8 bytes `buf[start..end)` of a request's `csUriStem`, run before any string is built so

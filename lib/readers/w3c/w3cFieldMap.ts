@@ -1,14 +1,4 @@
-import type { WebRequest } from "../../core/model/WebRequest.js";
-
-/** The WebRequest columns that hold text. */
-export type TextColumn = {
-  [K in keyof WebRequest]: WebRequest[K] extends string ? K : never;
-}[keyof WebRequest];
-
-/** The WebRequest columns that hold an optional number. */
-export type NumberColumn = {
-  [K in keyof WebRequest]: undefined extends WebRequest[K] ? K : never;
-}[keyof WebRequest];
+import type { NumberColumn, TextColumn, WebRequest } from "../../core/model/WebRequest.js";
 
 /** What one W3C field becomes in a {@link WebRequest}. */
 export type W3cField =

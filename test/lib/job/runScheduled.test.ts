@@ -1,9 +1,8 @@
 import { describe, expect, it } from "vitest";
 
 import { parseConfig } from "../../../lib/job/config/parseConfig.js";
-import type { JobDeps } from "../../../lib/job/JobDeps.js";
-import type { WorkspaceQuery } from "../../../lib/job/ports.js";
-import { runScheduled } from "../../../lib/job/runScheduled.js";
+import type { JobDeps, WorkspaceQuery } from "../../../lib/job/ports.js";
+import { runScheduled, splitWindow } from "../../../lib/job/runScheduled.js";
 import { MemoryCheckpoints, MemoryIngestion, MemoryLedger } from "./memoryAdapters.js";
 
 const CONFIG = parseConfig({
@@ -67,5 +66,20 @@ describe("runScheduled", () => {
     const second = deps(clock, first.checkpoints);
     await runScheduled(second.value);
     expect(second.workspace.windows[0]).toBe("2026-11-20T08:00:00.000Z");
+  });
+});
+
+describe("splitWindow", () => {
+  it("splits a range into windows of at most the given size", () => {
+    expect(splitWindow({ from: 0, to: 25 }, 10)).toEqual([
+      { from: 0, to: 10 },
+      { from: 10, to: 20 },
+      { from: 20, to: 25 },
+    ]);
+  });
+
+  it("gives no window for an empty range", () => {
+    expect(splitWindow({ from: 10, to: 10 }, 5)).toEqual([]);
+    expect(splitWindow({ from: 10, to: 0 }, 5)).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
+import { UsageError } from "../../../lib/core/errors.js";
 import { DEFAULT_GENERATE_OPTIONS } from "../../../tools/generate/GenerateOptions.js";
-import { GenerateUsageError } from "../../../tools/generate/GenerateUsageError.js";
 import { parseGenerateArgs } from "../../../tools/generate/parseGenerateArgs.js";
 
 describe("parseGenerateArgs", () => {
@@ -53,7 +53,7 @@ describe("parseGenerateArgs", () => {
     [["--out", "x", "--start", "yesterday"], /--start expects an ISO 8601/],
     [["--out", "x", "--start", "2026-11-20T00:00:30Z"], /whole minute/],
   ])("rejects %j", (args, message) => {
-    expect(() => parseGenerateArgs(args)).toThrow(GenerateUsageError);
+    expect(() => parseGenerateArgs(args)).toThrow(UsageError);
     expect(() => parseGenerateArgs(args)).toThrow(message);
   });
 

@@ -2,10 +2,9 @@ import type { TableClient } from "@azure/data-tables";
 
 import { CheckpointConflictError, TableStoreError } from "../../../core/errors.js";
 import type { CheckpointStore, Watermark } from "../../../job/ports.js";
+import { ensureTable } from "./createTableClient.js";
 import { encodeTableKey } from "./encodeTableKey.js";
-import { ensureTable } from "./ensureTable.js";
-import { isTableError } from "./isTableError.js";
-import { toTableStoreError } from "./toTableStoreError.js";
+import { isTableError, toTableStoreError } from "./tableErrors.js";
 
 /** The partition of the watermark entities, beside the records' `record-*` partitions. */
 export const CHECKPOINT_PARTITION = "checkpoint";

@@ -2,15 +2,13 @@ import type { TableClient, TransactionAction } from "@azure/data-tables";
 
 import type { EnrichmentRecord } from "../../../core/records/EnrichmentRecord.js";
 import type { LedgerState, RecordLedger } from "../../../job/ports.js";
+import { ensureTable } from "./createTableClient.js";
 import { decodeTableKey } from "./encodeTableKey.js";
-import { ensureTable } from "./ensureTable.js";
-import { isTableError } from "./isTableError.js";
 import { mapWithConcurrency } from "./mapWithConcurrency.js";
 import { planTransactions, type TransactionBatch } from "./planTransactions.js";
-import { readLedgerState } from "./readLedgerState.js";
-import type { TableRow } from "./TableRow.js";
-import { LEDGER_PROPERTIES, toLedgerEntity, toLedgerKey } from "./toLedgerEntity.js";
-import { toTableStoreError } from "./toTableStoreError.js";
+import { isTableError, toTableStoreError } from "./tableErrors.js";
+import type { TableRow } from "./tableLimits.js";
+import { LEDGER_PROPERTIES, readLedgerState, toLedgerEntity, toLedgerKey } from "./toLedgerEntity.js";
 
 // Point reads in flight for a lookup; transactions in flight across partitions (16 partitions at most); single
 // inserts in flight when a conflicting transaction is retried record by record. Small enough to stay well under

@@ -1,6 +1,8 @@
 import { TableClient } from "@azure/data-tables";
 import type { TokenCredential } from "@azure/identity";
 
+import { isTableError, toTableStoreError } from "./tableErrors.js";
+
 /** Where the table is: the service URL with a credential (managed identity in Azure) or a connection string. */
 export type TableTarget =
   | { readonly endpoint: string; readonly credential: TokenCredential; readonly tableName: string }
@@ -51,4 +53,19 @@ function isHttpConnectionString(connectionString: string): boolean {
     /(^|;)\s*TableEndpoint=http:\/\//i.test(connectionString) ||
     /(^|;)\s*DefaultEndpointsProtocol=http\s*(;|$)/i.test(connectionString)
   );
+}
+
+/**
+ * Creates the client's table if it does not exist yet; an existing table (409 TableAlreadyExists, which the SDK
+ * usually absorbs itself) is success. Run once at start-up, not per run.
+ *
+ * @throws TableStoreError when the table can be neither created nor found.
+ */
+export async function ensureTable(client: TableClient): Promise<void> {
+  try {
+    await client.createTable();
+  } catch (error) {
+    if (isTableError(error, 409, "TableAlreadyExists")) return;
+    throw toTableStoreError(`Creating table ${client.tableName} failed`, error);
+  }
 }

@@ -1,6 +1,4 @@
-import { estimateRequestBytes } from "./estimateEntityBytes.js";
-import { TABLE_LIMITS, type TableLimits } from "./tableLimits.js";
-import type { TableRow } from "./TableRow.js";
+import { estimateRequestBytes, TABLE_LIMITS, type TableLimits, type TableRow } from "./tableLimits.js";
 
 /** The entities of one entity group transaction: one PartitionKey, within the action and size limits. */
 export interface TransactionBatch {

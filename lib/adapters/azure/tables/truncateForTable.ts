@@ -1,7 +1,11 @@
 import { truncateWithMarker } from "../../../core/records/truncateWithMarker.js";
-import { estimateEntityBytes, estimateRequestBytes } from "./estimateEntityBytes.js";
-import { TABLE_LIMITS, type TableLimits } from "./tableLimits.js";
-import type { TableRow } from "./TableRow.js";
+import {
+  estimateEntityBytes,
+  estimateRequestBytes,
+  TABLE_LIMITS,
+  type TableLimits,
+  type TableRow,
+} from "./tableLimits.js";
 
 /** Which properties give way first, and which never do, when an entity must shrink. */
 export interface TruncationPolicy {

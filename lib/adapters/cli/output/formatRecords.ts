@@ -3,8 +3,8 @@ import { stringify } from "csv-stringify/sync";
 import { RECORD_COLUMNS } from "../../../core/records/columns.js";
 import type { EnrichmentRecord } from "../../../core/records/EnrichmentRecord.js";
 import { toJsonRecord } from "../../../core/records/toJsonRecord.js";
+import { neutralizeCsvFormula } from "./escapeForOutput.js";
 import { formatTable } from "./formatTable.js";
-import { neutralizeCsvFormula } from "./neutralizeCsvFormula.js";
 
 export type RecordFormat = "table" | "jsonl" | "json" | "csv";
 

@@ -1,6 +1,6 @@
 import { formatTimestamp } from "../../../core/model/parseTimestamp.js";
 import type { EnrichmentRecord } from "../../../core/records/EnrichmentRecord.js";
-import { toTerminalText } from "./toTerminalText.js";
+import { toTerminalText } from "./escapeForOutput.js";
 
 const COLUMNS: { title: string; value: (record: EnrichmentRecord) => string; max: number }[] = [
   {

@@ -1,14 +1,10 @@
 import type { W3cLine } from "../../../readers/w3c/W3cLine.js";
-import { bin } from "../../kusto/bin.js";
-import { hasAny } from "../../kusto/hasAny.js";
-import { range } from "../../kusto/range.js";
-import type { EngineOptions, TimeRange } from "../../model/EngineOptions.js";
+import { bin, hasAny, range } from "../../kusto.js";
+import { type EngineOptions, inRange, type TimeRange } from "../../model/EngineOptions.js";
 import type { HostInterval } from "../../model/HostInterval.js";
-import { inRange } from "../../model/inRange.js";
 import type { WebRequest } from "../../model/WebRequest.js";
 import type { EnrichmentRecord } from "../../records/EnrichmentRecord.js";
-import type { CandidateBatch } from "../CandidateBatch.js";
-import type { Correlator } from "../Correlator.js";
+import type { CandidateBatch, Correlator } from "../Correlator.js";
 import { DistinctIpBaseline, type IpTally } from "../DistinctIpBaseline.js";
 import { PageTable } from "../PageTable.js";
 import { buildCompatRecords } from "./buildCompatRecords.js";

@@ -1,6 +1,4 @@
-import { makeBag } from "../../kusto/makeBag.js";
-import { makeSet } from "../../kusto/makeSet.js";
-import { splitAt } from "../../kusto/splitAt.js";
+import { makeBag, makeSet, splitAt } from "../../kusto.js";
 import type { WebRequest } from "../../model/WebRequest.js";
 import { compareRecords } from "../../records/compareRecords.js";
 import { computeRecordId } from "../../records/computeRecordId.js";

@@ -1,11 +1,8 @@
 import type { Diagnostics } from "../../Diagnostics.js";
 import { parseEntityGraph } from "../../entities/parseEntityGraph.js";
-import { bin } from "../../kusto/bin.js";
-import { equalsIgnoreCase } from "../../kusto/equalsIgnoreCase.js";
-import { getProperty, toKustoString } from "../../kusto/toKustoString.js";
+import { bin, equalsIgnoreCase, getProperty, toKustoString } from "../../kusto.js";
 import type { AlertRow } from "../../model/AlertRow.js";
-import type { EngineOptions, TimeRange } from "../../model/EngineOptions.js";
-import { inRange } from "../../model/inRange.js";
+import { type EngineOptions, inRange, type TimeRange } from "../../model/EngineOptions.js";
 import { COMPAT_LOOKUP_BIN_MS, type CompatCommand } from "./CompatCommand.js";
 
 interface ShellRow {

@@ -1,14 +1,12 @@
 import type { W3cLine } from "../../../readers/w3c/W3cLine.js";
-import { hasAny } from "../../kusto/hasAny.js";
+import { hasAny } from "../../kusto.js";
 import type { EngineOptions, TimeRange } from "../../model/EngineOptions.js";
 import type { HostInterval } from "../../model/HostInterval.js";
 import type { ProcessObservation } from "../../model/ProcessObservation.js";
 import type { WebRequest } from "../../model/WebRequest.js";
 import type { EnrichmentRecord } from "../../records/EnrichmentRecord.js";
-import type { CandidateBatch } from "../CandidateBatch.js";
-import { composeBaselineKey } from "../composeBaselineKey.js";
-import type { Correlator } from "../Correlator.js";
-import { DistinctIpBaseline } from "../DistinctIpBaseline.js";
+import type { CandidateBatch, Correlator } from "../Correlator.js";
+import { composeBaselineKey, DistinctIpBaseline } from "../DistinctIpBaseline.js";
 import { PageTable } from "../PageTable.js";
 import { buildPreciseRecords, type Match } from "./buildPreciseRecords.js";
 import { HostTimeline } from "./HostTimeline.js";

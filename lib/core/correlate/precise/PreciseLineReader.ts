@@ -1,7 +1,6 @@
 import type { W3cLine } from "../../../readers/w3c/W3cLine.js";
 import type { BaselineScope } from "../../model/EngineOptions.js";
-import { composeBaselineKey } from "../composeBaselineKey.js";
-import type { DistinctIpBaseline, IpTally } from "../DistinctIpBaseline.js";
+import { composeBaselineKey, type DistinctIpBaseline, type IpTally } from "../DistinctIpBaseline.js";
 import { attackerAddressOf, hostNameFromParts } from "./requestIdentity.js";
 
 /** What precise mode keeps per page (see `PageTable`). */

@@ -1,6 +1,4 @@
-import { makeBag } from "../../kusto/makeBag.js";
-import { makeSet } from "../../kusto/makeSet.js";
-import { splitAt } from "../../kusto/splitAt.js";
+import { makeBag, makeSet, splitAt } from "../../kusto.js";
 import type { EngineOptions } from "../../model/EngineOptions.js";
 import { formatTimestamp } from "../../model/parseTimestamp.js";
 import type { ProcessObservation } from "../../model/ProcessObservation.js";

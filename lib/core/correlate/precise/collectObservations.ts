@@ -1,9 +1,8 @@
 import type { Diagnostics } from "../../Diagnostics.js";
 import { parseEntityGraph } from "../../entities/parseEntityGraph.js";
-import { equalsIgnoreCase } from "../../kusto/equalsIgnoreCase.js";
+import { equalsIgnoreCase } from "../../kusto.js";
 import type { AlertRow } from "../../model/AlertRow.js";
-import type { EngineOptions, TimeRange } from "../../model/EngineOptions.js";
-import { inRange } from "../../model/inRange.js";
+import { type EngineOptions, inRange, type TimeRange } from "../../model/EngineOptions.js";
 import type { ProcessObservation } from "../../model/ProcessObservation.js";
 import { observeWebShellProcesses } from "./observeWebShellProcesses.js";
 

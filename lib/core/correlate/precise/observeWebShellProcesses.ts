@@ -1,10 +1,7 @@
 import type { EntityGraph } from "../../entities/EntityGraph.js";
-import { findEntitiesOfType } from "../../entities/findEntitiesOfType.js";
-import { findFilesNamed } from "../../entities/findFilesNamed.js";
-import { processAncestors } from "../../entities/processAncestors.js";
-import { type HostEntity, readHost } from "../../entities/readHost.js";
-import { type ProcessEntity, readProcess } from "../../entities/readProcess.js";
-import { shortHostName } from "../../entities/shortHostName.js";
+import { findEntitiesOfType, findFilesNamed } from "../../entities/findEntitiesOfType.js";
+import { type HostEntity, readHost, shortHostName } from "../../entities/readHost.js";
+import { processAncestors, type ProcessEntity, readProcess } from "../../entities/readProcess.js";
 import type { AlertRow } from "../../model/AlertRow.js";
 import type { EngineOptions } from "../../model/EngineOptions.js";
 import type { ObservedHost, ProcessObservation } from "../../model/ProcessObservation.js";

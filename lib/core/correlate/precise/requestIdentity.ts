@@ -1,4 +1,4 @@
-import { firstDnsLabel } from "../../entities/firstDnsLabel.js";
+import { firstDnsLabel } from "../../entities/readHost.js";
 import type { WebRequest } from "../../model/WebRequest.js";
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { readHost } from "../../../../lib/core/entities/readHost.js";
+import { readHost, shortHostName } from "../../../../lib/core/entities/readHost.js";
 import { ASC_ENTITIES, byId, graphOf, MDATP_ENTITIES } from "./sampleAlerts.js";
 
 describe("readHost", () => {
@@ -49,5 +49,21 @@ describe("readHost", () => {
       },
     ]);
     expect(readHost(graph, byId(graph, "3")).addresses).toEqual(["10.0.0.4", "10.0.0.5"]);
+  });
+});
+
+const host = (hostName: string, fqdn = "", netBiosName = "") => ({ hostName, fqdn, netBiosName });
+
+describe("shortHostName", () => {
+  it.each([
+    [host("alert-windows", "alert-windows"), "alert-windows"],
+    [host("WEB01.contoso.com"), "web01"],
+    [host("Sample-VM", "", "Sample-VM"), "sample-vm"],
+    [host("", "Web01.Contoso.Local"), "web01"],
+    [host("", "", "WEB01"), "web01"],
+    [host(" Web01 "), "web01"],
+    [host("", "", ""), ""],
+  ])("%j → %s", (entity, expected) => {
+    expect(shortHostName(entity)).toBe(expected);
   });
 });

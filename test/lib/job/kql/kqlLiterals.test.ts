@@ -1,13 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 
-import {
-  isKqlSafe,
-  kqlDatetime,
-  KqlLiteralError,
-  kqlString,
-  kqlStringList,
-} from "../../../../lib/job/kql/kqlLiterals.js";
+import { KqlLiteralError } from "../../../../lib/core/errors.js";
+import { isKqlSafe, kqlDatetime, kqlString, kqlStringList } from "../../../../lib/job/kql/kqlLiterals.js";
 import { kqlTokens } from "../../../../tools/doubles/kqlTokens.js";
 
 // A value stays data when Kusto's own parser reads the literal as exactly one string token with that value.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { AlertInputError } from "../../../../lib/core/AlertInputError.js";
+import { InputError } from "../../../../lib/core/errors.js";
 import { decodeAlertText } from "../../../../lib/readers/alerts/decodeAlertText.js";
 
 describe("decodeAlertText", () => {
@@ -15,9 +15,18 @@ describe("decodeAlertText", () => {
     ["UTF-16 BE with BOM", Buffer.from([0xfe, 0xff, 0x00, 0x5b, 0x00, 0x5d])],
     ["UTF-16 LE without BOM", Buffer.from("SystemAlertId", "utf16le")],
   ])("refuses %s", (_name, bytes) => {
-    expect(() => decodeAlertText("a.csv", bytes)).toThrow(AlertInputError);
+    expect(() => decodeAlertText("a.csv", bytes)).toThrow(InputError);
     expect(() => decodeAlertText("a.csv", bytes)).toThrow(
-      /^a\.csv: looks UTF-16 encoded, which is not supported: save it as UTF-8/,
+      /^cannot read alert input a\.csv: looks UTF-16 encoded, which is not supported: save it as UTF-8/,
     );
+  });
+});
+
+// Regression: any NUL byte in the first 1,024 bytes made the whole file "UTF-16" and refused it, so one damaged
+// line of a JSON-lines export lost every good alert in the file.
+describe("decodeAlertText with a stray NUL", () => {
+  it("reads UTF-8 text that has a NUL byte in one line", () => {
+    const text = '{"SystemAlertId":"a"}\n{"System\u0000AlertId":"b"}\n{"SystemAlertId":"c"}\n';
+    expect(decodeAlertText("a.jsonl", Buffer.from(text))).toBe(text);
   });
 });

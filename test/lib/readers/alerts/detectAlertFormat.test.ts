@@ -24,3 +24,23 @@ describe("detectAlertFormat", () => {
     expect(detectAlertFormat('{"value": [1]}')).toEqual({ kind: "json", value: { value: [1] } });
   });
 });
+
+// Regression: a JSON-lines export whose first line was broken (a banner, stray bytes, a cut-off object) was taken
+// for CSV, failed the header check and lost every good alert after it.
+describe("detectAlertFormat with a broken first line", () => {
+  it.each([
+    ['SecurityAlert export\n{"SystemAlertId":"a"}\n{"SystemAlertId":"b"}\n', "jsonl"],
+    ['\u0000\u0001junk\n{"SystemAlertId":"a"}\n', "jsonl"],
+    ['"SystemAlertId":"a"}\n{"SystemAlertId":"b"}\n', "jsonl"],
+  ])("reads %j as JSON lines", (text, kind) => {
+    expect(detectAlertFormat(text).kind).toBe(kind);
+  });
+
+  it.each([
+    ["TimeGenerated,SystemAlertId,Entities\n2026-11-20T00:00:00Z,a,[]\n"],
+    ['"TimeGenerated [UTC]",SystemAlertId,Entities\n{"x":1},a,[]\n{"y":2},b,[]\n'],
+    ["TimeGenerated,SystemAlertId\n"],
+  ])("still reads a CSV export as CSV: %j", (text) => {
+    expect(detectAlertFormat(text).kind).toBe("csv");
+  });
+});

@@ -5,8 +5,8 @@ import { fileURLToPath } from "node:url";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { AlertInputError } from "../../../../lib/core/AlertInputError.js";
 import { Diagnostics } from "../../../../lib/core/Diagnostics.js";
+import { InputError } from "../../../../lib/core/errors.js";
 import type { AlertRow } from "../../../../lib/core/model/AlertRow.js";
 import { readAlertFile } from "../../../../lib/readers/alerts/readAlertFile.js";
 
@@ -180,15 +180,15 @@ describe("readAlertFile refuses files it cannot read at all", () => {
       () => undefined,
       (thrown: unknown) => thrown,
     );
-    expect(error).toBeInstanceOf(AlertInputError);
-    expect((error as AlertInputError).path).toBe(path);
-    return (error as AlertInputError).message;
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).path).toBe(path);
+    return (error as InputError).message;
   };
 
   it("a missing file, naming the path and the OS reason", async () => {
     const path = join(dir, "no-such-alerts.json");
     expect(await rejection(path)).toMatch(
-      new RegExp(`^${path}: cannot read the alert file: ENOENT: no such file`),
+      new RegExp(`^cannot read alert input ${path}: cannot read the alert file: ENOENT: no such file`),
     );
   });
 

@@ -7,8 +7,7 @@ import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { Diagnostics } from "../../../../lib/core/Diagnostics.js";
-import type { IisInputError } from "../../../../lib/core/IisInputError.js";
-import { isIisInputError } from "../../../../lib/core/IisInputError.js";
+import { InputError } from "../../../../lib/core/errors.js";
 import type { WebRequest } from "../../../../lib/core/model/WebRequest.js";
 import { type IisReadOptions, readIisInputs } from "../../../../lib/readers/iis/readIisInputs.js";
 import { makeStemFilter } from "../../../../lib/readers/w3c/scriptStemFilter.js";
@@ -161,7 +160,7 @@ describe("readIisInputs", () => {
     expect(diagnostics.warnings).toEqual([expect.stringContaining(`${empty}: no IIS log or export files`)]);
   });
 
-  it("throws IisInputError naming a path that does not exist, before reading anything", async () => {
+  it("throws InputError naming a path that does not exist, before reading anything", async () => {
     const missing = join(root, "no-such-folder");
     const seen: WebRequest[] = [];
     const error: unknown = await readIisInputs(
@@ -169,9 +168,9 @@ describe("readIisInputs", () => {
       { diagnostics: new Diagnostics() },
       (request) => seen.push(request),
     ).catch((e: unknown) => e);
-    expect(isIisInputError(error)).toBe(true);
-    expect(error).toMatchObject({ name: "IisInputError", path: missing });
-    expect((error as IisInputError).message).toMatch(/^cannot read IIS input .*no-such-folder: .*ENOENT/);
+    expect(error instanceof InputError).toBe(true);
+    expect(error).toMatchObject({ name: "InputError", path: missing });
+    expect((error as InputError).message).toMatch(/^cannot read IIS input .*no-such-folder: .*ENOENT/);
     expect(seen).toEqual([]);
   });
 });

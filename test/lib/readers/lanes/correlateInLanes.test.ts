@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { createCorrelator } from "../../../../lib/core/correlate/createCorrelator.js";
 import { Diagnostics } from "../../../../lib/core/Diagnostics.js";
-import { isIisInputError } from "../../../../lib/core/IisInputError.js";
+import { InputError } from "../../../../lib/core/errors.js";
 import type { AlertRow } from "../../../../lib/core/model/AlertRow.js";
 import {
   DEFAULT_ENGINE_OPTIONS,
@@ -112,7 +112,7 @@ describe("correlateInLanes", () => {
     const options = { ...DEFAULT_ENGINE_OPTIONS, mode: "precise" as const };
     const error = await inLanes(alerts, moved, options, 2).catch((e: unknown) => e);
     const expected = await sequential(alerts, moved, options).catch((e: unknown) => e);
-    expect(isIisInputError(error)).toBe(true);
+    expect(error instanceof InputError).toBe(true);
     expect((error as Error).message).toBe((expected as Error).message); // the system error behind it stays in its thread
     expect((error as Error).message).toContain(`${gone[0]!.path}.missing`);
   });

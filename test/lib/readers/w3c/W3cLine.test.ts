@@ -2,12 +2,16 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 
 import { Diagnostics } from "../../../../lib/core/Diagnostics.js";
-import { emptyWebRequest, type WebRequest } from "../../../../lib/core/model/WebRequest.js";
+import {
+  emptyWebRequest,
+  type NumberColumn,
+  type TextColumn,
+  type WebRequest,
+} from "../../../../lib/core/model/WebRequest.js";
 import type { IisFileCounts } from "../../../../lib/readers/iis/IisReadSummary.js";
 import { parseW3cText } from "../../../../lib/readers/w3c/parseW3cText.js";
 import { makeStemFilter, type StemFilter } from "../../../../lib/readers/w3c/scriptStemFilter.js";
 import { SCAN_CAPACITY, W3cChunkParser } from "../../../../lib/readers/w3c/W3cChunkParser.js";
-import type { NumberColumn, TextColumn } from "../../../../lib/readers/w3c/w3cFieldMap.js";
 import { type W3cLine } from "../../../../lib/readers/w3c/W3cLine.js";
 import { w3cLogText } from "./w3cArbitraries.js";
 

@@ -7,7 +7,7 @@ import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { Diagnostics } from "../../../../lib/core/Diagnostics.js";
-import { IisInputError } from "../../../../lib/core/IisInputError.js";
+import { InputError } from "../../../../lib/core/errors.js";
 import type { WebRequest } from "../../../../lib/core/model/WebRequest.js";
 import type { IisFileReadOptions } from "../../../../lib/readers/iis/IisReadOptions.js";
 import { readW3cFile } from "../../../../lib/readers/w3c/readW3cFile.js";
@@ -203,12 +203,12 @@ describe("readW3cFile on gzip files", () => {
 });
 
 describe("readW3cFile on unreadable input", () => {
-  it("throws IisInputError naming the path and the system's reason when the file does not exist", async () => {
+  it("throws InputError naming the path and the system's reason when the file does not exist", async () => {
     const path = join(tmpdir(), "no-such-dir-w3c", "u_ex000000.log");
     const error: unknown = await read(path).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(IisInputError);
-    expect((error as IisInputError).path).toBe(path);
-    expect((error as IisInputError).message).toContain("ENOENT");
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).path).toBe(path);
+    expect((error as InputError).message).toContain("ENOENT");
   });
 
   it("refuses a read size that is not a positive whole number", async () => {

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 
-import { hasAny } from "../../../../lib/core/kusto/hasAny.js";
+import { hasAny } from "../../../../lib/core/kusto.js";
 import { makeStemFilter } from "../../../../lib/readers/w3c/scriptStemFilter.js";
 
 const SCRIPT = [".php", ".jsp", ".js", ".aspx", ".asmx", ".asax", ".cfm", ".shtml"];

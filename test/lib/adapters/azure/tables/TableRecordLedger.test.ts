@@ -2,6 +2,7 @@ import type { TableClient } from "@azure/data-tables";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { createTableClient } from "../../../../../lib/adapters/azure/tables/createTableClient.js";
+import { TableCheckpointStore } from "../../../../../lib/adapters/azure/tables/TableCheckpointStore.js";
 import { TableRecordLedger } from "../../../../../lib/adapters/azure/tables/TableRecordLedger.js";
 import { toLedgerKey } from "../../../../../lib/adapters/azure/tables/toLedgerEntity.js";
 import { TableStoreError } from "../../../../../lib/core/errors.js";
@@ -222,5 +223,55 @@ describe("TableRecordLedger on Azurite", () => {
     expect(await ledger.lookup([])).toEqual(new Map());
     expect(await ledger.claim([], CLAIMED_AT)).toEqual(new Set());
     await expect(ledger.markIngested([], INGESTED_AT)).resolves.toBeUndefined();
+  });
+});
+
+const OUTAGE_CLAIMED_AT = Date.parse("2026-11-20T13:22:00Z");
+
+describe("TableRecordLedger while Azurite is down (data on disk)", () => {
+  let azurite: Azurite;
+  beforeAll(async () => {
+    azurite = await startAzurite({ persistence: "disk" });
+  });
+  afterAll(() => azurite.stop());
+
+  it("throws transient TableStoreErrors while the service is unreachable, and works on the same data after a restart", async () => {
+    const client = createTableClient(
+      { connectionString: azurite.connectionString, tableName: "WebShellEnrichment" },
+      FAST_RETRIES,
+    );
+    const ledger = new TableRecordLedger(client);
+    const checkpoints = new TableCheckpointStore(client);
+    await ledger.ensureTable();
+    const records = someRecords(20, "before-outage");
+    const later = someRecords(5, "after-outage");
+    await ledger.claim(records, OUTAGE_CLAIMED_AT);
+    const watermark = await checkpoints.write("enrich-timer", OUTAGE_CLAIMED_AT, undefined);
+
+    await azurite.stop();
+    const failures = await Promise.all([
+      ledger.claim(later, OUTAGE_CLAIMED_AT).catch((error: unknown) => error),
+      ledger.lookup([records[0]?.RecordId ?? ""]).catch((error: unknown) => error),
+      ledger.markIngested(records, OUTAGE_CLAIMED_AT).catch((error: unknown) => error),
+      checkpoints.read("enrich-timer").catch((error: unknown) => error),
+    ]);
+    for (const failure of failures) {
+      expect(failure).toBeInstanceOf(TableStoreError);
+      expect(failure).toMatchObject({ transient: true, cause: { code: "ECONNREFUSED" } });
+    }
+    expect((failures[0] as Error).message).toMatch(
+      /^Claiming \d records in partition record-. of table WebShellEnrichment failed: /,
+    );
+
+    await azurite.restart();
+    const states = await ledger.lookup(records.map((record) => record.RecordId));
+    expect(states.size).toBe(20);
+    expect(await checkpoints.read("enrich-timer")).toEqual(watermark);
+    expect((await ledger.claim([...records, ...later], OUTAGE_CLAIMED_AT + 1)).size).toBe(5);
+    await ledger.markIngested(records, OUTAGE_CLAIMED_AT + 2);
+    expect((await ledger.lookup([records[0]?.RecordId ?? ""])).get(records[0]?.RecordId ?? "")).toEqual({
+      state: "ingested",
+      at: OUTAGE_CLAIMED_AT + 2,
+    });
   });
 });

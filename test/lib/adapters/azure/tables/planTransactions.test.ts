@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import { planTransactions } from "../../../../../lib/adapters/azure/tables/planTransactions.js";
-import type { TableRow } from "../../../../../lib/adapters/azure/tables/TableRow.js";
+import type { TableRow } from "../../../../../lib/adapters/azure/tables/tableLimits.js";
 
 function rows(partitionKey: string, count: number, text = ""): TableRow[] {
   return Array.from({ length: count }, (_, i) => ({

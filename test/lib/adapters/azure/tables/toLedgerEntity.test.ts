@@ -3,8 +3,8 @@ import { describe, expect, it } from "vitest";
 import {
   estimateEntityBytes,
   estimateRequestBytes,
-} from "../../../../../lib/adapters/azure/tables/estimateEntityBytes.js";
-import { TABLE_LIMITS } from "../../../../../lib/adapters/azure/tables/tableLimits.js";
+  TABLE_LIMITS,
+} from "../../../../../lib/adapters/azure/tables/tableLimits.js";
 import { toLedgerEntity, toLedgerKey } from "../../../../../lib/adapters/azure/tables/toLedgerEntity.js";
 import type { EnrichmentRecord, EvidenceRequest } from "../../../../../lib/core/records/EnrichmentRecord.js";
 import { aCompatRecord, aRecord } from "./aRecord.js";

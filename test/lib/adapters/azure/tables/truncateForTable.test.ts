@@ -1,8 +1,12 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 
-import { estimateEntityBytes } from "../../../../../lib/adapters/azure/tables/estimateEntityBytes.js";
-import type { TableRow } from "../../../../../lib/adapters/azure/tables/TableRow.js";
+import {
+  estimateEntityBytes,
+  estimateRequestBytes,
+  TABLE_LIMITS,
+  type TableRow,
+} from "../../../../../lib/adapters/azure/tables/tableLimits.js";
 import { truncateForTable } from "../../../../../lib/adapters/azure/tables/truncateForTable.js";
 
 const POLICY = { shrinkFirst: ["Evidence", "ProcessCommandLine"], neverShrink: ["RecordId"] };
@@ -120,5 +124,32 @@ describe("truncateForTable", () => {
         }
       }),
     );
+  });
+});
+
+// Regression: entities were measured only by the service's stored-size formula (2 bytes a character). A record of
+// control characters (6 bytes each as JSON) passed that check at ~900 KB but was refused by Azurite as over 1 MiB
+// (`EntityTooLarge`), which failed every run on that window.
+describe("truncateForTable on text that JSON escapes", () => {
+  it("keeps the entity within the budget as the JSON that is sent, too", () => {
+    const hostile = "\u0001\u0002\u0003\u0004\u001b".repeat(20_000);
+    const row = {
+      partitionKey: "record-a",
+      rowKey: "a1",
+      RecordId: "a1",
+      AlertName: hostile,
+      ProcessCommandLine: hostile,
+      ProcessName: hostile,
+      ProcessId: hostile,
+      DnsDomain: hostile,
+      ParentProcessName: hostile,
+    };
+    const { row: fitted, truncated } = truncateForTable(row, {
+      shrinkFirst: ["ProcessCommandLine"],
+      neverShrink: ["RecordId"],
+    });
+    expect(estimateRequestBytes(fitted)).toBeLessThanOrEqual(TABLE_LIMITS.entityBudgetBytes);
+    expect(truncated).toContain("ProcessCommandLine");
+    expect(fitted.RecordId).toBe("a1");
   });
 });

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import {
   estimateEntityBytes,
   estimateRequestBytes,
-} from "../../../../../lib/adapters/azure/tables/estimateEntityBytes.js";
+} from "../../../../../lib/adapters/azure/tables/tableLimits.js";
 
 describe("estimateEntityBytes", () => {
   it("follows the service's formula: keys and names as UTF-16, strings + 4, Int32 4, Double and DateTime 8", () => {

@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
 
-import { findEntitiesOfType } from "../../../../lib/core/entities/findEntitiesOfType.js";
-import { findFilesNamed } from "../../../../lib/core/entities/findFilesNamed.js";
-import { isEntityType } from "../../../../lib/core/entities/isEntityType.js";
+import { findEntitiesOfType, findFilesNamed } from "../../../../lib/core/entities/findEntitiesOfType.js";
+import { isEntityType } from "../../../../lib/core/entities/readEntityField.js";
 import { graphOf, MDATP_ENTITIES } from "./sampleAlerts.js";
 
 describe("findFilesNamed", () => {
