@@ -42,7 +42,7 @@ const INTERVALS_PER_QUERY = 200;
 
 /**
  * Finds the records of one window against the workspace: candidate alerts, then only the IIS rows that can match
- * their commands and the rarity baseline of those rows' pages, both computed server-side (DESIGN §6). The engine
+ * their commands and the rarity baseline of those rows' pages, both computed server-side (docs/design.md §6). The engine
  * applies its exact rules to what comes back.
  */
 export async function collectRecords(

@@ -32,7 +32,7 @@ export interface DeliveryResult {
 const IDS_PER_QUERY = 500;
 
 /**
- * Writes records to both sinks exactly once (DESIGN §6): the ledger in Table Storage is written first (`pending`,
+ * Writes records to both sinks exactly once (docs/design.md §6): the ledger in Table Storage is written first (`pending`,
  * insert-only, so concurrent runs cannot both claim a record), then the custom table, then the ledger is marked
  * `ingested`. A run that stopped in between leaves `pending` records; a later run asks the custom table whether
  * they arrived before sending them again. Whatever fails is reported and the result is not `complete`.

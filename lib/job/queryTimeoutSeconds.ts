@@ -3,7 +3,7 @@ const MAX_SECONDS = 600;
 const FLOOR_SECONDS = 30;
 
 /**
- * Seconds the workspace may spend on the queries of a window (DESIGN §6): what is left of the run's time budget,
+ * Seconds the workspace may spend on the queries of a window (docs/design.md §6): what is left of the run's time budget,
  * at most the service's 10 minutes, and at least 30 s so that a window started late still gets a usable query —
  * but never more than the whole budget, so a small `ENRICH_TIME_BUDGET` really bounds a run.
  *

@@ -74,7 +74,7 @@ export async function runOffline(
             diagnostics,
             onProgress,
             // Native W3C lines go to the byte-level path, which decodes only the fields and requests it needs.
-            onLine: (line) => correlator.observeW3cLine(line),
+            onLine: (line) => correlator.observeLine(line),
           },
           (request) => correlator.observe(request),
         );

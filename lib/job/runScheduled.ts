@@ -23,7 +23,7 @@ export interface ScheduledRunSummary {
 }
 
 /**
- * One scheduled run (DESIGN §6): processes alerts by ingestion time over [watermark − overlap, now − delay], in
+ * One scheduled run (docs/design.md §6): processes alerts by ingestion time over [watermark − overlap, now − delay], in
  * windows no longer than `maxWindowMs`, and moves the watermark after each window only once every sink accepted
  * all its records. Stops starting windows when the time budget is spent. Throws (failing the invocation, not the
  * process) when a window cannot be completed; what was completed stays checkpointed.

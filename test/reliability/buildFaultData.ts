@@ -42,7 +42,7 @@ export interface HostileFields {
  * The CLI fixtures as a workspace holds them, plus `extra.copies` copies of the web01 alert whose cmd.exe command
  * line (and, for hostile copies, other attacker- or alert-controlled fields) the test chooses. The expected record
  * ids are what the command line finds on the same alerts and the fixture's IIS logs: record ids depend on the
- * alert, process, host, page and attacker address only (DESIGN §4.9), not on the texts a test makes large.
+ * alert, process, host, page and attacker address only (docs/design.md §4.9), not on the texts a test makes large.
  */
 export async function buildFaultData(extra?: ExtraAlerts): Promise<FaultData> {
   const base = await loadCliFixtureWorkspace();

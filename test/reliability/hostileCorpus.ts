@@ -76,7 +76,7 @@ export const CORPUS_CASES: HostileCase[] = [
     args: ["--alerts", `${HOSTILE}/alerts-embedded-quotes.csv`, "--iis", WEB01_LOG],
     exit: 0,
     reports: [
-      `${HOSTILE}/alerts-embedded-quotes.csv:5: expected 10 fields as in the header, found 3`,
+      `${HOSTILE}/alerts-embedded-quotes.csv:5: expected 10 columns (header at line 1), found 3`,
       /alerts-embedded-quotes\.csv:8: not valid CSV: Invalid Opening Quote: a quote is found on field 2, value is/,
     ],
     counts: { file: `${HOSTILE}/alerts-embedded-quotes.csv`, read: 2, skipped: 2 },
@@ -95,7 +95,7 @@ export const CORPUS_CASES: HostileCase[] = [
     args: ["--alerts", `${HOSTILE}/alerts-utf16le.json`, "--alerts", WEB01_ALERT, "--iis", WEB01_LOG],
     exit: 2,
     reports: [
-      `error: cannot read alert input ${HOSTILE}/alerts-utf16le.json: looks UTF-16 encoded, which is not supported: save it as UTF-8`,
+      `error: cannot read alert input ${HOSTILE}/alerts-utf16le.json: UTF-16 LE text (byte order mark FF FE) is not supported: expected UTF-8; save it as UTF-8`,
     ],
     finding: false,
   },
@@ -103,7 +103,7 @@ export const CORPUS_CASES: HostileCase[] = [
     name: "empty alert export",
     args: ["--alerts", `${HOSTILE}/alerts-empty.json`, "--alerts", WEB01_ALERT, "--iis", WEB01_LOG],
     exit: 0,
-    reports: [`note: ${HOSTILE}/alerts-empty.json: the alert file is empty`],
+    reports: [`note: ${HOSTILE}/alerts-empty.json: the file is empty`],
     finding: true,
   },
   {

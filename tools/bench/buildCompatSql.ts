@@ -7,7 +7,7 @@ import type { FileLayout } from "./readFirstLayout.js";
 const COLUMNS = 32;
 
 /**
- * The compat correlation (the original hunting query, defects included: DESIGN §2) as one DuckDB query over the
+ * The compat correlation (the original hunting query, defects included: docs/design.md §2) as one DuckDB query over the
  * W3C files, given the `commands` table (`timeKey` BIGINT epoch ms, `hostName`, `imageName`, `commandLine`). Files
  * are read with `read_csv` (space-delimited, no quoting, `#` lines skipped), one scan per distinct layout:
  *

@@ -1,6 +1,6 @@
 import { closeSync, openSync, readSync } from "node:fs";
 
-import { listIisFiles } from "../../lib/readers/files/listIisFiles.js";
+import { listIisFiles } from "../../lib/readers/iis/listIisFiles.js";
 
 const READ_BYTES = 1 << 20;
 

@@ -1,7 +1,7 @@
 // `npm run bench -- --lines <n>`: the offline engine against DuckDB and the read floor (see BENCH_USAGE).
 import { fileURLToPath } from "node:url";
 
-import { listIisFiles } from "../../lib/readers/files/listIisFiles.js";
+import { listIisFiles } from "../../lib/readers/iis/listIisFiles.js";
 import { BENCH_USAGE, parseBenchArgs } from "./benchArgs.js";
 import { checkPreciseTruth } from "./checkPreciseTruth.js";
 import { compatRowsOfCli, sameRows } from "./compatRows.js";

@@ -4,7 +4,7 @@ import { extractCompatCommands } from "../../lib/core/correlate/compat/extractCo
 import { Diagnostics } from "../../lib/core/Diagnostics.js";
 import { DEFAULT_ENGINE_OPTIONS } from "../../lib/core/model/EngineOptions.js";
 import { readAlertFile } from "../../lib/readers/alerts/readAlertFile.js";
-import { listIisFiles } from "../../lib/readers/files/listIisFiles.js";
+import { listIisFiles } from "../../lib/readers/iis/listIisFiles.js";
 import { buildCompatSql } from "./buildCompatSql.js";
 import { compatRowKey } from "./compatRows.js";
 import { readFirstLayout } from "./readFirstLayout.js";

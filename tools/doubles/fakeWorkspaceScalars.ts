@@ -2,14 +2,14 @@ import { FakeWorkspaceError } from "./fakeWorkspaceText.js";
 
 /**
  * Kusto's scalar functions and string operators as the app's queries use them, for the fake workspace. Written
- * from Kusto's documentation and DESIGN B8, apart from `lib/`, so that the fake is a second reading of what the
+ * from Kusto's documentation and docs/design.md §2, B8, apart from `lib/`, so that the fake is a second reading of what the
  * query text means rather than a copy of the engine.
  */
 
 const TERM_CHAR = "[A-Za-z0-9]";
 
 /**
- * `text has_any (terms)` (DESIGN B8): a case-insensitive occurrence of a term such that, when the term begins
+ * `text has_any (terms)` (docs/design.md §2, B8): a case-insensitive occurrence of a term such that, when the term begins
  * with an ASCII letter or digit, none precedes it, and when it ends with one, none follows it.
  */
 export function hasAny(text: string, terms: readonly string[]): boolean {

@@ -30,7 +30,7 @@ export interface W3cRecord {
 
 /**
  * The client address the rarity baseline and the attacker attribution use: the first `X-Forwarded-For` address
- * when that field is logged and set, else `c-ip` (DESIGN §4.8).
+ * when that field is logged and set, else `c-ip` (docs/design.md §4.8).
  */
 export function clientIpOf(record: W3cRecord, xffLogged: boolean): string {
   if (!xffLogged || record.xff === "-" || record.xff === "") return record.cIp;

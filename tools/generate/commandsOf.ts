@@ -3,7 +3,7 @@ import type { PlannedAlert, PlannedProcess } from "./Plan.js";
 const WORKER = "w3wp.exe";
 
 /**
- * The processes of an alert that precise mode treats as web-shell commands (DESIGN §4.3): with parent links,
+ * The processes of an alert that precise mode treats as web-shell commands (docs/design.md §4.3): with parent links,
  * those whose parent chain reaches `w3wp.exe`; without any, every process when the alert carries a `w3wp.exe`
  * file entity. Either way only processes with a command line whose image is not the worker.
  */

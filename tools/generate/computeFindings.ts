@@ -5,9 +5,9 @@ import type { Plan, PlannedAlert, PlantedRequest } from "./Plan.js";
 import { fieldsAt } from "./Topology.js";
 import { clientIpOf } from "./W3cRecord.js";
 
-/** Slack around a request's execution interval (DESIGN §4.5). */
+/** Slack around a request's execution interval (docs/design.md §4.5). */
 export const MATCH_SLACK_MS = 60_000;
-/** A page is a shell candidate when at most this many distinct client IPs requested it (DESIGN §4.6). */
+/** A page is a shell candidate when at most this many distinct client IPs requested it (docs/design.md §4.6). */
 export const DISTINCT_IP_THRESHOLD = 3;
 
 /** One record precise mode must report: (alert, process, shell page, attacker IP). */

@@ -1,6 +1,6 @@
 import type { PlannedAlert } from "./Plan.js";
 
-/** `ProductName` values that mark a Defender for Endpoint alert (DESIGN §4.1). */
+/** `ProductName` values that mark a Defender for Endpoint alert (docs/design.md §4.1). */
 export const DEFENDER_PRODUCT_NAMES: readonly string[] = [
   "Microsoft Defender Advanced Threat Protection",
   "Microsoft 365 Defender",

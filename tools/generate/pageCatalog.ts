@@ -12,7 +12,7 @@ export const SCRIPT_EXTENSIONS: readonly string[] = [
   ".shtml",
 ];
 
-/** True when the page is a script page by the query's rule (Kusto term matching, DESIGN B8). */
+/** True when the page is a script page by the query's rule (Kusto term matching, docs/design.md §2, B8). */
 export function isScriptPage(stem: string): boolean {
   return hasAny(stem, SCRIPT_EXTENSIONS);
 }

@@ -1,5 +1,5 @@
-import type { W3cLine } from "../../readers/w3c/W3cLine.js";
 import type { HostInterval } from "../model/HostInterval.js";
+import type { RequestLine } from "../model/RequestLine.js";
 import type { WebRequest } from "../model/WebRequest.js";
 import type { EnrichmentRecord } from "../records/EnrichmentRecord.js";
 import type { DistinctIpBaseline } from "./DistinctIpBaseline.js";
@@ -18,7 +18,7 @@ export interface Correlator {
    * Offline, native W3C logs: the same as `observe(line.toRequest())`, but reading only the fields it needs from the
    * line's bytes and building the request only when it keeps it (most lines are no candidate).
    */
-  observeW3cLine(line: W3cLine): void;
+  observeLine(line: RequestLine): void;
   /**
    * Pushdown: a row the workspace returned as a candidate. Only the matching rule applies (the workspace filter is a
    * superset); the baseline comes from `baseline.setCount` instead.

@@ -1,4 +1,4 @@
-import type { W3cLine } from "../../readers/w3c/W3cLine.js";
+import type { RequestLine } from "../model/RequestLine.js";
 import { ByteKeyMap } from "./ByteKeyMap.js";
 
 /**
@@ -14,10 +14,9 @@ export class PageTable<E extends object | null> {
   constructor(private readonly create: (stem: string) => E) {}
 
   /** The entry of the line's page. */
-  of(line: W3cLine): E {
-    const index = line.layout.stemIndex;
-    const start = index < 0 ? 0 : line.fieldStart(index);
-    const end = index < 0 ? 0 : line.fieldEnd(index);
+  of(line: RequestLine): E {
+    const start = line.stemStart();
+    const end = line.stemEnd();
     let entry = this.pages.get(line.buf, start, end);
     if (entry === undefined) {
       entry = this.create(line.text("csUriStem"));

@@ -6,7 +6,7 @@
 export type EntityObject = Readonly<Record<string, unknown>>;
 
 /**
- * The entities of one alert, indexed by `$id` so that `{"$ref":"N"}` stubs can be followed (DESIGN B2, B3).
+ * The entities of one alert, indexed by `$id` so that `{"$ref":"N"}` stubs can be followed (docs/design.md §2, B2, B3).
  * `$id`s repeat in every alert ("2", "3", …): a graph resolves references within its own alert only.
  */
 export interface EntityGraph {

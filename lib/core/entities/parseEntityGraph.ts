@@ -4,7 +4,7 @@ import { describeJsonType } from "./readEntityField.js";
 /**
  * Parses one alert's `Entities` column (the JSON string as stored, or a value already parsed) into an
  * {@link EntityGraph}. Every object carrying `$id` at any depth is indexed, because Defender for Endpoint inlines a
- * nested entity at its first use and leaves `{"$ref":"N"}` stubs everywhere else (DESIGN B3).
+ * nested entity at its first use and leaves `{"$ref":"N"}` stubs everywhere else (docs/design.md §2, B3).
  *
  * Never throws: input that is not a JSON array gives an {@link EntityGraphError} with the reason, and oddities that
  * still leave a usable graph (dangling `$ref`, repeated `$id`) are listed in `issues`.

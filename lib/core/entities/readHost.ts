@@ -2,7 +2,7 @@ import type { EntityGraph, EntityObject } from "./EntityGraph.js";
 import { findEntitiesOfType } from "./findEntitiesOfType.js";
 import { readEntityField, readEntityString } from "./readEntityField.js";
 
-/** A `host` entity: the names and addresses that tie an alert to IIS rows (DESIGN §4.4). */
+/** A `host` entity: the names and addresses that tie an alert to IIS rows (docs/design.md §4.4). */
 export interface HostEntity {
   readonly entity: EntityObject;
   readonly hostName: string;
@@ -53,7 +53,7 @@ export function readHost(graph: EntityGraph, entity: EntityObject): HostEntity {
 }
 
 /**
- * The name IIS rows are matched on (DESIGN B7, §4.4): the lower-case first DNS label of `HostName`, else of
+ * The name IIS rows are matched on (docs/design.md §2, B7, §4.4): the lower-case first DNS label of `HostName`, else of
  * `FQDN`, else the lower-case `NetBiosName`; `""` when the entity names none. IIS writes `s-computername` and the
  * agent writes `Computer` in whatever case and qualification the machine has, so only this form compares.
  *

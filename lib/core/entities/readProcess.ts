@@ -21,7 +21,7 @@ export interface ProcessEntity {
 
 /**
  * Reads a process entity, following its `ImageFile`, `ParentProcess` and `Host` references within the alert.
- * `CreationTimeUtc` is the engine's time anchor (DESIGN B4); `CreatedTimeUtc`, which Defender for Endpoint writes
+ * `CreationTimeUtc` is the engine's time anchor (docs/design.md §2, B4); `CreatedTimeUtc`, which Defender for Endpoint writes
  * with the same value, stands in when it is missing.
  */
 export function readProcess(graph: EntityGraph, entity: EntityObject): ProcessEntity {

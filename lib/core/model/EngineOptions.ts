@@ -33,7 +33,7 @@ export type BaselineScope = "page" | "host" | "site";
 export const MATCH_MODES: readonly MatchMode[] = ["precise", "compat"];
 export const BASELINE_SCOPES: readonly BaselineScope[] = ["page", "host", "site"];
 
-/** The original query's values, and DESIGN §4's defaults for what it did not have. */
+/** The original query's values, and docs/design.md §4's defaults for what it did not have. */
 export const DEFAULT_ENGINE_OPTIONS: Readonly<EngineOptions> = Object.freeze({
   mode: "precise",
   scriptExtensions: [".php", ".jsp", ".js", ".aspx", ".asmx", ".asax", ".cfm", ".shtml"],

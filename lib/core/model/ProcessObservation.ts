@@ -1,6 +1,6 @@
 /**
  * A process seen on a host, from whatever reported it: today a Defender for Endpoint alert, later
- * `DeviceProcessEvents` rows (DESIGN §9). The precise correlation only reads this, so a new producer is an adapter.
+ * `DeviceProcessEvents` rows (docs/design.md §9). The precise correlation only reads this, so a new producer is an adapter.
  */
 export interface ProcessObservation {
   origin: {

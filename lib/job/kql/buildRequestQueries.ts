@@ -59,7 +59,7 @@ const COMPAT_HOST_KEY = ["| extend HostKey = sComputerName"];
 /**
  * The IIS rows that can match a command: script pages (`has_any`, as the engine), on a candidate host, whose
  * [end − duration, end] meets one of the host's windows. With merged windows this is exactly the engine's rule
- * (see DESIGN §6: every pushed-down filter is a superset), and only these rows travel.
+ * (see docs/design.md §6: every pushed-down filter is a superset), and only these rows travel.
  */
 export function buildCandidateRequestsQuery(params: RequestQueryParams): string {
   return [

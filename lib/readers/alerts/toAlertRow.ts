@@ -1,6 +1,6 @@
 import type { AlertRow } from "../../core/model/AlertRow.js";
 import { toEpochMs } from "../../core/model/parseTimestamp.js";
-import { normalizeAlertColumn } from "./normalizeAlertColumn.js";
+import { normalizeColumnName } from "../exports/detectExportFormat.js";
 
 /**
  * Maps one SecurityAlert record, from any source (file export, query result), to an {@link AlertRow}. Columns are
@@ -18,7 +18,7 @@ export function toAlertRow(
 ): AlertRow | string {
   const columns = new Map<string, unknown>();
   for (const [key, value] of Object.entries(record)) {
-    const name = normalizeAlertColumn(key);
+    const name = normalizeColumnName(key);
     if (!columns.has(name)) columns.set(name, value);
   }
   const text = (name: string) => toText(columns.get(name));

@@ -3,10 +3,10 @@ import { open } from "node:fs/promises";
 import { pipeline, type Readable, Transform } from "node:stream";
 import { createGunzip } from "node:zlib";
 
-import { InputError } from "../../core/errors.js";
+import { InputError, type InputKind } from "../../core/errors.js";
 
 /** Whether the file starts with the gzip magic bytes (1F 8B): compression is told from content, not the name. */
-export async function isGzipFile(path: string): Promise<boolean> {
+export async function isGzipFile(path: string, kind: InputKind): Promise<boolean> {
   try {
     const handle = await open(path, "r");
     try {
@@ -16,7 +16,7 @@ export async function isGzipFile(path: string): Promise<boolean> {
       await handle.close();
     }
   } catch (error) {
-    throw InputError.wrap(path, error, "IIS");
+    throw InputError.wrap(path, error, kind);
   }
 }
 
@@ -27,10 +27,11 @@ export async function isGzipFile(path: string): Promise<boolean> {
  */
 export async function openInputStream(
   path: string,
+  kind: InputKind,
   bufferSize: number,
   onBytesRead?: (bytesRead: number) => void,
 ): Promise<{ stream: Readable; gzip: boolean }> {
-  const gzip = await isGzipFile(path);
+  const gzip = await isGzipFile(path, kind);
   const file = createReadStream(path, { highWaterMark: bufferSize });
   let bytesRead = 0;
   const counter = new Transform({

@@ -5,11 +5,29 @@ import {
   type TextColumn,
   type WebRequest,
 } from "../../core/model/WebRequest.js";
+import { normalizeColumnName } from "../exports/detectExportFormat.js";
 import type { IisFileReadOptions } from "./IisReadOptions.js";
 import type { IisFileCounts } from "./IisReadSummary.js";
 
-/** One exported row, by WebRequest column, with values as the file had them (strings, numbers, null). */
-export type ExportRecord = Partial<Record<keyof WebRequest, unknown>>;
+/** One exported row, its columns by name as the export (or the workspace) has them, values as they came. */
+export type ExportRecord = Readonly<Record<string, unknown>>;
+
+const COLUMNS = new Map<string, keyof WebRequest>(
+  (Object.keys(emptyWebRequest) as (keyof WebRequest)[]).map((column) => [column.toLowerCase(), column]),
+);
+// Exports of workspaces that log the forwarded client under its header name.
+COLUMNS.set("x-forwarded-for", "XForwardedFor");
+
+/**
+ * The WebRequest column an export column feeds, matched case-insensitively and without the ` [UTC]` suffix the
+ * Log Analytics portal adds to time columns in CSV; `undefined` for columns the engine does not use.
+ *
+ * @example exportColumnFor("TimeGenerated [UTC]") // "TimeGenerated"
+ * @example exportColumnFor("X-Forwarded-For") // "XForwardedFor"
+ */
+export function exportColumnFor(name: string): keyof WebRequest | undefined {
+  return COLUMNS.get(normalizeColumnName(name));
+}
 
 const TEXT_COLUMNS = (Object.keys(emptyWebRequest) as (keyof WebRequest)[]).filter(
   (column): column is TextColumn => typeof emptyWebRequest[column] === "string",
@@ -41,7 +59,12 @@ export class ExportRowSink {
   ) {}
 
   /** One row; `row` is its 1-based line (JSON lines, CSV) or element number (JSON array). */
-  row(record: ExportRecord, row: number): void {
+  row(exported: ExportRecord, row: number): void {
+    const record: Partial<Record<keyof WebRequest, unknown>> = {};
+    for (const [name, value] of Object.entries(exported)) {
+      const column = exportColumnFor(name);
+      if (column !== undefined) record[column] = value;
+    }
     const filter = this.options.acceptStem;
     if (filter !== undefined) {
       const stem = Buffer.from(toText(record.csUriStem), "utf8");

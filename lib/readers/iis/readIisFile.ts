@@ -1,8 +1,8 @@
 import type { WebRequest } from "../../core/model/WebRequest.js";
+import { detectExportFormat } from "../exports/detectExportFormat.js";
 import { brokenGzipReason } from "../files/openInputStream.js";
 import { readFileHead } from "../files/readFileHead.js";
 import { readW3cFile } from "../w3c/readW3cFile.js";
-import { detectIisFormat } from "./detectIisFormat.js";
 import type { IisFileReadOptions } from "./IisReadOptions.js";
 import type { IisFileCounts, IisFileSummary } from "./IisReadSummary.js";
 import { readIisExport } from "./readIisExport.js";
@@ -19,13 +19,13 @@ export async function readIisFile(
   onRequest: (request: WebRequest) => void,
 ): Promise<IisFileSummary> {
   const { diagnostics } = options;
-  const head = await readFileHead(path);
+  const head = await readFileHead(path, "IIS");
   if ("error" in head) {
     diagnostics.skip({ source: path, reason: brokenGzipReason(head.error) });
     diagnostics.read(path, 0);
     return { path, format: "unsupported", gzip: true, ...counts(0, 1) };
   }
-  const guess = detectIisFormat(head.head);
+  const guess = detectExportFormat(head.head, head.complete);
   const { gzip } = head;
   switch (guess.format) {
     case "empty":
@@ -36,7 +36,9 @@ export async function readIisFile(
       diagnostics.skip({ source: path, reason: guess.reason });
       diagnostics.read(path, 0);
       return { path, format: "unsupported", gzip, ...counts(0, 1) };
+    // A log cut before its directives is still read as W3C: its lines are then reported for lacking `#Fields`.
     case "w3c":
+    case "text":
       return { path, format: "w3c", gzip, ...(await readW3cFile(path, options, onRequest)) };
     default:
       return {

@@ -1,8 +1,8 @@
 import type { Diagnostics } from "../../core/Diagnostics.js";
 import type { WebRequest } from "../../core/model/WebRequest.js";
-import { type IisFile, listIisFiles } from "../files/listIisFiles.js";
 import { type IisReadOptions, readBufferSize } from "./IisReadOptions.js";
 import type { IisFileSummary, IisReadSummary } from "./IisReadSummary.js";
+import { type IisFile, listIisFiles } from "./listIisFiles.js";
 import { readIisFile } from "./readIisFile.js";
 
 export type { IisReadOptions } from "./IisReadOptions.js";

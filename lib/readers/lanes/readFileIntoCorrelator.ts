@@ -37,7 +37,7 @@ export async function readFileIntoCorrelator(
       acceptStem,
       defaultHost: file.defaultHost,
       onBytesRead,
-      onLine: (line) => correlator.observeW3cLine(line),
+      onLine: (line) => correlator.observeLine(line),
     },
     (request) => correlator.observe(request),
   );

@@ -1,4 +1,5 @@
 import { ByteKeyMap } from "../../core/correlate/ByteKeyMap.js";
+import type { RequestLine } from "../../core/model/RequestLine.js";
 import {
   createWebRequest,
   type NumberColumn,
@@ -20,7 +21,7 @@ const HEADER_CACHE_BYTES = 1 << 20;
  *
  * The reader reuses one object for every line of a file: it is valid only during the call.
  */
-export class W3cLine {
+export class W3cLine implements RequestLine {
   buf: Buffer = Buffer.alloc(0);
   /** Field `i` is `buf[bounds[base + i] .. bounds[base + i + 1] - 1)`. */
   bounds: Int32Array = new Int32Array(1);
@@ -62,6 +63,16 @@ export class W3cLine {
     this.time = time;
     this.lineNumber = lineNumber;
     this.lineText = undefined;
+  }
+
+  stemStart(): number {
+    const index = this.layout.stemIndex;
+    return index < 0 ? 0 : this.fieldStart(index);
+  }
+
+  stemEnd(): number {
+    const index = this.layout.stemIndex;
+    return index < 0 ? 0 : this.fieldEnd(index);
   }
 
   /** Start of field `index` in `buf`. */

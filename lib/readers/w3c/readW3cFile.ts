@@ -27,7 +27,7 @@ export async function readW3cFile(
   const bufferSize = readBufferSize(options);
   const parser = new W3cChunkParser(path, options, onRequest);
   try {
-    if (await isGzipFile(path)) await readGzip(path, bufferSize, parser, options.onBytesRead);
+    if (await isGzipFile(path, "IIS")) await readGzip(path, bufferSize, parser, options.onBytesRead);
     else await readPlain(path, bufferSize, parser, options.onBytesRead);
   } catch (error) {
     throw InputError.wrap(path, error, "IIS");
@@ -70,7 +70,7 @@ async function readGzip(
   parser: W3cChunkParser,
   onBytesRead: ((bytesRead: number) => void) | undefined,
 ): Promise<void> {
-  const { stream } = await openInputStream(path, bufferSize, onBytesRead);
+  const { stream } = await openInputStream(path, "IIS", bufferSize, onBytesRead);
   try {
     for await (const chunk of stream) parser.push(chunk as Buffer);
   } catch (error) {

@@ -15,7 +15,7 @@ import {
 
 const SCRIPT = [".php", ".jsp", ".js", ".aspx", ".asmx", ".asax", ".cfm", ".shtml"];
 
-describe("hasAny (Kusto has_any term matching, DESIGN B8)", () => {
+describe("hasAny (Kusto has_any term matching, docs/design.md §2, B8)", () => {
   it.each([
     ["/x.php", true],
     ["/x.PHP", true],

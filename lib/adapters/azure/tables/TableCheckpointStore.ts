@@ -16,7 +16,7 @@ interface CheckpointEntity {
 
 /**
  * Each job's watermark as one entity (`PartitionKey = "checkpoint"`, `RowKey` = the encoded job name) holding only
- * `Watermark` and `UpdatedAt`: no failure counters or tokens share it (STYLE §7). Writes are conditional on the
+ * `Watermark` and `UpdatedAt`: no failure counters or tokens share it (docs/design.md §6.2). Writes are conditional on the
  * ETag read before, so of two overlapping runs only one moves it; keeping it from going backwards is the job's
  * rule, not this store's.
  */

@@ -22,7 +22,7 @@ export interface TruncatedRow {
 }
 
 /**
- * Makes an entity fit Table Storage instead of failing or dropping it (DESIGN §5): every string property is cut to
+ * Makes an entity fit Table Storage instead of failing or dropping it (docs/design.md §5): every string property is cut to
  * 32,768 UTF-16 code units, then, while the estimated entity size (stored, or as the JSON sent) is over ~950 KB,
  * the largest strings are cut further (`shrinkFirst` first), each with a visible marker saying how many characters
  * went. A first pass leaves

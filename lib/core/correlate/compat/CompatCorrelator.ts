@@ -1,7 +1,7 @@
-import type { W3cLine } from "../../../readers/w3c/W3cLine.js";
 import { bin, hasAny, range } from "../../kusto.js";
 import { type EngineOptions, inRange, type TimeRange } from "../../model/EngineOptions.js";
 import type { HostInterval } from "../../model/HostInterval.js";
+import type { RequestLine } from "../../model/RequestLine.js";
 import type { WebRequest } from "../../model/WebRequest.js";
 import type { EnrichmentRecord } from "../../records/EnrichmentRecord.js";
 import type { CandidateBatch, Correlator } from "../Correlator.js";
@@ -11,7 +11,7 @@ import { buildCompatRecords } from "./buildCompatRecords.js";
 import { COMPAT_LOOKUP_BIN_MS, COMPAT_LOOKUP_WINDOW_MS, type CompatCommand } from "./CompatCommand.js";
 
 /**
- * The original hunting query, row for row, defects B1–B9 included (DESIGN §2–3): requests are spread over three
+ * The original hunting query, row for row, defects B1–B9 included (docs/design.md §2–3): requests are spread over three
  * 30 s bins and joined to the alert's bin on the exact host name; a (site, host, IP, user agent, page) group
  * survives only if all its requests in that bin share one timestamp; the baseline counts distinct `cIP` per exact
  * `csUriStem` over the whole range.
@@ -24,7 +24,7 @@ export class CompatCorrelator implements Correlator {
    */
   private readonly binsByHost = new Map<string, Set<number>>();
   private readonly candidates: WebRequest[] = [];
-  /** Candidates not kept because their page was already too popular (see `observeW3cLine`). */
+  /** Candidates not kept because their page was already too popular (see `observeLine`). */
   private dropped = 0;
   /** Per page: its baseline tally, or `null` when it is no script page. */
   private readonly pages: PageTable<IpTally | null>;
@@ -87,7 +87,7 @@ export class CompatCorrelator implements Correlator {
    * `observe(line.toRequest())`, building strings only where needed: the page is found from its bytes, the client
    * address is read only while the page's tally is not full, and the request is built only for a candidate.
    */
-  observeW3cLine(line: W3cLine): void {
+  observeLine(line: RequestLine): void {
     const t = line.time;
     if (!inRange(t, this.range)) return;
     const tally = this.pages.of(line);

@@ -27,7 +27,7 @@ interface RequestGroup {
 }
 
 /**
- * The end of the original query (DESIGN §2–3): the candidates grouped per bin, joined to the commands on bin and
+ * The end of the original query (docs/design.md §2–3): the candidates grouped per bin, joined to the commands on bin and
  * exact host name, kept when all of a group's requests share one timestamp (B1), summarised per page, command, host,
  * IP and timestamp, and kept when the page's distinct client IPs are at most `threshold`.
  *

@@ -6,7 +6,7 @@ export class HostTimeline {
   readonly observations: ProcessObservation[] = [];
 
   /**
-   * The observations of each host, by short host name and by address (DESIGN §4.4): a request is placed by its host
+   * The observations of each host, by short host name and by address (docs/design.md §4.4): a request is placed by its host
    * name when it has one, else by its server address.
    */
   static index(observations: readonly ProcessObservation[]): {

@@ -1,8 +1,8 @@
-import type { W3cLine } from "../../../readers/w3c/W3cLine.js";
 import { hasAny } from "../../kusto.js";
 import type { EngineOptions, TimeRange } from "../../model/EngineOptions.js";
 import type { HostInterval } from "../../model/HostInterval.js";
 import type { ProcessObservation } from "../../model/ProcessObservation.js";
+import type { RequestLine } from "../../model/RequestLine.js";
 import type { WebRequest } from "../../model/WebRequest.js";
 import type { EnrichmentRecord } from "../../records/EnrichmentRecord.js";
 import type { CandidateBatch, Correlator } from "../Correlator.js";
@@ -14,7 +14,7 @@ import { PreciseLineReader, type PrecisePage } from "./PreciseLineReader.js";
 import { attackerAddress, requestHostName } from "./requestIdentity.js";
 
 /**
- * Precise mode (DESIGN §4): a request matches a web-shell command when it ran on the command's host and its
+ * Precise mode (docs/design.md §4): a request matches a web-shell command when it ran on the command's host and its
  * interval [logTime − timeTaken, logTime], widened by the slack, contains the process start. Every such request
  * counts (no B1); the rarity baseline counts attacker addresses per page, case-insensitively, over the baseline
  * window in the configured scope.
@@ -24,7 +24,7 @@ export class PreciseCorrelator implements Correlator {
   private readonly byName: Map<string, HostTimeline>;
   private readonly byAddress: Map<string, HostTimeline>;
   private readonly matches: Match[] = [];
-  /** Matches not kept because their page was already too popular (see `observeW3cLine`). */
+  /** Matches not kept because their page was already too popular (see `observeLine`). */
   private dropped = 0;
   private readonly baselineFrom: number;
   private readonly baselineTo: number;
@@ -105,7 +105,7 @@ export class PreciseCorrelator implements Correlator {
    * `observe(line.toRequest())`, building strings only where needed: the page is found from its bytes, the
    * attacker address is read only while the page's tally is not full, and the request is built only for a match.
    */
-  observeW3cLine(line: W3cLine): void {
+  observeLine(line: RequestLine): void {
     const page = this.pages.of(line);
     if (!page.script) return;
     const t = line.time;

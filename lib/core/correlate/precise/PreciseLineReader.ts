@@ -1,5 +1,5 @@
-import type { W3cLine } from "../../../readers/w3c/W3cLine.js";
 import type { BaselineScope } from "../../model/EngineOptions.js";
+import type { RequestLine } from "../../model/RequestLine.js";
 import { composeBaselineKey, type DistinctIpBaseline, type IpTally } from "../DistinctIpBaseline.js";
 import { attackerAddressOf, hostNameFromParts } from "./requestIdentity.js";
 
@@ -30,7 +30,7 @@ export class PreciseLineReader {
   ) {}
 
   /** `requestHostName(line.toRequest())`, remembered while the host field and `--iis-host` stay the same. */
-  hostName(line: W3cLine): string {
+  hostName(line: RequestLine): string {
     const computer = line.text("sComputerName");
     if (computer !== this.lastComputer || line.defaultHost !== this.lastDefaultHost) {
       this.lastComputer = computer;
@@ -41,7 +41,7 @@ export class PreciseLineReader {
   }
 
   /** Counts the line's attacker address for its page, as `baseline.add(baselineKey(r), attackerAddress(r))`. */
-  count(line: W3cLine, page: PrecisePage, hostName: string): void {
+  count(line: RequestLine, page: PrecisePage, hostName: string): void {
     const key = this.scope === "page" ? "" : this.tallyKey(line, hostName);
     const tally = page.tallies instanceof Map ? page.tallies.get(key) : page.tallies;
     if (tally !== undefined && tally.full) return;
@@ -58,7 +58,7 @@ export class PreciseLineReader {
   }
 
   /** The baseline key of the line, as the correlator's `baselineKey` gives it. */
-  private baselineKey(line: W3cLine, page: PrecisePage, hostName: string): string {
+  private baselineKey(line: RequestLine, page: PrecisePage, hostName: string): string {
     return composeBaselineKey(
       this.scope,
       page.lower,
@@ -68,12 +68,12 @@ export class PreciseLineReader {
   }
 
   /** What tells the page's tallies apart in scopes `host` and `site`. */
-  private tallyKey(line: W3cLine, hostName: string): string {
+  private tallyKey(line: RequestLine, hostName: string): string {
     const hostKey = hostName || line.text("sIP").trim();
     return this.scope === "host" ? hostKey : `${hostKey}\u0000${this.siteLower(line)}`;
   }
 
-  private siteLower(line: W3cLine): string {
+  private siteLower(line: RequestLine): string {
     const site = line.text("sSiteName");
     if (site !== this.lastSite) {
       this.lastSite = site;

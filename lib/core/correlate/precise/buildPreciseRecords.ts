@@ -26,7 +26,7 @@ export interface Match {
 }
 
 /**
- * Groups matches into records, one per (alert, process, shell page, attacker IP) (DESIGN §4.7), and keeps those
+ * Groups matches into records, one per (alert, process, shell page, attacker IP) (docs/design.md §4.7), and keeps those
  * whose page is rare: at most `distinctIpThreshold` distinct client addresses in the baseline.
  */
 export function buildPreciseRecords(

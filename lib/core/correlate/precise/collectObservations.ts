@@ -15,7 +15,7 @@ export interface CollectedObservations {
 }
 
 /**
- * Selects the Defender for Endpoint alerts of the run (DESIGN §4.1) and reads their web-shell commands. An alert
+ * Selects the Defender for Endpoint alerts of the run (docs/design.md §4.1) and reads their web-shell commands. An alert
  * appears in SecurityAlert once per update; the latest row of each SystemAlertId is the one read. Alerts whose
  * entities cannot be read are reported with the reason and the run goes on.
  */

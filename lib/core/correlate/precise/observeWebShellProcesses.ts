@@ -11,7 +11,7 @@ export type AlertObservations =
   { ok: true; observations: ProcessObservation[] } | { ok: false; reason: string };
 
 /**
- * The web-shell commands of one Defender alert (DESIGN §4.2–4.5), read from its whole entity graph with `$ref`s
+ * The web-shell commands of one Defender alert (docs/design.md §4.2–4.5), read from its whole entity graph with `$ref`s
  * resolved inside the alert (fixing B2 and B3):
  * - where the alert links processes to parents with known images, a command is a process with a command line,
  *   not itself a worker, whose ancestor chain reaches a worker image (`w3wp.exe`);

@@ -2,7 +2,7 @@ import { firstDnsLabel } from "../../entities/readHost.js";
 import type { WebRequest } from "../../model/WebRequest.js";
 
 /**
- * The server a request ran on, as a lower-case short host name (DESIGN §4.4): `sComputerName`, else `Computer`,
+ * The server a request ran on, as a lower-case short host name (docs/design.md §4.4): `sComputerName`, else `Computer`,
  * else the VM name at the end of `_ResourceId`. `""` when none is known; then only `sIP` can place the request.
  */
 export function requestHostName(request: WebRequest): string {
@@ -17,7 +17,7 @@ export function hostNameFromParts(sComputerName: string, computer: string, resou
 }
 
 /**
- * The attacker's address (DESIGN §4.8): behind a load balancer `cIP` is the balancer, so the first address of a
+ * The attacker's address (docs/design.md §4.8): behind a load balancer `cIP` is the balancer, so the first address of a
  * logged `X-Forwarded-For` wins.
  */
 export function attackerAddress(request: WebRequest): string {

@@ -12,7 +12,7 @@ import {
   visitors,
 } from "../../../support/timeline.js";
 
-// Each defect of the original query (DESIGN §2), as a timeline: what `compat` returns (the query's answer, defect
+// Each defect of the original query (docs/design.md §2), as a timeline: what `compat` returns (the query's answer, defect
 // included) and what `precise` returns on the same data, and why they differ.
 
 const ATTACKER = "203.0.113.77";

@@ -11,7 +11,7 @@ import {
   visitors,
 } from "../../../support/timeline.js";
 
-// Precise mode (DESIGN §4) beyond the defects: timelines around cmd.exe started at 10:15:30.5 and powershell.exe
+// Precise mode (docs/design.md §4) beyond the defects: timelines around cmd.exe started at 10:15:30.5 and powershell.exe
 // at 10:15:31.2 on web01 (10.1.0.11), attacker 203.0.113.77 on /uploads/help.aspx.
 
 const commandsOf = (records: { ProcessName: string }[]) => records.map((record) => record.ProcessName);

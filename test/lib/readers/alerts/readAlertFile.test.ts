@@ -137,7 +137,7 @@ describe("readAlertFile skips bad rows and reads the good ones", () => {
     ]);
     expect(skips).toEqual([
       { line: 5, reason: expect.stringMatching(/^TimeGenerated "not a time" is not a timestamp/) as unknown },
-      { line: 7, reason: "expected 34 fields as in the header, found 3" },
+      { line: 7, reason: "expected 34 columns (header at line 1), found 3" },
     ]);
   });
 
@@ -165,12 +165,19 @@ describe("readAlertFile skips bad rows and reads the good ones", () => {
     ]);
   });
 
+  it("a JSON array broken before its first row: read as lines, the broken line reported", async () => {
+    const path = await write("broken.json", '[{"SystemAlertId": "a",');
+    const { rows, skips } = await read(path);
+    expect(rows).toEqual([]);
+    expect(skips).toEqual([{ line: 1, reason: expect.stringMatching(/^not valid JSON: /) as unknown }]);
+  });
+
   it("an empty file gives no rows and a warning", async () => {
     const path = await write("empty.json", "  \n");
     const { rows, read: count, warnings } = await read(path);
     expect(rows).toEqual([]);
     expect(count).toBe(0);
-    expect(warnings).toEqual([`${path}: the alert file is empty`]);
+    expect(warnings).toEqual([`${path}: the file is empty`]);
   });
 });
 
@@ -188,12 +195,14 @@ describe("readAlertFile refuses files it cannot read at all", () => {
   it("a missing file, naming the path and the OS reason", async () => {
     const path = join(dir, "no-such-alerts.json");
     expect(await rejection(path)).toMatch(
-      new RegExp(`^cannot read alert input ${path}: cannot read the alert file: ENOENT: no such file`),
+      new RegExp(
+        `^cannot read alert input ${path}: expected a readable file or folder \\(ENOENT: no such file`,
+      ),
     );
   });
 
   it("a directory", async () => {
-    expect(await rejection(dir)).toMatch(/cannot read the alert file: EISDIR/);
+    expect(await rejection(dir)).toMatch(/expected a readable file or folder \(EISDIR/);
   });
 
   it("JSON of no known shape, saying which shapes are accepted", async () => {
@@ -205,17 +214,11 @@ describe("readAlertFile refuses files it cannot read at all", () => {
     expect(message).toMatch(/found an object with keys alerts, count$/);
   });
 
-  it("a JSON array that does not parse", async () => {
-    expect(await rejection(await write("broken.json", '[{"SystemAlertId": "a",'))).toMatch(
-      /looks like one JSON document but is not valid JSON/,
-    );
-  });
-
   it("UTF-16, with the fix", async () => {
     const jsonl = await readFile(fixture("alerts.jsonl"), "utf8");
     const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(jsonl, "utf16le")]);
     expect(await rejection(await write("utf16.jsonl", utf16))).toMatch(
-      /UTF-16 encoded, which is not supported/,
+      /UTF-16 LE text \(byte order mark FF FE\) is not supported: expected UTF-8/,
     );
   });
 

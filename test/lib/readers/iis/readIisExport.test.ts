@@ -74,7 +74,7 @@ describe("readIisExport: JSON array", () => {
     expect(counts).toEqual({ read: 3, skipped: 2, accepted: 3, rowsWithoutHost: 1 });
     expect(skips).toEqual([
       { source: path, line: 3, reason: NO_TIME_REASON },
-      { source: path, line: 4, reason: "expected a JSON object (one W3CIISLog row)" },
+      { source: path, line: 4, reason: "expected a row object, found string" },
     ]);
   });
 });
@@ -92,9 +92,9 @@ describe("readIisExport: JSON lines", () => {
     expect(requests[2]?.sPort).toBe(443);
     expect(counts).toMatchObject({ read: 3, skipped: 3 });
     expect(skips).toEqual([
-      { source: path, line: 4, reason: "invalid JSON: expected one W3CIISLog row object per line" },
+      { source: path, line: 4, reason: expect.stringMatching(/^not valid JSON: /) },
       { source: path, line: 5, reason: BAD_TIME_REASON },
-      { source: path, line: 6, reason: "expected a JSON object (one W3CIISLog row)" },
+      { source: path, line: 6, reason: "expected a JSON object on each line, found array" },
     ]);
   });
 });
@@ -171,14 +171,18 @@ describe("readIisExport on broken files", () => {
     );
     const { requests, skips } = await read(path, "csv");
     expect(requests.map((r) => r.csUriStem)).toEqual(["/a.aspx"]);
-    expect(skips[0]?.reason).toMatch(/^invalid CSV \(CSV_QUOTE_NOT_CLOSED\)/);
+    expect(skips[0]?.reason).toMatch(/^not valid CSV: Quote Not Closed.*\(CSV_QUOTE_NOT_CLOSED\)/);
   });
 
-  it("reports invalid JSON and a JSON document that is not an array as one skip each", async () => {
+  it("reports invalid JSON at its line, and reads a query answer or a single row object", async () => {
     const invalid = await read(await file("bad.json", '[{"TimeGenerated": '), "json");
-    expect(invalid.skips[0]?.reason).toMatch(/^invalid JSON/);
-    const object = await read(await file("object.json", '{"tables": []}'), "json");
-    expect(object.skips[0]?.reason).toBe("expected a JSON array of W3CIISLog rows");
+    expect(invalid.skips.map((skip) => [skip.line, skip.reason])).toEqual([
+      [1, expect.stringMatching(/^not valid JSON: /)],
+    ]);
+    const answer = await read(await file("answer.json", '{"tables": []}'), "json");
+    expect(answer).toMatchObject({ requests: [], skips: [] });
+    const object = await read(await file("object.json", '{"csUriStem": "/x.aspx"}'), "json");
+    expect(object.skips).toEqual([{ source: expect.any(String), line: 1, reason: NO_TIME_REASON }]);
   });
 
   it("refuses a TimeGenerated that is not text: exports write timestamps as strings", async () => {

@@ -41,7 +41,7 @@ async function sequential(alerts: AlertRow[], files: IisInputFile[], options: En
     {
       diagnostics,
       acceptStem: makeStemFilter(options.scriptExtensions),
-      onLine: (l) => correlator.observeW3cLine(l),
+      onLine: (l) => correlator.observeLine(l),
     },
     (request) => correlator.observe(request),
   );

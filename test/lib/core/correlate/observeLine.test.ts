@@ -22,7 +22,7 @@ import { generateDataSet } from "../../../../tools/generate/generateDataSet.js";
 import { at, legacyAlert, mdeAlert } from "../../../support/timeline.js";
 import { timelineLog } from "./w3cTimelineText.js";
 
-// The offline fast path (`observeW3cLine`, fed by the reader's `onLine`) must give exactly what the plain path gives
+// The offline fast path (`observeLine`, fed by the reader's `onLine`) must give exactly what the plain path gives
 // (`observe` of each decoded request): the same records, candidates and read counts, in both modes, every baseline
 // scope, with and without the reader's stem filter, a time range or `--iis-host`.
 
@@ -45,7 +45,7 @@ async function correlate(
     {
       diagnostics,
       acceptStem: run.filter ? makeStemFilter(run.options.scriptExtensions) : undefined,
-      onLine: lines ? (line) => correlator.observeW3cLine(line) : undefined,
+      onLine: lines ? (line) => correlator.observeLine(line) : undefined,
     },
     (request) => correlator.observe(request),
   );
@@ -91,7 +91,7 @@ const toRun = (r: RunChoice, range: TimeRange): Run => ({
   filter: r.filter,
 });
 
-describe("observeW3cLine gives what observe gives on the decoded requests", () => {
+describe("observeLine gives what observe gives on the decoded requests", () => {
   let dir: string;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "observe-w3c-line-"));
