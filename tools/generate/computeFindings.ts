@@ -15,8 +15,9 @@ export interface Finding {
   SystemAlertId: string;
   ProcessId: string;
   ProcessCommandLine: string;
+  /** The alert host's short name, in lower case (docs/design.md §4.11). */
   HostName: string;
-  /** The page as the earliest matching request spelled it (pages compare case-insensitively). */
+  /** The page, in lower case: one spelling whatever the requests' (docs/design.md §4.11). */
   ShellLocation: string;
   AttackerIP: string;
   scenario: string;
@@ -65,8 +66,8 @@ export function computeFindings(plan: Plan, popularPages: ReadonlySet<string>): 
             SystemAlertId: alert.systemAlertId,
             ProcessId: process.processId,
             ProcessCommandLine: process.commandLine,
-            HostName: alert.hostName,
-            ShellLocation: record.stem,
+            HostName: (alert.hostName.split(".")[0] ?? "").toLowerCase(),
+            ShellLocation: page,
             AttackerIP: ip,
             scenario: alert.scenario,
           },
@@ -81,7 +82,7 @@ export function computeFindings(plan: Plan, popularPages: ReadonlySet<string>): 
         (alertTime.get(a.finding.SystemAlertId) ?? 0) - (alertTime.get(b.finding.SystemAlertId) ?? 0) ||
         compare(a.finding.SystemAlertId, b.finding.SystemAlertId) ||
         compare(a.finding.ProcessId, b.finding.ProcessId) ||
-        compare(a.finding.ShellLocation.toLowerCase(), b.finding.ShellLocation.toLowerCase()) ||
+        compare(a.finding.ShellLocation, b.finding.ShellLocation) ||
         compare(a.finding.AttackerIP, b.finding.AttackerIP),
     )
     .map((f) => f.finding);

@@ -63,7 +63,8 @@ export function generateDataSet(outDir: string, options: GenerateOptions): Gener
       baselineDays: 7,
       scriptExtensions: SCRIPT_EXTENSIONS,
       grain: "one finding per (SystemAlertId, ProcessId, page compared case-insensitively, AttackerIP)",
-      shellLocation: "the cs-uri-stem of the earliest matching request",
+      shellLocation:
+        "the cs-uri-stem of the matching requests, in lower case (HostName: the short name, lower case)",
     },
     findings,
     decoys: plan.decoys,

@@ -110,8 +110,8 @@ export function bruteForceFindings(
             SystemAlertId: String(alert.SystemAlertId),
             ProcessId: String(process.ProcessId),
             ProcessCommandLine: String(process.CommandLine),
-            HostName: hostName,
-            ShellLocation: stem,
+            HostName: shortName,
+            ShellLocation: stem.toLowerCase(),
             AttackerIP: ip,
           },
         });

@@ -91,7 +91,10 @@ function toRecord(
   const first = requests[0]!;
   const last = requests[requests.length - 1]!;
   const attackerIP = attackerAddress(first);
-  const page = first.csUriStem;
+  // One spelling per host and per shell (docs/design.md §4.11): IIS paths and Windows host names are
+  // case-insensitive, and KQL's `summarize by` is not. The spellings as requested stay in the evidence.
+  const page = first.csUriStem.toLowerCase();
+  const host = outputHost(o.host);
   const userAgents = makeSet(requests.map((request) => request.csUserAgent));
   return {
     TimeGenerated: first.TimeGenerated,
@@ -99,16 +102,16 @@ function toRecord(
       o.origin.systemAlertId,
       o.processId,
       o.creationTime === null ? "" : formatTimestamp(o.creationTime),
-      o.host.shortName || o.host.hostName,
-      page.toLowerCase(),
+      host.name,
+      page,
       attackerIP,
     ]),
     MatchMode: "precise",
     SystemAlertId: o.origin.systemAlertId,
     AlertName: o.origin.alertName,
     AlertTime: o.origin.alertTime,
-    HostName: o.host.hostName,
-    DnsDomain: o.host.dnsDomain,
+    HostName: host.name,
+    DnsDomain: host.domain,
     Sites: makeSet(requests.map((request) => request.sSiteName).filter((site) => site !== "")),
     ShellLocation: page,
     ShellName: splitAt(page, "/", -1),
@@ -128,6 +131,18 @@ function toRecord(
     Evidence: requests.slice(0, evidenceCap).map(toEvidence),
     EnrichedAt: enrichedAt,
   };
+}
+
+/**
+ * The host as the output names it: the short name in lower case (what IIS rows are matched on), and the DNS domain
+ * in lower case, from the alert's `DnsDomain` or else the rest of its fully qualified name.
+ */
+function outputHost(host: ProcessObservation["host"]): { name: string; domain: string } {
+  const full = host.hostName.trim().toLowerCase();
+  const dot = full.indexOf(".");
+  const name = host.shortName || (dot === -1 ? full : full.slice(0, dot));
+  const domain = host.dnsDomain.trim().toLowerCase() || (dot === -1 ? "" : full.slice(dot + 1));
+  return { name, domain };
 }
 
 // Evidence summarises requests; one attacker-sized field must not crowd the others out of a 32 KB column.

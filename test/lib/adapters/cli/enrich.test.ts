@@ -56,7 +56,7 @@ describe("enrich command line", () => {
     expect(run.code).toBe(0);
     expect(run.stderr).not.toMatch(/no host name/);
     const hosts = parseJsonl(run.stdout).map((record) => record.HostName);
-    expect(hosts).toEqual(["WEB01", "web01", "web01", "web02", "web02"]);
+    expect(hosts).toEqual(["web01", "web01", "web01", "web02", "web02"]);
   });
 
   it("runs the original query's logic in compat mode", async () => {

@@ -42,6 +42,25 @@ describe("the bundled sample", () => {
     expect(records.map(key).sort()).toEqual(truth.findings.map(key).sort());
   });
 
+  it("spells each host and each shell one way in precise, as its alerts and logs do not (docs/design.md §4.11)", async () => {
+    const { records } = await runSample("precise");
+    const spellings = (values: string[]) => {
+      const byLower = new Map<string, Set<string>>();
+      for (const value of values)
+        byLower.set(value.toLowerCase(), (byLower.get(value.toLowerCase()) ?? new Set()).add(value));
+      return [...byLower.values()].map((set) => [...set]);
+    };
+    for (const values of spellings(records.map((r) => r.HostName)))
+      expect(values, "HostName").toEqual([values[0]!.toLowerCase()]);
+    for (const values of spellings(records.map((r) => r.ShellLocation)))
+      expect(values, "ShellLocation").toEqual([values[0]!.toLowerCase()]);
+    // The sample's alerts and logs do spell them in several ways; the evidence keeps the pages as requested.
+    const requested = records.flatMap((r) => r.Evidence.map((e) => e.uriStem));
+    expect(requested.some((stem) => stem !== stem.toLowerCase())).toBe(true);
+    const alerts = await readFile("data/sample/alerts.json", "utf8");
+    expect(alerts).toMatch(/\\"HostName\\":\\"WEB0\d\\"/);
+  });
+
   it("reports the alert with broken Entities and goes on", async () => {
     const { diagnostics } = await runSample("precise");
     const skips = [...diagnostics.inputs.values()].flatMap((input) => input.examples);

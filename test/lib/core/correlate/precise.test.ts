@@ -186,3 +186,59 @@ describe("rarity", () => {
     expect(correlate("precise", [legacyAlert()], requests).records).toHaveLength(expected);
   });
 });
+
+describe("one spelling per host and per shell (docs/design.md §4.11)", () => {
+  // The same server and the same file, spelled as two alerts and two requests spell them.
+  const upperHost = legacyAlert({
+    row: { SystemAlertId: "upper-1" },
+    entities: (entities) =>
+      Object.assign(entity(entities, "5"), { HostName: "WEB01", DnsDomain: "CONTOSO.local" }),
+  });
+  const fqdnHost = mdeAlert({
+    entities: (entities) =>
+      Object.assign(entity(entities, "14"), { HostName: "Web01.Contoso.Local", DnsDomain: "" }),
+  });
+  const requests = [
+    request("10:15:31", { csUriStem: "/Uploads/Help.ASPX", sComputerName: "WEB01" }),
+    request("10:15:32", { csUriStem: "/uploads/help.aspx", sComputerName: "web01" }),
+  ];
+
+  it("writes the host's short name, its domain and the shell in lower case, whatever the alert and the logs", () => {
+    const { records } = correlate("precise", [upperHost, fqdnHost], requests);
+    expect(records).toHaveLength(3);
+    for (const record of records) {
+      expect([record.HostName, record.DnsDomain]).toEqual(["web01", "contoso.local"]);
+      expect([record.ShellLocation, record.ShellName, record.ShellDirectory]).toEqual([
+        "/uploads/help.aspx",
+        "help.aspx",
+        "/uploads/",
+      ]);
+    }
+  });
+
+  it("makes one record of requests that differ only in spelling, and keeps each spelling in the evidence", () => {
+    const { records } = correlate("precise", [upperHost], requests);
+    expect(records).toHaveLength(1);
+    expect(records[0]?.RequestCount).toBe(2);
+    expect(records[0]?.Evidence.map((e) => e.uriStem)).toEqual(["/Uploads/Help.ASPX", "/uploads/help.aspx"]);
+  });
+
+  it("gives the record the same id whichever spelling the alert used", () => {
+    const lower = legacyAlert({
+      row: { SystemAlertId: "upper-1" },
+      entities: (entities) => Object.assign(entity(entities, "5"), { HostName: "web01" }),
+    });
+    const ids = (alert: typeof lower) =>
+      correlate("precise", [alert], requests).records.map((r) => r.RecordId);
+    expect(ids(lower)).toEqual(ids(upperHost));
+  });
+
+  it("leaves compat with the query's own values", () => {
+    const { records } = correlate(
+      "compat",
+      [upperHost],
+      [request("10:15:31", { csUriStem: "/Uploads/Help.ASPX", sComputerName: "WEB01" })],
+    );
+    expect(records.map((r) => [r.HostName, r.ShellLocation])).toEqual([["WEB01", "/Uploads/Help.ASPX"]]);
+  });
+});
