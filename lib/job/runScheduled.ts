@@ -22,6 +22,14 @@ export interface ScheduledRunSummary {
   stoppedByBudget: boolean;
 }
 
+/** How a scheduled run ended, for health telemetry (docs/design.md §6.6): its summary and its outcome. */
+export interface ScheduledRunReport extends ScheduledRunSummary {
+  outcome: "succeeded" | "failed";
+  /** The failure's message, when the run failed. */
+  error?: string;
+  elapsedMs: number;
+}
+
 /**
  * One scheduled run (docs/design.md §6): processes alerts by ingestion time over [watermark − overlap, now − delay], in
  * windows no longer than `maxWindowMs`, and moves the watermark after each window only once every sink accepted
@@ -50,6 +58,7 @@ export async function runScheduled(
   const from = (watermark?.value ?? started - config.firstRunLookbackMs) - config.overlapMs;
   const windows = splitWindow({ from, to: started - config.ingestionDelayMs }, config.maxWindowMs);
 
+  let failure: string | undefined;
   try {
     for (const window of windows) {
       const elapsed = deps.now() - started;
@@ -88,8 +97,17 @@ export async function runScheduled(
       watermark = await advanceWatermark(deps.checkpoints, job, window.to, watermark);
       summary.watermarkAfter = watermark.value;
     }
+  } catch (error) {
+    failure = error instanceof Error ? error.message : String(error);
+    throw error;
   } finally {
-    log.info(formatSummary(summary, deps.now() - started));
+    const elapsedMs = deps.now() - started;
+    log.info(formatSummary(summary, elapsedMs));
+    deps.reportRun?.({
+      ...summary,
+      elapsedMs,
+      ...(failure === undefined ? { outcome: "succeeded" } : { outcome: "failed", error: failure }),
+    });
   }
   return summary;
 }
