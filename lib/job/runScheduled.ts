@@ -30,6 +30,22 @@ export interface ScheduledRunReport extends ScheduledRunSummary {
   elapsedMs: number;
 }
 
+/** A run's summary before its first window: nothing read or written, the watermark where it was. */
+export function newRunSummary(job: string, watermark?: number): ScheduledRunSummary {
+  return {
+    job,
+    watermarkBefore: watermark,
+    watermarkAfter: watermark,
+    windows: 0,
+    alertRows: 0,
+    records: 0,
+    uploaded: 0,
+    alreadyIngested: 0,
+    skipped: 0,
+    stoppedByBudget: false,
+  };
+}
+
 /**
  * One scheduled run (docs/design.md §6): processes alerts by ingestion time over [watermark − overlap, now − delay], in
  * windows no longer than `maxWindowMs`, and moves the watermark after each window only once every sink accepted
@@ -43,18 +59,7 @@ export async function runScheduled(
   const { config, log } = deps;
   const started = deps.now();
   let watermark = await deps.checkpoints.read(job);
-  const summary: ScheduledRunSummary = {
-    job,
-    watermarkBefore: watermark?.value,
-    watermarkAfter: watermark?.value,
-    windows: 0,
-    alertRows: 0,
-    records: 0,
-    uploaded: 0,
-    alreadyIngested: 0,
-    skipped: 0,
-    stoppedByBudget: false,
-  };
+  const summary = newRunSummary(job, watermark?.value);
   const from = (watermark?.value ?? started - config.firstRunLookbackMs) - config.overlapMs;
   const windows = splitWindow({ from, to: started - config.ingestionDelayMs }, config.maxWindowMs);
 

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 
 import { RUN_EVENT_PREFIX, toRunEvent } from "../../lib/adapters/functions/emitRunTelemetry.js";
 import { SETTINGS } from "../../lib/job/config/settings.js";
+import { newRunSummary } from "../../lib/job/runScheduled.js";
 import type { TelemetryTableName } from "../../tools/doubles/schemas.js";
 import { kqlResultColumns } from "../support/kusto.js";
 import { at, onlyResource } from "./arm/ArmTemplate.js";
@@ -34,20 +35,7 @@ const diagnostics = onlyResource(DEPLOY_TEMPLATE, "Microsoft.Insights/diagnostic
 const tableOf = (query: string): TelemetryTableName =>
   query.includes("DCRLogErrors") ? "DCRLogErrors" : "AppTraces";
 const runEventFields = Object.keys(
-  toRunEvent({
-    job: "timer-precise",
-    outcome: "succeeded",
-    windows: 0,
-    alertRows: 0,
-    records: 0,
-    uploaded: 0,
-    alreadyIngested: 0,
-    skipped: 0,
-    stoppedByBudget: false,
-    watermarkBefore: undefined,
-    watermarkAfter: undefined,
-    elapsedMs: 0,
-  }),
+  toRunEvent({ ...newRunSummary("timer-precise"), outcome: "succeeded", elapsedMs: 0 }),
 );
 
 describe("health alerts in infra/azuredeploy.json", () => {

@@ -1,7 +1,7 @@
 import type { InvocationContext } from "@azure/functions";
 
 import { formatTimestamp } from "../../core/model/parseTimestamp.js";
-import type { ScheduledRunReport } from "../../job/runScheduled.js";
+import { newRunSummary, type ScheduledRunReport } from "../../job/runScheduled.js";
 
 /**
  * Health telemetry of the scheduled job (docs/design.md §6.6). Each timer invocation writes exactly one trace
@@ -11,22 +11,12 @@ import type { ScheduledRunReport } from "../../job/runScheduled.js";
  */
 export const RUN_EVENT_PREFIX = "WebShellEnrichmentRun ";
 
-/** The trace's JSON: times as ISO 8601 text (KQL's `todatetime` reads them), absent values as null. */
-export interface RunEvent {
-  job: string;
-  outcome: "succeeded" | "failed";
+/** The trace's JSON: the run's report, times as ISO 8601 text (KQL's `todatetime` reads them), absent values as null. */
+export type RunEvent = Omit<ScheduledRunReport, "error" | "watermarkBefore" | "watermarkAfter"> & {
   error: string | null;
-  windows: number;
-  alertRows: number;
-  records: number;
-  uploaded: number;
-  alreadyIngested: number;
-  skipped: number;
-  stoppedByBudget: boolean;
   watermarkBefore: string | null;
   watermarkAfter: string | null;
-  elapsedMs: number;
-}
+};
 
 // A trace message holds at most 32,768 characters; an error's own message is cut well before that.
 const MAX_ERROR_LENGTH = 2000;
@@ -34,19 +24,10 @@ const MAX_ERROR_LENGTH = 2000;
 export function toRunEvent(report: ScheduledRunReport): RunEvent {
   const time = (value: number | undefined) => (value === undefined ? null : formatTimestamp(value));
   return {
-    job: report.job,
-    outcome: report.outcome,
+    ...report,
     error: report.error === undefined ? null : report.error.slice(0, MAX_ERROR_LENGTH),
-    windows: report.windows,
-    alertRows: report.alertRows,
-    records: report.records,
-    uploaded: report.uploaded,
-    alreadyIngested: report.alreadyIngested,
-    skipped: report.skipped,
-    stoppedByBudget: report.stoppedByBudget,
     watermarkBefore: time(report.watermarkBefore),
     watermarkAfter: time(report.watermarkAfter),
-    elapsedMs: report.elapsedMs,
   };
 }
 
@@ -74,18 +55,9 @@ export function runTelemetry(context: InvocationContext, job: string, now: () =>
     reportFailure(error: unknown): void {
       if (reported) return;
       emit({
-        job,
+        ...newRunSummary(job),
         outcome: "failed",
         error: error instanceof Error ? error.message : String(error),
-        windows: 0,
-        alertRows: 0,
-        records: 0,
-        uploaded: 0,
-        alreadyIngested: 0,
-        skipped: 0,
-        stoppedByBudget: false,
-        watermarkBefore: undefined,
-        watermarkAfter: undefined,
         elapsedMs: now() - started,
       });
     },
