@@ -1,5 +1,6 @@
 import type { EnrichmentRecord } from "../core/records/EnrichmentRecord.js";
 import type { AppConfig } from "./config/AppConfig.js";
+import type { ScheduledRunReport } from "./runScheduled.js";
 
 /**
  * The small interfaces the job runs against. `lib/azure/` implements them with the Azure SDKs; tests and the
@@ -82,6 +83,8 @@ export interface JobDeps {
   /** Epoch ms; injected so runs and tests agree on "now". */
   now: () => number;
   log: JobLogger;
+  /** Told once at the end of each scheduled run, whether it succeeded or failed (docs/design.md §6.6). */
+  reportRun?: (report: ScheduledRunReport) => void;
 }
 
 /** Where a run reports; the Functions adapter maps it onto the invocation context. */

@@ -22,6 +22,30 @@ export interface ScheduledRunSummary {
   stoppedByBudget: boolean;
 }
 
+/** How a scheduled run ended, for health telemetry (docs/design.md §6.6): its summary and its outcome. */
+export interface ScheduledRunReport extends ScheduledRunSummary {
+  outcome: "succeeded" | "failed";
+  /** The failure's message, when the run failed. */
+  error?: string;
+  elapsedMs: number;
+}
+
+/** A run's summary before its first window: nothing read or written, the watermark where it was. */
+export function newRunSummary(job: string, watermark?: number): ScheduledRunSummary {
+  return {
+    job,
+    watermarkBefore: watermark,
+    watermarkAfter: watermark,
+    windows: 0,
+    alertRows: 0,
+    records: 0,
+    uploaded: 0,
+    alreadyIngested: 0,
+    skipped: 0,
+    stoppedByBudget: false,
+  };
+}
+
 /**
  * One scheduled run (docs/design.md §6): processes alerts by ingestion time over [watermark − overlap, now − delay], in
  * windows no longer than `maxWindowMs`, and moves the watermark after each window only once every sink accepted
@@ -35,21 +59,11 @@ export async function runScheduled(
   const { config, log } = deps;
   const started = deps.now();
   let watermark = await deps.checkpoints.read(job);
-  const summary: ScheduledRunSummary = {
-    job,
-    watermarkBefore: watermark?.value,
-    watermarkAfter: watermark?.value,
-    windows: 0,
-    alertRows: 0,
-    records: 0,
-    uploaded: 0,
-    alreadyIngested: 0,
-    skipped: 0,
-    stoppedByBudget: false,
-  };
+  const summary = newRunSummary(job, watermark?.value);
   const from = (watermark?.value ?? started - config.firstRunLookbackMs) - config.overlapMs;
   const windows = splitWindow({ from, to: started - config.ingestionDelayMs }, config.maxWindowMs);
 
+  let failure: string | undefined;
   try {
     for (const window of windows) {
       const elapsed = deps.now() - started;
@@ -88,8 +102,17 @@ export async function runScheduled(
       watermark = await advanceWatermark(deps.checkpoints, job, window.to, watermark);
       summary.watermarkAfter = watermark.value;
     }
+  } catch (error) {
+    failure = error instanceof Error ? error.message : String(error);
+    throw error;
   } finally {
-    log.info(formatSummary(summary, deps.now() - started));
+    const elapsedMs = deps.now() - started;
+    log.info(formatSummary(summary, elapsedMs));
+    deps.reportRun?.({
+      ...summary,
+      elapsedMs,
+      ...(failure === undefined ? { outcome: "succeeded" } : { outcome: "failed", error: failure }),
+    });
   }
   return summary;
 }

@@ -1,5 +1,7 @@
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 
+import { parseRunEvent, type RunEvent } from "../../lib/adapters/functions/emitRunTelemetry.js";
+import { formatTimestamp } from "../../lib/core/model/parseTimestamp.js";
 import type { CheckpointStore, RecordLedger } from "../../lib/job/ports.js";
 import {
   type AzureHarness,
@@ -137,6 +139,45 @@ describe("enrichTimer", () => {
     await harness.timerAt(earlier);
     expect(await harness.watermark()).toBe(later - minutes(5));
     await expectSinksHoldExpectedOnce();
+  });
+});
+
+// The health trace (docs/design.md §6.6): one `WebShellEnrichmentRun {json}` line per invocation, which the health
+// alert rules of infra/azuredeploy.json read.
+const events = (): RunEvent[] => harness.logs.flatMap((line) => parseRunEvent(line) ?? []);
+
+describe("enrichTimer health telemetry", () => {
+  it("writes one event per run with its counts and the watermark it reached", async () => {
+    harness = await startAzureHarness(data);
+    await harness.timer();
+    expect(events()).toEqual([
+      expect.objectContaining({
+        job: "timer-precise",
+        outcome: "succeeded",
+        error: null,
+        records: 3,
+        uploaded: 3,
+        alreadyIngested: 0,
+        watermarkBefore: null,
+        watermarkAfter: formatTimestamp(harness.clock.now - 5 * 60_000),
+      }),
+    ]);
+  });
+
+  it("writes a failed event with the reason, and the watermark as far as the run got", async () => {
+    harness = await startAzureHarness(data);
+    harness.ingestion.faults.push({ kind: "reject", status: 500 }, { times: Infinity });
+    await expect(harness.timer()).rejects.toThrow(/not complete/);
+    expect(events()).toEqual([
+      expect.objectContaining({
+        outcome: "failed",
+        error: expect.stringMatching(/not complete: 3 record\(s\): 500/),
+        records: 3,
+        uploaded: 0,
+        watermarkBefore: null,
+        watermarkAfter: null,
+      }),
+    ]);
   });
 });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 
-import { kqlResultColumns } from "../support/kusto.js";
+import { RECORD_COLUMNS } from "../../lib/core/records/columns.js";
+import { kqlResultColumns, validateKql } from "../support/kusto.js";
 import type { ArmResource } from "./arm/ArmTemplate.js";
 import { at } from "./arm/ArmTemplate.js";
 import { checkTemplate } from "./arm/checkTemplate.js";
@@ -12,6 +13,7 @@ interface EntityMapping {
 }
 interface RuleProperties {
   readonly query: string;
+  readonly enabled: unknown;
   readonly queryFrequency: string;
   readonly queryPeriod: string;
   readonly entityMappings: readonly EntityMapping[];
@@ -47,24 +49,61 @@ function durationMs(text: string): number {
 describe("infra/analyticsRule.json", () => {
   it("is a template of its own (Sentinel content style) that passes the structural checks", () => {
     expect(checkTemplate(RULE_TEMPLATE, CHECK_OPTIONS)).toEqual([]);
-    expect(Object.keys(RULE_TEMPLATE.parameters ?? {})).toEqual(["workspace"]);
+    expect(Object.keys(RULE_TEMPLATE.parameters ?? {})).toEqual(["workspace", "appName", "enabled"]);
     expect(rule).toMatchObject({
       type: "Microsoft.SecurityInsights/alertRules",
       kind: "Scheduled",
       scope: "[format('Microsoft.OperationalInsights/workspaces/{0}', parameters('workspace'))]",
     });
-    expect(rule?.name).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+  });
+
+  it("is named after the app and the workspace, so another app's deployment to the workspace gets a rule of its own", () => {
+    const name =
+      "[guid(parameters('appName'), resourceId('Microsoft.OperationalInsights/workspaces', parameters('workspace')))]";
+    expect(rule?.name).toBe(name);
+    expect(RULE_TEMPLATE.outputs?.["ruleName"]?.value).toBe(name);
+    expect(RULE_TEMPLATE.parameters?.["appName"]?.defaultValue).toBeUndefined();
+  });
+
+  it("is enabled or not as the deployment says, so a redeployment can keep a rule the SOC disabled disabled", () => {
+    expect(properties.enabled).toBe("[parameters('enabled')]");
+    expect(RULE_TEMPLATE.parameters?.["enabled"]).toMatchObject({ type: "bool", defaultValue: true });
+    expect(DEPLOY_TEMPLATE.parameters?.["analyticsRuleEnabled"]).toMatchObject({
+      type: "bool",
+      defaultValue: true,
+    });
+  });
+
+  it("stays valid before WebShellEnrichment_CL exists: a fuzzy union with an empty table of the record's columns", () => {
+    // Kusto's language service, like Sentinel when it creates the rule, refuses a query naming a missing table...
+    expect(validateKql("WebShellEnrichment_CL | take 1", { tables: ["SecurityAlert"] })).not.toEqual([]);
+    // ...but not this one, whose result has the same columns either way.
+    expect(validateKql(properties.query, { tables: ["SecurityAlert"] })).toEqual([]);
+    expect(kqlResultColumns(properties.query, { tables: ["SecurityAlert"] })).toEqual(
+      [...columns].map(([name, type]) => ({ name, type })),
+    );
+    const declared = /datatable\(([^)]*)\)\[\]/.exec(properties.query)?.[1] ?? "";
+    expect(declared.split(",").map((column) => column.trim().split(/:\s*/))).toEqual(
+      RECORD_COLUMNS.map((column) => [column.name, column.type]),
+    );
   });
 
   it("is embedded unchanged in the main template, deployed on the workspace after its table exists", () => {
     expect(at(deployment, "properties", "template")).toEqual(RULE_TEMPLATE);
     expect(deployment).toMatchObject({
       condition: "[parameters('deployAnalyticsRule')]",
+      subscriptionId: "[parameters('workspaceSubscriptionId')]",
       resourceGroup: "[parameters('workspaceResourceGroup')]",
-      properties: { parameters: { workspace: { value: "[parameters('workspaceName')]" } } },
+      properties: {
+        parameters: {
+          workspace: { value: "[parameters('workspaceName')]" },
+          appName: { value: "[parameters('appName')]" },
+          enabled: { value: "[parameters('analyticsRuleEnabled')]" },
+        },
+      },
     } satisfies Partial<ArmResource>);
     expect(deployment?.dependsOn).toEqual([
-      "[resourceId(parameters('workspaceResourceGroup'), 'Microsoft.Resources/deployments', variables('workspaceContentDeploymentName'))]",
+      "[resourceId(parameters('workspaceSubscriptionId'), parameters('workspaceResourceGroup'), 'Microsoft.Resources/deployments', variables('workspaceContentDeploymentName'))]",
     ]);
   });
 
@@ -78,17 +117,32 @@ describe("infra/analyticsRule.json", () => {
     );
   });
 
-  it("maps Host, IP, URL and Process entities from columns the query returns", () => {
+  it("maps Host, IP, URL, File and Process entities from columns the query returns", () => {
     expect(properties.entityMappings.map((mapping) => mapping.entityType)).toEqual([
       "Host",
       "IP",
       "URL",
+      "File",
       "Process",
+    ]);
+    const fields = (type: string) =>
+      properties.entityMappings.find((mapping) => mapping.entityType === type)?.fieldMappings;
+    expect(fields("URL")).toEqual([{ identifier: "Url", columnName: "ShellUrl" }]);
+    expect(fields("File")).toEqual([
+      { identifier: "Name", columnName: "ShellName" },
+      { identifier: "Directory", columnName: "ShellDirectory" },
     ]);
     for (const { entityType, fieldMappings } of properties.entityMappings) {
       for (const { columnName } of fieldMappings)
         expect(columns.has(columnName), `${entityType}: ${columnName}`).toBe(true);
     }
+  });
+
+  it("gives the URL entity a full URL: https, the server's FQDN, the shell's path", () => {
+    expect(properties.query).toContain(
+      '| extend ShellUrl = strcat("https://", HostName, iff(isempty(DnsDomain), "", strcat(".", DnsDomain)), ShellLocation)',
+    );
+    expect(columns.get("ShellUrl")).toBe("string");
   });
 
   it("attaches shell location, command line and user agents as custom details", () => {

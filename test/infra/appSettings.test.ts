@@ -101,9 +101,9 @@ describe("app settings in infra/azuredeploy.json", () => {
     expect(referenceOf(valueOf(name), DEPLOY_TEMPLATE)).toMatchObject({ type, path });
   });
 
-  it("point the Sentinel workspace setting at the workspace parameter, in its resource group", () => {
+  it("point the Sentinel workspace setting at the workspace parameter, in its subscription and resource group", () => {
     expect(DEPLOY_TEMPLATE.variables?.["workspaceResourceId"]).toBe(
-      "[resourceId(parameters('workspaceResourceGroup'), 'Microsoft.OperationalInsights/workspaces', parameters('workspaceName'))]",
+      "[resourceId(parameters('workspaceSubscriptionId'), parameters('workspaceResourceGroup'), 'Microsoft.OperationalInsights/workspaces', parameters('workspaceName'))]",
     );
   });
 

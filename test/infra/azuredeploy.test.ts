@@ -32,7 +32,7 @@ describe("infra/azuredeploy.json", () => {
     expect(required.map(([name]) => name)).toEqual(["workspaceName"]);
   });
 
-  it("runs the app on Flex Consumption, Node 20, from a package in blob storage reached with the identity", () => {
+  it("runs the app on Flex Consumption, Node 22, from a package in blob storage reached with the identity", () => {
     expect(onlyResource(DEPLOY_TEMPLATE, "Microsoft.Web/serverfarms")).toMatchObject({
       sku: { name: "FC1", tier: "FlexConsumption" },
       properties: { reserved: true },
@@ -43,7 +43,7 @@ describe("infra/azuredeploy.json", () => {
         httpsOnly: true,
         siteConfig: { minTlsVersion: "1.2" },
         functionAppConfig: {
-          runtime: { name: "node", version: "20" },
+          runtime: { name: "node", version: "22" },
           deployment: {
             storage: {
               type: "blobContainer",
@@ -60,6 +60,13 @@ describe("infra/azuredeploy.json", () => {
     expect(at(site.properties, "functionAppConfig", "deployment", "storage", "value")).toBe(
       "[format('{0}{1}', reference(resourceId('Microsoft.Storage/storageAccounts', variables('storageAccountName')), '2023-05-01').primaryEndpoints.blob, variables('deploymentContainerName'))]",
     );
+  });
+
+  it("scales from 1 instance up: Flex Consumption's maximum instance count starts at 1", () => {
+    expect(DEPLOY_TEMPLATE.parameters?.["maximumInstanceCount"]).toMatchObject({
+      minValue: 1,
+      maxValue: 1000,
+    });
   });
 
   it("gives the app exactly one identity, user-assigned", () => {
@@ -97,11 +104,15 @@ describe("infra/azuredeploy.json", () => {
     });
   });
 
-  it("deploys the table, workbook and analytics rule into the workspace's resource group", () => {
+  it("deploys the table, workbook and analytics rule into the workspace's resource group and subscription", () => {
+    expect(DEPLOY_TEMPLATE.parameters?.["workspaceSubscriptionId"]?.defaultValue).toBe(
+      "[subscription().subscriptionId]",
+    );
     const contents = nestedDeployments.filter((deployment) => deployment.copy === undefined);
     expect(contents).toHaveLength(2);
     for (const deployment of contents) {
       expect(deployment).toMatchObject({
+        subscriptionId: "[parameters('workspaceSubscriptionId')]",
         resourceGroup: "[parameters('workspaceResourceGroup')]",
         properties: { mode: "Incremental", expressionEvaluationOptions: { scope: "inner" } },
       } satisfies Partial<ArmResource>);
@@ -118,7 +129,7 @@ describe("infra/azuredeploy.json", () => {
 
   it("creates the data collection rule only once the custom table exists", () => {
     expect(onlyResource(DEPLOY_TEMPLATE, "Microsoft.Insights/dataCollectionRules").dependsOn).toContain(
-      "[resourceId(parameters('workspaceResourceGroup'), 'Microsoft.Resources/deployments', variables('workspaceContentDeploymentName'))]",
+      "[resourceId(parameters('workspaceSubscriptionId'), parameters('workspaceResourceGroup'), 'Microsoft.Resources/deployments', variables('workspaceContentDeploymentName'))]",
     );
   });
 

@@ -1,7 +1,14 @@
 import { createRequire } from "node:module";
 
-import type { ColumnSchema, TableName } from "../../tools/doubles/schemas.js";
-import { TABLE_NAMES, TABLE_SCHEMAS } from "../../tools/doubles/schemas.js";
+import type { ColumnSchema, TableName, TelemetryTableName } from "../../tools/doubles/schemas.js";
+import { TABLE_NAMES, TABLE_SCHEMAS, TELEMETRY_TABLE_SCHEMAS } from "../../tools/doubles/schemas.js";
+
+/** A table the validator can declare: the Sentinel workspace's, or the app's telemetry workspace's. */
+type KnownTable = TableName | TelemetryTableName;
+const SCHEMAS: Readonly<Record<KnownTable, readonly ColumnSchema[]>> = {
+  ...TABLE_SCHEMAS,
+  ...TELEMETRY_TABLE_SCHEMAS,
+};
 
 /** One error the Kusto language service found in a query; `line` and `column` are 1-based. */
 export interface KqlDiagnostic {
@@ -13,9 +20,9 @@ export interface KqlDiagnostic {
   readonly column: number;
 }
 
-/** Which tables a query may read; all of {@link TABLE_SCHEMAS} unless narrowed. */
+/** Which tables a query may read; the Sentinel workspace's ({@link TABLE_SCHEMAS}) unless named. */
 export interface ValidateKqlOptions {
-  readonly tables?: readonly TableName[];
+  readonly tables?: readonly KnownTable[];
 }
 
 // The package is a Bridge.NET build of Kusto.Language: loading it defines the global `Kusto` namespace and
@@ -74,7 +81,7 @@ function loadLanguage(): KustoLanguage {
   return loaded;
 }
 
-function toTableSymbol(kusto: KustoLanguage, name: TableName, columns: readonly ColumnSchema[]): unknown {
+function toTableSymbol(kusto: KustoLanguage, name: KnownTable, columns: readonly ColumnSchema[]): unknown {
   const symbols = columns.map((column) => {
     const type = kusto.Symbols.ScalarTypes.GetSymbol(column.type);
     if (type === null) throw new Error(`${name}.${column.name}: unknown KQL type '${column.type}'`);
@@ -83,12 +90,12 @@ function toTableSymbol(kusto: KustoLanguage, name: TableName, columns: readonly 
   return new kusto.Symbols.TableSymbol.$ctor4(name, symbols);
 }
 
-function globalsFor(tables: readonly TableName[]): GlobalStateObject {
+function globalsFor(tables: readonly KnownTable[]): GlobalStateObject {
   const key = [...tables].sort().join(",");
   const cached = globalsByTables.get(key);
   if (cached !== undefined) return cached;
   const kusto = loadLanguage();
-  const members = tables.map((table) => toTableSymbol(kusto, table, TABLE_SCHEMAS[table]));
+  const members = tables.map((table) => toTableSymbol(kusto, table, SCHEMAS[table]));
   const globals = kusto.GlobalState.Default.WithDatabase(
     new kusto.Symbols.DatabaseSymbol.ctor("workspace", members),
   );

@@ -15,8 +15,11 @@ export interface ColumnSchema {
   readonly description: string;
 }
 
-/** The tables the KQL validator knows; a query may read only these. */
+/** The Sentinel workspace's tables the KQL validator knows; a query may read only these. */
 export type TableName = "SecurityAlert" | "W3CIISLog" | "WebShellEnrichment_CL";
+
+/** The tables of the app's own telemetry workspace that the health alert rules read. */
+export type TelemetryTableName = "AppTraces" | "DCRLogErrors";
 
 /** Raised when a documented schema table cannot be read; says which file and line. */
 export class SchemaParseError extends Error {
@@ -130,6 +133,15 @@ export const TABLE_SCHEMAS: Readonly<Record<TableName, readonly ColumnSchema[]>>
   SecurityAlert: readDocumentedTable("securityalert-include.md"),
   W3CIISLog: [...readDocumentedTable("w3ciislog-include.md"), ...W3CIISLOG_UNDOCUMENTED_COLUMNS],
   WebShellEnrichment_CL: [...RECORD_COLUMNS, ...CUSTOM_TABLE_STANDARD_COLUMNS],
+};
+
+/**
+ * The app's telemetry workspace, as Microsoft documents its tables: `AppTraces` (Application Insights traces, where
+ * the worker's log lines land) and `DCRLogErrors` (the data collection rule's error logs).
+ */
+export const TELEMETRY_TABLE_SCHEMAS: Readonly<Record<TelemetryTableName, readonly ColumnSchema[]>> = {
+  AppTraces: readDocumentedTable("apptraces-include.md"),
+  DCRLogErrors: readDocumentedTable("dcrlogerrors-include.md"),
 };
 
 /** The names of every table in {@link TABLE_SCHEMAS}. */

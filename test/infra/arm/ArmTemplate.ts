@@ -20,6 +20,7 @@ export interface ArmResource {
   readonly location?: string;
   readonly scope?: string;
   readonly resourceGroup?: string;
+  readonly subscriptionId?: string;
   readonly condition?: unknown;
   readonly dependsOn?: readonly string[];
   readonly copy?: { readonly name: string; readonly count: unknown };

@@ -11,18 +11,24 @@ import {
 
 type Call = Extract<ArmNode, { kind: "call" }>;
 
-/** What a `resourceId(...)` call points at: resource group (canonical, "" = this one), type, name segments. */
+/**
+ * What a `resourceId(...)` call points at: subscription and resource group (canonical, "" = this one), type, name
+ * segments.
+ */
 export interface ResourceKey {
+  readonly subscriptionId: string;
   readonly resourceGroup: string;
   readonly type: string;
   readonly segments: readonly string[];
 }
 
 const CURRENT_RESOURCE_GROUP = new Set(["", "resourceGroup().name"]);
+const CURRENT_SUBSCRIPTION = new Set(["", "subscription().subscriptionId"]);
 
 function keyText(key: ResourceKey): string {
+  const subscription = CURRENT_SUBSCRIPTION.has(key.subscriptionId) ? "" : key.subscriptionId;
   const group = CURRENT_RESOURCE_GROUP.has(key.resourceGroup) ? "" : key.resourceGroup;
-  return `${group}|${key.type.toLowerCase()}|${key.segments.join("/")}`;
+  return `${subscription}|${group}|${key.type.toLowerCase()}|${key.segments.join("/")}`;
 }
 
 /**
@@ -50,7 +56,9 @@ export function resourceIdTarget(call: Call): ResourceKey | undefined {
   const type = call.args[typeIndex];
   if (type?.kind !== "string" || typeIndex > 2) return undefined;
   const group = typeIndex >= 1 ? call.args[typeIndex - 1] : undefined;
+  const subscription = typeIndex === 2 ? call.args[0] : undefined;
   return {
+    subscriptionId: subscription === undefined ? "" : formatArmNode(subscription),
     resourceGroup: group === undefined ? "" : formatArmNode(group),
     type: type.value,
     segments: call.args.slice(typeIndex + 1).map(formatArmNode),
@@ -58,17 +66,18 @@ export function resourceIdTarget(call: Call): ResourceKey | undefined {
 }
 
 function declaredKey(resource: ArmResource): ResourceKey {
-  const group = resource.resourceGroup;
   return {
-    resourceGroup:
-      group === undefined
-        ? ""
-        : isArmExpression(group)
-          ? formatArmNode(parseArmExpression(group))
-          : `'${group}'`,
+    subscriptionId: canonical(resource.subscriptionId),
+    resourceGroup: canonical(resource.resourceGroup),
     type: resource.type,
     segments: nameSegments(resource.name),
   };
+}
+
+/** A `resourceGroup` or `subscriptionId` property as `resourceId` would spell it; "" when absent. */
+function canonical(value: string | undefined): string {
+  if (value === undefined) return "";
+  return isArmExpression(value) ? formatArmNode(parseArmExpression(value)) : `'${value}'`;
 }
 
 /**
