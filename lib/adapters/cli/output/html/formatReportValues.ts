@@ -1,18 +1,22 @@
 import { formatTimestamp } from "../../../../core/model/parseTimestamp.js";
-import { type Markup,markup } from "./escapeHtml.js";
+import { type Markup, markup } from "./escapeHtml.js";
 
 // Characters that change what is shown without being seen: C0 and C1 controls, DEL, line and paragraph separators,
 // and the bidi marks, embeddings, overrides and isolates that can make `exe.txt` read as `txt.exe`.
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const HIDDEN = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
 
+const NONE = markup`<span class="none">—</span>`;
+
+// Printable ASCII: shown as it is, nothing to isolate or point out, so it needs no element of its own.
+const PLAIN = /^[\x20-\x7e]*$/;
+
 /**
  * A time as the report shows it: UTC, to the second, with milliseconds only when there are some (IIS logs whole
- * seconds, Defender milliseconds), in a `<time>` element that carries the exact ISO 8601 value.
+ * seconds, Defender milliseconds). Plain text: a large report's opening time follows its element count.
  */
 export function timeCell(ms: number | null): Markup {
-  if (ms === null) return markup`<span class="none">—</span>`;
-  return markup`<time datetime="${formatTimestamp(ms)}">${formatTime(ms)}</time>`;
+  return ms === null ? NONE : markup`${formatTime(ms)}`;
 }
 
 /** `2026-11-20 11:46:08` or `2026-11-20 11:46:25.746`, UTC. */
@@ -32,20 +36,28 @@ export function formatDuration(ms: number): string {
 }
 
 /**
- * Attacker-controlled text shown exactly as it is (escaped by `markup`), in an element that isolates its direction
- * so a right-to-left override inside cannot reorder the text around it, followed by a visible warning naming any
- * hidden characters it holds (they stay in the text, so what is copied is what was logged).
+ * Attacker-controlled text shown exactly as it is (escaped by `markup`), then a visible mark naming the hidden
+ * characters it holds, if any (they stay in the text, so what is copied is what was logged). Text that is not
+ * plain ASCII sits in an element that isolates its direction, so a right-to-left override or right-to-left
+ * letters inside cannot reorder the text around it; a path is always in one, for its font.
  */
-export function dataText(value: string, kind: "v" | "mono" | "path" = "v"): Markup {
-  if (value === "") return markup`<span class="none">—</span>`;
+export function dataText(value: string, kind: "text" | "path" = "text"): Markup {
+  const [text, mark] = dataParts(value, kind);
+  return markup`${text}${mark}`;
+}
+
+/** The value and the mark of `dataText` apart, for a value whose element must hold the value alone. */
+export function dataParts(value: string, kind: "text" | "path" = "text"): [Markup, Markup | null] {
+  if (value === "") return [NONE, null];
+  if (kind === "text" && PLAIN.test(value)) return [markup`${value}`, null];
   const hidden = [...new Set(value.match(HIDDEN) ?? [])].map(
     (char) => `U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`,
   );
-  const warning =
+  const mark =
     hidden.length === 0
       ? null
       : markup`<span class="hidden-chars" title="characters that are not shown or that reorder the text">holds ${hidden.join(" ")}</span>`;
-  return markup`<span class="${kind}">${value}</span>${warning}`;
+  return [markup`<span class="${kind === "path" ? "path" : "v"}">${value}</span>`, mark];
 }
 
 /**

@@ -55,7 +55,7 @@ ${count("skipped", "Input rows skipped", run.diagnostics.totalSkipped)}
 <div><dt>Alerts with findings</dt><dd data-count="alerts">${figures.alerts}</dd></div>
 <div><dt>Commands in the alerts</dt><dd>${run.commands}</dd></div>
 <div><dt>Candidate requests</dt><dd>${run.candidates}</dd></div>
-<div><dt>Hosts</dt><dd>${figures.hosts.length === 0 ? "none" : dataText(figures.hosts.join(", "), "mono")}</dd></div>
+<div><dt>Hosts</dt><dd>${figures.hosts.length === 0 ? "none" : dataText(figures.hosts.join(", "))}</dd></div>
 </dl>
 `;
   yield* renderInputs(run);
@@ -87,18 +87,16 @@ function* renderInputs(run: ReportRun): Generator<Markup> {
 <tbody>
 `;
   for (const [source, counts] of diagnostics.inputs) {
-    const reasons = [...counts.byReason].map(
-      ([reason, times]) => markup`<span class="sub">${times} × ${dataText(reason)}</span>`,
-    );
-    const examples = counts.examples.map(
-      (skip) => markup`<span class="sub">${formatSkipLocation(skip)}: ${dataText(skip.reason)}</span>`,
-    );
-    yield markup`<tr><td>${dataText(source, "mono")}</td><td class="n">${counts.read}</td><td class="n">${counts.skipped}</td><td>${reasons}${examples}</td></tr>\n`;
+    const why = [
+      ...[...counts.byReason].map(([reason, times]) => markup`${times} × ${dataText(reason)}`),
+      ...counts.examples.map((skip) => markup`${formatSkipLocation(skip)}: ${dataText(skip.reason)}`),
+    ];
+    yield markup`<tr><td>${dataText(source)}</td><td class="n">${counts.read}</td><td class="n">${counts.skipped}</td><td class="sub">${lines(why)}</td></tr>\n`;
   }
   yield markup`</tbody></table>\n`;
   const noHost = run.iis?.filesWithoutHost ?? [];
   if (noHost.length > 0)
-    yield markup`<p class="note">${countOf(noHost.length, "IIS file")} had no host name (no s-computername): their rows matched by server address only: ${dataText(noHost.join(", "), "mono")}.</p>\n`;
+    yield markup`<p class="note">${countOf(noHost.length, "IIS file")} had no host name (no s-computername): their rows matched by server address only: ${dataText(noHost.join(", "))}.</p>\n`;
   for (const warning of diagnostics.warnings) yield markup`<p class="note">Note: ${dataText(warning)}</p>\n`;
   if (diagnostics.droppedWarnings > 0)
     yield markup`<p class="note">${countOf(diagnostics.droppedWarnings, "more note")} not shown.</p>\n`;
@@ -117,11 +115,15 @@ function* renderAttackers(attackers: readonly AttackerStats[]): Generator<Markup
 
 function attackerRow(attacker: AttackerStats): Markup {
   const agents = [...attacker.userAgents];
-  const shown = agents
-    .slice(0, USER_AGENTS_SHOWN)
-    .map((agent) => markup`<span class="sub">${userAgentText(agent)}</span>`);
+  const shown = agents.slice(0, USER_AGENTS_SHOWN).map(userAgentText);
   const more = agents.length - USER_AGENTS_SHOWN;
-  return markup`<tr><td>${dataText(attacker.ip, "mono")}</td><td>${shown}${more > 0 ? markup`<span class="sub">and ${more} more</span>` : null}</td><td class="n">${attacker.shells.size}</td><td class="n">${attacker.findings}</td><td>${timeCell(attacker.first)}</td><td>${timeCell(attacker.last)}</td></tr>\n`;
+  if (more > 0) shown.push(markup`and ${more} more`);
+  return markup`<tr><td>${dataText(attacker.ip)}</td><td>${lines(shown)}</td><td class="n">${attacker.shells.size}</td><td class="n">${attacker.findings}</td><td>${timeCell(attacker.first)}</td><td>${timeCell(attacker.last)}</td></tr>\n`;
+}
+
+/** One value a line, in a cell that keeps white space. */
+function lines(values: readonly Markup[]): Markup[] {
+  return values.map((value, i) => markup`${i === 0 ? null : "\n"}${value}`);
 }
 
 function* renderIndex(shells: readonly ShellStats[]): Generator<Markup> {

@@ -15,11 +15,11 @@ h1 { font-size: 1.7em; margin: 0 0 4px; }
 h2 { font-size: 1.35em; margin: 0 0 12px; overflow-wrap: anywhere; }
 h3 { font-size: 1.07em; margin: 20px 0 8px; }
 header p, .note, .none { color: var(--muted); }
-code, .mono, .path { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, "DejaVu Sans Mono", monospace;
+code, .path { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, "DejaVu Sans Mono", monospace;
   font-size: 0.93em; }
-code .mono, code .path, .sub .mono { font-size: inherit; }
-h2 .mono, h2 .path { font-size: inherit; }
-.v, .mono, .path { unicode-bidi: isolate; overflow-wrap: anywhere; white-space: pre-wrap; }
+h2 .path { font-size: inherit; }
+.v, .path { unicode-bidi: isolate; overflow-wrap: anywhere; }
+td, dd, h2, .note { white-space: pre-wrap; }
 .hidden-chars { margin-left: 6px; padding: 0 4px; border: 1px solid var(--warn); border-radius: 3px;
   color: var(--warn); font-size: 0.8em; white-space: nowrap; }
 .counts { display: grid; grid-template-columns: repeat(auto-fill, minmax(150px, 1fr)); gap: 8px; margin: 12px 0; }
@@ -41,21 +41,22 @@ col.time { width: 13.5em; }
 col.kind { width: 7em; }
 col.count { width: 6.5em; }
 col.ip { width: 10.5em; }
-col.id { width: 20em; }
-.findings td:first-child code { font-size: 0.86em; }
+.alerts { margin: 0 0 8px; }
+.alert + .alert::before { content: "; "; }
 col.who { width: 32%; }
 col.source { width: 36%; }
-.timeline time { font-variant-numeric: tabular-nums; white-space: nowrap; }
-.tag { display: inline-block; padding: 0 6px; border-radius: 3px; color: #fff; font-size: 0.78em; white-space: nowrap;
-  font-weight: 600; text-transform: uppercase; letter-spacing: 0.03em; }
-tr.request .tag { background: var(--request); }
-tr.command .tag { background: var(--command); }
+.timeline td:first-child { font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.k { font-size: 0.78em; font-weight: 700; text-transform: uppercase; letter-spacing: 0.04em; padding-top: 7px; }
+tr.request td.k { color: var(--request); }
+tr.command td.k { color: var(--command); }
 tr.request td:first-child { border-left: 4px solid var(--request); }
 tr.command td:first-child { border-left: 4px solid var(--command); }
 tr.command { background: #fdf5f1; }
 tr.command .cmd { display: block; max-height: 14em; overflow: auto; font-weight: 600; }
-.status-error { color: var(--command); font-weight: 600; }
-.sub { display: block; color: var(--muted); font-size: 0.88em; }
+strong.error { color: var(--command); }
+.sub { color: var(--muted); font-size: 0.88em; }
+tr.request td.what, tr.request td.who { color: var(--muted); }
+tr.request td.what::first-line, tr.request td.who::first-line { color: var(--ink); }
 nav.index table td { padding: 3px 8px; }
 footer { margin-top: 32px; padding-top: 12px; border-top: 1px solid var(--line); color: var(--muted);
   font-size: 0.86em; }

@@ -78,8 +78,11 @@ function readSections(page: Page) {
         commandRows: section.querySelectorAll("tr.command").length,
         requestRows: section.querySelectorAll("tr.request").length,
         commandLines: [...section.querySelectorAll("tr.command code.cmd")].map((node) => node.textContent),
-        evidenceRows: section.querySelectorAll("table.findings tbody tr").length,
-        evidenceText: section.querySelector("table.findings")?.textContent ?? "",
+        findings: count("findings"),
+        // Each finding is named with its attacker and record id in the row of its command.
+        findingLines: [...section.querySelectorAll("tr.command td:last-child")].flatMap(
+          (cell) => cell.textContent?.match(/attacker \S+ \(\d+ requests?\), record [0-9a-f]{32}/g) ?? [],
+        ),
       };
     }),
   );
@@ -105,7 +108,8 @@ describe("the sample's report in Chromium", () => {
       expect(section.commands, section.title).toBe(processes.size);
       expect(section.commandRows, section.title).toBe(processes.size);
       expect(section.attackers, section.title).toBe(new Set(findings.map((f) => f.AttackerIP)).size);
-      expect(section.evidenceRows, section.title).toBe(findings.length);
+      expect(section.findings, section.title).toBe(findings.length);
+      expect(section.findingLines, section.title).toHaveLength(findings.length);
       expect(section.requestRows, section.title).toBe(section.requests);
       expect(section.requestRows, section.title).toBeGreaterThan(0);
       expect([...section.commandLines].sort()).toEqual(
@@ -115,7 +119,9 @@ describe("the sample's report in Chromium", () => {
           ).values(),
         ].sort(),
       );
-      for (const finding of findings) expect(section.evidenceText).toContain(finding.AttackerIP);
+      expect(section.findingLines.map((line) => line.split(" ")[1]).sort()).toEqual(
+        findings.map((f) => f.AttackerIP).sort(),
+      );
     }
     expect(await summaryCount(page, "shells")).toBe(shells.size);
     expect(await summaryCount(page, "findings")).toBe(truth.length);
@@ -159,9 +165,9 @@ describe("the sample's report in Chromium", () => {
     expect(csp).toMatch(
       /^default-src 'none'; style-src 'sha256-[A-Za-z0-9+/]+=*'; base-uri 'none'; form-action 'none'$/,
     );
-    // The style sheet ran (its hash matched): the request tag is blue and the command tag orange.
-    const colors = await page.$$eval("tr.request .tag, tr.command .tag", (tags) =>
-      [...new Set(tags.map((tag) => getComputedStyle(tag).backgroundColor))].sort(),
+    // The style sheet applied (its hash matched): the request label is blue and the command label orange.
+    const colors = await page.$$eval("tr.request td.k, tr.command td.k", (cells) =>
+      [...new Set(cells.map((cell) => getComputedStyle(cell).color))].sort(),
     );
     expect(colors).toEqual(["rgb(181, 68, 27)", "rgb(47, 111, 179)"]);
     expect(problems).toEqual([]);
