@@ -93,6 +93,13 @@ function summaryCount(page: Page, name: string): Promise<number> {
 }
 
 describe("the sample's report in Chromium", () => {
+  it("is asked for with --format html --out <file>: a page is not for a terminal", async () => {
+    const run = await runCli([...SAMPLE, "--format", "html"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("error: --format html needs --out <file>");
+    expect(run.stdout).toBe("");
+  });
+
   it("has one section per shell of the ground truth, each with its commands, attackers and findings", async () => {
     const { page, problems } = await openReport(reports.precise);
     const shells = new Map<string, Finding[]>();

@@ -1,0 +1,81 @@
+import { createHash } from "node:crypto";
+import { Writable } from "node:stream";
+
+import { describe, expect, it } from "vitest";
+
+import type { ReportRun } from "../../../../../../lib/adapters/cli/output/html/renderSummary.js";
+import { writeHtmlReport } from "../../../../../../lib/adapters/cli/output/html/writeHtmlReport.js";
+import { Diagnostics } from "../../../../../../lib/core/Diagnostics.js";
+import { makeReportRecords } from "../../../../../../tools/bench/report/makeReportRecords.js";
+
+// The writer on its own: it streams the page in bounded writes and fails with the stream; the page's policy allows exactly its style sheet. (What the page shows is tested in Chromium beside.)
+
+const RUN: ReportRun = {
+  mode: "precise",
+  range: undefined,
+  diagnostics: new Diagnostics(),
+  selectedAlerts: 0,
+  commands: 0,
+  candidates: 0,
+  evidenceCap: 20,
+  generatedAt: Date.parse("2026-11-28T00:00:00Z"),
+};
+
+/** A writable that takes one write at a time, slowly, and keeps what it was given. */
+function slowSink(highWaterMark = 1024) {
+  const writes: number[] = [];
+  let text = "";
+  const sink = new Writable({
+    highWaterMark,
+    decodeStrings: false,
+    write(chunk: string, _encoding, done) {
+      writes.push(chunk.length);
+      text += chunk;
+      setImmediate(done);
+    },
+  });
+  return { sink, writes, text: () => text };
+}
+
+describe("writeHtmlReport", () => {
+  it("writes a large report whole and in order, in bounded pieces, to a slow stream", async () => {
+    const records = makeReportRecords(3000);
+    const { sink, writes, text } = slowSink();
+    await writeHtmlReport(sink, records, RUN);
+    const html = text();
+    expect(html.startsWith("<!DOCTYPE html>")).toBe(true);
+    expect(html.trimEnd().endsWith("</html>")).toBe(true);
+    expect(html.match(/<section class="shell"/g)).toHaveLength(
+      new Set(records.map((r) => `${r.HostName} ${r.ShellLocation}`)).size,
+    );
+    expect(html.match(/<tr class="command">/g)).toHaveLength(records.length);
+    // About 64 K characters a write, never the document at once.
+    expect(writes.length).toBeGreaterThan(html.length / (128 * 1024));
+    expect(Math.max(...writes)).toBeLessThan(80 * 1024);
+  });
+
+  it("allows by its policy's hash exactly the style sheet it carries, and nothing else", async () => {
+    const { sink, text } = slowSink();
+    await writeHtmlReport(sink, [], RUN);
+    const html = text();
+    const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/
+      .exec(html)![1]!
+      .replace(/&#39;/g, "'");
+    const style = /<style>([\s\S]*)<\/style>/.exec(html)![1]!;
+    const hash = createHash("sha256").update(style).digest("base64");
+    expect(csp).toBe(`default-src 'none'; style-src 'sha256-${hash}'; base-uri 'none'; form-action 'none'`);
+    expect(html).toContain("No findings");
+  });
+
+  it("fails with the stream's error, and stops rendering", async () => {
+    let writes = 0;
+    const broken = new Writable({
+      write(_chunk, _encoding, done) {
+        writes += 1;
+        done(Object.assign(new Error("ENOSPC: no space left on device"), { code: "ENOSPC" }));
+      },
+    });
+    await expect(writeHtmlReport(broken, makeReportRecords(2000), RUN)).rejects.toThrow(/ENOSPC/);
+    expect(writes).toBe(1);
+  });
+});
