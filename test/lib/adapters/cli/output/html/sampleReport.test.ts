@@ -11,20 +11,12 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { launchChromium } from "../../../../../../tools/browser/launchChromium.js";
+import type { Finding } from "../../../../../../tools/generate/computeFindings.js";
 import { runCli } from "../../../../../support/runCli.js";
 
 // The sample's report, made by the command as a user makes it and read in headless Chromium (Debian's package,
 // driven by Playwright): one section per shell, the counts of the ground truth, nothing loaded, nothing run, and a
 // clean print to PDF.
-
-interface Finding {
-  SystemAlertId: string;
-  ProcessId: string;
-  ProcessCommandLine: string;
-  HostName: string;
-  ShellLocation: string;
-  AttackerIP: string;
-}
 
 const SAMPLE = ["--alerts", "data/sample/alerts.json", "--iis", "data/sample/iis"];
 
