@@ -81,19 +81,13 @@ function describeRange(range: TimeRange | undefined): Markup {
 
 function* renderInputs(run: ReportRun): Generator<Markup> {
   const { diagnostics } = run;
-  yield markup`<h3>Inputs</h3>
-<table class="inputs"><colgroup><col class="source"><col class="count"><col class="count"><col></colgroup>
-<thead><tr><th>Input</th><th class="n">Rows read</th><th class="n">Skipped</th><th>Why (the first skips)</th></tr></thead>
-<tbody>
-`;
-  for (const [source, counts] of diagnostics.inputs) {
-    const why = [
-      ...[...counts.byReason].map(([reason, times]) => markup`${times} × ${dataText(reason)}`),
-      ...counts.examples.map((skip) => markup`${formatSkipLocation(skip)}: ${dataText(skip.reason)}`),
-    ];
-    yield markup`<tr><td>${dataText(source)}</td><td class="n">${counts.read}</td><td class="n">${counts.skipped}</td><td class="sub">${lines(why)}</td></tr>\n`;
-  }
-  yield markup`</tbody></table>\n`;
+  yield markup`<h3>Inputs</h3>\n`;
+  yield* longTable(
+    "inputs",
+    markup`<colgroup><col class="source"><col class="count"><col class="count"><col></colgroup>`,
+    markup`<tr><th>Input</th><th class="n">Rows read</th><th class="n">Skipped</th><th>Why (the first skips)</th></tr>`,
+    inputRows(diagnostics),
+  );
   const noHost = run.iis?.filesWithoutHost ?? [];
   if (noHost.length > 0)
     yield markup`<p class="note">${countOf(noHost.length, "IIS file")} had no host name (no s-computername): their rows matched by server address only: ${dataText(noHost.join(", "))}.</p>\n`;
@@ -102,15 +96,25 @@ function* renderInputs(run: ReportRun): Generator<Markup> {
     yield markup`<p class="note">${countOf(diagnostics.droppedWarnings, "more note")} not shown.</p>\n`;
 }
 
+function* inputRows(diagnostics: Diagnostics): Generator<Markup> {
+  for (const [source, counts] of diagnostics.inputs) {
+    const why = [
+      ...[...counts.byReason].map(([reason, times]) => markup`${times} × ${dataText(reason)}`),
+      ...counts.examples.map((skip) => markup`${formatSkipLocation(skip)}: ${dataText(skip.reason)}`),
+    ];
+    yield markup`<tr><td>${dataText(source)}</td><td class="n">${counts.read}</td><td class="n">${counts.skipped}</td><td class="sub">${lines(why)}</td></tr>\n`;
+  }
+}
+
 function* renderAttackers(attackers: readonly AttackerStats[]): Generator<Markup> {
   if (attackers.length === 0) return;
-  yield markup`<h3>Attackers</h3>
-<table class="attackers"><colgroup><col class="ip"><col><col class="count"><col class="count"><col class="time"><col class="time"></colgroup>
-<thead><tr><th>Address</th><th>User agents</th><th class="n">Shells</th><th class="n">Findings</th><th>First seen (UTC)</th><th>Last seen (UTC)</th></tr></thead>
-<tbody>
-`;
-  for (const attacker of attackers) yield attackerRow(attacker);
-  yield markup`</tbody></table>\n`;
+  yield markup`<h3>Attackers</h3>\n`;
+  yield* longTable(
+    "attackers",
+    markup`<colgroup><col class="ip"><col><col class="count"><col class="count"><col class="time"><col class="time"></colgroup>`,
+    markup`<tr><th>Address</th><th>User agents</th><th class="n">Shells</th><th class="n">Findings</th><th>First seen (UTC)</th><th>Last seen (UTC)</th></tr>`,
+    attackers.map(attackerRow),
+  );
 }
 
 function attackerRow(attacker: AttackerStats): Markup {
@@ -131,14 +135,38 @@ function* renderIndex(shells: readonly ShellStats[]): Generator<Markup> {
     yield markup`<p class="note">No findings: no command that a web shell ran was found in these inputs.</p>\n`;
     return;
   }
-  yield markup`<nav class="index" aria-labelledby="index-title"><h3 id="index-title">Shells</h3>
-<table><colgroup><col class="count"><col><col class="time"><col class="time"><col class="count"><col class="count"><col class="count"></colgroup>
-<thead><tr><th class="n">#</th><th>Host and shell page</th><th>First seen (UTC)</th><th>Last seen (UTC)</th><th class="n">Attackers</th><th class="n">Commands</th><th class="n">Requests</th></tr></thead>
-<tbody>
-`;
-  for (const [index, stats] of shells.entries()) {
-    const { group } = stats;
-    yield markup`<tr><td class="n">${index + 1}</td><td><a href="#${shellId(index)}">${dataText(group.host)} ${dataText(group.shell, "path")}</a></td><td>${timeCell(group.first)}</td><td>${timeCell(group.last)}</td><td class="n">${stats.attackers.length}</td><td class="n">${stats.commands}</td><td class="n">${stats.requests}</td></tr>\n`;
+  yield markup`<nav class="index" aria-labelledby="index-title"><h3 id="index-title">Shells</h3>\n`;
+  yield* longTable(
+    "index",
+    markup`<colgroup><col class="count"><col><col class="time"><col class="time"><col class="count"><col class="count"><col class="count"></colgroup>`,
+    markup`<tr><th class="n">#</th><th>Host and shell page</th><th>First seen (UTC)</th><th>Last seen (UTC)</th><th class="n">Attackers</th><th class="n">Commands</th><th class="n">Requests</th></tr>`,
+    shells.map(indexRow),
+  );
+  yield markup`</nav>\n`;
+}
+
+function indexRow({ group, attackers, commands, requests }: ShellStats, index: number): Markup {
+  return markup`<tr><td class="n">${index + 1}</td><td><a href="#${shellId(index)}">${dataText(group.host)} ${dataText(group.shell, "path")}</a></td><td>${timeCell(group.first)}</td><td>${timeCell(group.last)}</td><td class="n">${attackers.length}</td><td class="n">${commands}</td><td class="n">${requests}</td></tr>\n`;
+}
+
+// Rows per table of a long summary list (below).
+const ROWS_PER_TABLE = 100;
+
+/**
+ * A list that can run to thousands of rows (inputs, attackers, shells), as tables of `ROWS_PER_TABLE` rows with
+ * the same columns, each in a block laid out only when scrolled to: one long table is laid out whole, which made
+ * most of a large report's opening time (tools/bench/report/RESULTS.md). The block is a `div` because a table
+ * cannot be size-contained, so `content-visibility` does not skip one.
+ */
+function* longTable(name: string, columns: Markup, head: Markup, rows: Iterable<Markup>): Generator<Markup> {
+  let count = 0;
+  for (const row of rows) {
+    if (count % ROWS_PER_TABLE === 0)
+      yield count === 0
+        ? markup`<div class="part"><table class="${name}">${columns}<thead>${head}</thead><tbody>\n`
+        : markup`</tbody></table></div>\n<div class="part more"><table class="${name}">${columns}<tbody>\n`;
+    yield row;
+    count += 1;
   }
-  yield markup`</tbody></table></nav>\n`;
+  if (count > 0) yield markup`</tbody></table></div>\n`;
 }

@@ -37,7 +37,7 @@ td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
 section { margin: 0 0 32px; }
 section.shell { padding-top: 16px; border-top: 3px solid var(--ink);
   content-visibility: auto; contain-intrinsic-size: auto 900px; }
-col.time { width: 13.5em; }
+col.time { width: 14.5em; }
 col.kind { width: 7em; }
 col.count { width: 6.5em; }
 col.ip { width: 10.5em; }
@@ -58,13 +58,17 @@ strong.error { color: var(--command); }
 tr.request td.what, tr.request td.who { color: var(--muted); }
 tr.request td.what::first-line, tr.request td.who::first-line { color: var(--ink); }
 nav.index table td { padding: 3px 8px; }
+div.part { content-visibility: auto; contain-intrinsic-size: auto 3000px; margin: 4px 0 0; }
+div.part table { margin: 0; }
+div.more { margin-top: 0; }
 footer { margin-top: 32px; padding-top: 12px; border-top: 1px solid var(--line); color: var(--muted);
   font-size: 0.86em; }
 @page { size: A4 landscape; margin: 12mm; }
 @media print {
   body { max-width: none; padding: 0; font-size: 10.5px; }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-  section.shell { break-before: page; content-visibility: visible; }
+  section.shell { break-before: page; }
+  section.shell, div.part { content-visibility: visible; }
   thead { display: table-header-group; }
   tr, .counts div, .facts div { break-inside: avoid; }
   h2, h3 { break-after: avoid; }

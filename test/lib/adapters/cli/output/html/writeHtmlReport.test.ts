@@ -49,6 +49,18 @@ describe("writeHtmlReport", () => {
       new Set(records.map((r) => `${r.HostName} ${r.ShellLocation}`)).size,
     );
     expect(html.match(/<tr class="command">/g)).toHaveLength(records.length);
+    // Long summary lists come in tables of at most 100 rows, each in a block laid out only when scrolled to.
+    const attackerTables = [...html.matchAll(/<table class="attackers">[\s\S]*?<\/table>/g)].map(
+      (table) => table[0].match(/<tr><td>/g)?.length ?? 0,
+    );
+    expect(attackerTables.length).toBeGreaterThan(1);
+    expect(Math.max(...attackerTables)).toBe(100);
+    expect(attackerTables.reduce((sum, rows) => sum + rows, 0)).toBe(
+      new Set(records.map((r) => r.AttackerIP)).size,
+    );
+    expect(html.match(/<div class="part( more)?"><table class="attackers">/g)).toHaveLength(
+      attackerTables.length,
+    );
     // About 64 K characters a write, never the document at once.
     expect(writes.length).toBeGreaterThan(html.length / (128 * 1024));
     expect(Math.max(...writes)).toBeLessThan(80 * 1024);
