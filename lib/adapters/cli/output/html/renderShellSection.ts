@@ -1,5 +1,10 @@
 import type { EnrichmentRecord } from "../../../../core/records/EnrichmentRecord.js";
-import { buildShellTimeline, type CommandEvent, type RequestEvent } from "./buildShellTimeline.js";
+import {
+  buildShellTimeline,
+  type CommandEvent,
+  type RequestEvent,
+  type TimelineEvent,
+} from "./buildShellTimeline.js";
 import { type Markup, markup } from "./escapeHtml.js";
 import {
   countOf,
@@ -9,6 +14,7 @@ import {
   timeCell,
   userAgentText,
 } from "./formatReportValues.js";
+import { renderLongTable } from "./renderLongTable.js";
 import { shellId } from "./renderSummary.js";
 import type { ShellStats } from "./summarizeReport.js";
 
@@ -44,7 +50,7 @@ export function* renderShellSection(
 <div><dt>Findings</dt><dd data-count="findings">${group.records.length}</dd></div>
 <div><dt>Client addresses of the page</dt><dd>${pageIps}</dd></div>
 </dl>
-${alerts.size === 0 ? null : markup`<p class="alerts">${alerts.size === 1 ? "Alert" : "Alerts"}: ${[...alerts.values()].map(alertText)}</p>\n`}`;
+${alertsLine([...alerts.values()])}`;
   const timeline = buildShellTimeline(group);
   if (timeline.requests === 0)
     yield group.records[0]?.MatchMode === "compat"
@@ -52,15 +58,28 @@ ${alerts.size === 0 ? null : markup`<p class="alerts">${alerts.size === 1 ? "Ale
       : markup`<p class="note">The findings keep no requests as evidence.</p>\n`;
   if (timeline.capped)
     yield markup`<p class="note">Some findings matched more requests than the ${evidenceCap} each keeps as evidence: their request counts include them all.</p>\n`;
-  yield markup`<table class="timeline"><colgroup><col class="time"><col class="kind"><col><col class="who"></colgroup>
-<thead><tr><th>Time (UTC)</th><th>Event</th><th>Request or command</th><th>Client, or process and findings</th></tr></thead>
-<tbody>
-`;
-  for (const event of timeline.events)
-    yield event.kind === "request" ? requestRow(event) : commandRow(event, alerts.size > 1);
-  yield markup`</tbody></table>
-</section>
-`;
+  yield* renderLongTable(
+    "timeline",
+    markup`<colgroup><col class="time"><col class="kind"><col><col class="who"></colgroup>`,
+    markup`<tr><th>Time (UTC)</th><th>Event</th><th>Request or command</th><th>Client, or process and findings</th></tr>`,
+    timelineRows(timeline.events, alerts.size > 1),
+  );
+  yield markup`</section>\n`;
+}
+
+// A shell named by more alerts than this lists the first ones here: each command names its own.
+const ALERTS_LISTED = 5;
+
+function alertsLine(alerts: readonly EnrichmentRecord[]): Markup | null {
+  if (alerts.length === 0) return null;
+  const more = alerts.length - ALERTS_LISTED;
+  return markup`<p class="alerts">${alerts.length === 1 ? "Alert" : `${alerts.length} alerts`}: ${alerts.slice(0, ALERTS_LISTED).map(alertText)}${more > 0 ? `; and ${more} more, each named with its commands` : null}</p>\n`;
+}
+
+/** The rows one at a time, made as the stream takes them. */
+function* timelineRows(events: readonly TimelineEvent[], nameAlerts: boolean): Generator<Markup> {
+  for (const event of events)
+    yield event.kind === "request" ? requestRow(event) : commandRow(event, nameAlerts);
 }
 
 function alertText(record: EnrichmentRecord): Markup {

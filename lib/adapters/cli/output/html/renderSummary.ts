@@ -3,6 +3,7 @@ import type { MatchMode, TimeRange } from "../../../../core/model/EngineOptions.
 import type { OfflineResult } from "../../../../job/runOffline.js";
 import { type Markup, markup } from "./escapeHtml.js";
 import { countOf, dataText, formatTime, timeCell, userAgentText } from "./formatReportValues.js";
+import { renderLongTable } from "./renderLongTable.js";
 import type { AttackerStats, ReportFigures, ShellStats } from "./summarizeReport.js";
 
 /** The run the report describes: what the command's summary on standard error says, and how it was asked. */
@@ -82,7 +83,7 @@ function describeRange(range: TimeRange | undefined): Markup {
 function* renderInputs(run: ReportRun): Generator<Markup> {
   const { diagnostics } = run;
   yield markup`<h3>Inputs</h3>\n`;
-  yield* longTable(
+  yield* renderLongTable(
     "inputs",
     markup`<colgroup><col class="source"><col class="count"><col class="count"><col></colgroup>`,
     markup`<tr><th>Input</th><th class="n">Rows read</th><th class="n">Skipped</th><th>Why (the first skips)</th></tr>`,
@@ -109,11 +110,11 @@ function* inputRows(diagnostics: Diagnostics): Generator<Markup> {
 function* renderAttackers(attackers: readonly AttackerStats[]): Generator<Markup> {
   if (attackers.length === 0) return;
   yield markup`<h3>Attackers</h3>\n`;
-  yield* longTable(
+  yield* renderLongTable(
     "attackers",
     markup`<colgroup><col class="ip"><col><col class="count"><col class="count"><col class="time"><col class="time"></colgroup>`,
     markup`<tr><th>Address</th><th>User agents</th><th class="n">Shells</th><th class="n">Findings</th><th>First seen (UTC)</th><th>Last seen (UTC)</th></tr>`,
-    attackers.map(attackerRow),
+    mapLazily(attackers, attackerRow),
   );
 }
 
@@ -136,11 +137,11 @@ function* renderIndex(shells: readonly ShellStats[]): Generator<Markup> {
     return;
   }
   yield markup`<nav class="index" aria-labelledby="index-title"><h3 id="index-title">Shells</h3>\n`;
-  yield* longTable(
+  yield* renderLongTable(
     "index",
     markup`<colgroup><col class="count"><col><col class="time"><col class="time"><col class="count"><col class="count"><col class="count"></colgroup>`,
     markup`<tr><th class="n">#</th><th>Host and shell page</th><th>First seen (UTC)</th><th>Last seen (UTC)</th><th class="n">Attackers</th><th class="n">Commands</th><th class="n">Requests</th></tr>`,
-    shells.map(indexRow),
+    mapLazily(shells, indexRow),
   );
   yield markup`</nav>\n`;
 }
@@ -149,24 +150,7 @@ function indexRow({ group, attackers, commands, requests }: ShellStats, index: n
   return markup`<tr><td class="n">${index + 1}</td><td><a href="#${shellId(index)}">${dataText(group.host)} ${dataText(group.shell, "path")}</a></td><td>${timeCell(group.first)}</td><td>${timeCell(group.last)}</td><td class="n">${attackers.length}</td><td class="n">${commands}</td><td class="n">${requests}</td></tr>\n`;
 }
 
-// Rows per table of a long summary list (below).
-const ROWS_PER_TABLE = 100;
-
-/**
- * A list that can run to thousands of rows (inputs, attackers, shells), as tables of `ROWS_PER_TABLE` rows with
- * the same columns, each in a block laid out only when scrolled to: one long table is laid out whole, which made
- * most of a large report's opening time (tools/bench/report/RESULTS.md). The block is a `div` because a table
- * cannot be size-contained, so `content-visibility` does not skip one.
- */
-function* longTable(name: string, columns: Markup, head: Markup, rows: Iterable<Markup>): Generator<Markup> {
-  let count = 0;
-  for (const row of rows) {
-    if (count % ROWS_PER_TABLE === 0)
-      yield count === 0
-        ? markup`<div class="part"><table class="${name}">${columns}<thead>${head}</thead><tbody>\n`
-        : markup`</tbody></table></div>\n<div class="part more"><table class="${name}">${columns}<tbody>\n`;
-    yield row;
-    count += 1;
-  }
-  if (count > 0) yield markup`</tbody></table></div>\n`;
+/** Rows made one at a time, as the stream takes them, rather than all before the first is written. */
+function* mapLazily<T>(items: readonly T[], row: (item: T, index: number) => Markup): Generator<Markup> {
+  for (const [index, item] of items.entries()) yield row(item, index);
 }

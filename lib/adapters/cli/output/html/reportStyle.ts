@@ -58,9 +58,11 @@ strong.error { color: var(--command); }
 tr.request td.what, tr.request td.who { color: var(--muted); }
 tr.request td.what::first-line, tr.request td.who::first-line { color: var(--ink); }
 nav.index table td { padding: 3px 8px; }
-div.part { content-visibility: auto; contain-intrinsic-size: auto 3000px; margin: 4px 0 0; }
+div.part { content-visibility: auto; contain-intrinsic-size: auto 3000px; margin: 4px 0 12px; }
 div.part table { margin: 0; }
+div.part:has(+ div.more) { margin-bottom: 0; }
 div.more { margin-top: 0; }
+div.more thead { display: none; }
 footer { margin-top: 32px; padding-top: 12px; border-top: 1px solid var(--line); color: var(--muted);
   font-size: 0.86em; }
 @page { size: A4 landscape; margin: 12mm; }
@@ -69,7 +71,7 @@ footer { margin-top: 32px; padding-top: 12px; border-top: 1px solid var(--line);
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   section.shell { break-before: page; }
   section.shell, div.part { content-visibility: visible; }
-  thead { display: table-header-group; }
+  thead, div.more thead { display: table-header-group; }
   tr, .counts div, .facts div { break-inside: avoid; }
   h2, h3 { break-after: avoid; }
   tr.command .cmd { max-height: none; overflow: visible; }

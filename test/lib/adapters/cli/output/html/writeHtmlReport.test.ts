@@ -66,6 +66,30 @@ describe("writeHtmlReport", () => {
     expect(Math.max(...writes)).toBeLessThan(80 * 1024);
   });
 
+  it("cuts a shell's long timeline into tables of 100 rows, each with the head print repeats", async () => {
+    const records = makeReportRecords(450).map((r) => ({
+      ...r,
+      HostName: "web01",
+      ShellLocation: "/x.aspx",
+    }));
+    const { sink, text } = slowSink();
+    await writeHtmlReport(sink, records, RUN);
+    const tables = [
+      ...text().matchAll(/<div class="part( more)?"><table class="timeline">([\s\S]*?)<\/table><\/div>/g),
+    ];
+    const rows = tables.map((table) => table[2]!.match(/<tr class="(request|command)">/g)?.length ?? 0);
+    expect(rows.slice(0, -1).every((n) => n === 100)).toBe(true);
+    expect(rows.reduce((sum, n) => sum + n, 0)).toBe(
+      (text().match(/<tr class="(request|command)">/g) ?? []).length,
+    );
+    expect(rows.length).toBeGreaterThan(4);
+    expect(tables.every((table) => table[2]!.includes("<thead><tr><th>Time (UTC)</th>"))).toBe(true);
+    expect(tables.map((table) => table[1] ?? "")).toEqual([
+      "",
+      ...Array<string>(tables.length - 1).fill(" more"),
+    ]);
+  });
+
   it("allows by its policy's hash exactly the style sheet it carries, and nothing else", async () => {
     const { sink, text } = slowSink();
     await writeHtmlReport(sink, [], RUN);
