@@ -1,17 +1,18 @@
 import { readFileSync } from "node:fs";
 import { cpus, loadavg, release, totalmem } from "node:os";
 
-import { version as duckDbVersion } from "@duckdb/node-api";
-
-/** The machine a benchmark ran on, for RESULTS.md: results mean little without it. */
-export function describeMachine(): string {
+/**
+ * The machine a benchmark ran on, for RESULTS.md: results mean little without it. `versions` names the other
+ * programs measured (`DuckDB v1.5.6`).
+ */
+export function describeMachine(versions: readonly string[] = []): string {
   const cpu = cpus();
   return [
     `${cpu.length} × ${cpu[0]?.model.trim() ?? "unknown CPU"}`,
     `${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM`,
     `${osName()} (kernel ${release()})`,
     `Node ${process.versions.node} (V8 ${process.versions.v8})`,
-    `DuckDB ${duckDbVersion()}`,
+    ...versions,
   ].join(", ");
 }
 

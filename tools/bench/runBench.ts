@@ -1,6 +1,8 @@
 // `npm run bench -- --lines <n>`: the offline engine against DuckDB and the read floor (see BENCH_USAGE).
 import { fileURLToPath } from "node:url";
 
+import { version as duckDbVersion } from "@duckdb/node-api";
+
 import { listIisFiles } from "../../lib/readers/iis/listIisFiles.js";
 import { BENCH_USAGE, parseBenchArgs } from "./benchArgs.js";
 import { checkPreciseTruth } from "./checkPreciseTruth.js";
@@ -86,7 +88,7 @@ const section = formatSection({
   files: (await listIisFiles(data.iis)).length,
   seed: args.seed,
   date: new Date().toISOString().slice(0, 16).replace("T", " ") + " UTC",
-  machine: describeMachine(),
+  machine: describeMachine([`DuckDB ${duckDbVersion()}`]),
   loadBefore,
   loadAfter,
   summaries,

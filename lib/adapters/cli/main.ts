@@ -1,3 +1,4 @@
+import { createWriteStream } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { performance } from "node:perf_hooks";
 
@@ -9,6 +10,7 @@ import { DEFAULT_ENGINE_OPTIONS } from "../../core/model/EngineOptions.js";
 import { runOffline } from "../../job/runOffline.js";
 import { formatSummary } from "./formatSummary.js";
 import { formatRecords } from "./output/formatRecords.js";
+import { writeHtmlReport } from "./output/html/writeHtmlReport.js";
 import { parseCliArgs, USAGE } from "./parseCliArgs.js";
 
 /** Exit codes other tooling relies on. */
@@ -60,9 +62,21 @@ export async function main(argv: readonly string[]): Promise<number> {
           });
     if (barStarted) bar?.stop();
     const format = cli.format ?? (cli.out === undefined && process.stdout.isTTY ? "table" : "jsonl");
-    const text = formatRecords(result.records, format, process.stdout.columns ?? 160);
-    if (cli.out === undefined) process.stdout.write(text);
-    else await writeFile(cli.out, text);
+    if (format === "html") {
+      // parseCliArgs requires --out for html.
+      await writeHtmlReport(createWriteStream(cli.out!), result.records, {
+        ...result,
+        diagnostics,
+        mode: cli.mode,
+        range: cli.range,
+        evidenceCap: engine.evidenceCap,
+        generatedAt: now(),
+      });
+    } else {
+      const text = formatRecords(result.records, format, process.stdout.columns ?? 160);
+      if (cli.out === undefined) process.stdout.write(text);
+      else await writeFile(cli.out, text);
+    }
     process.stderr.write(formatSummary(result, diagnostics, cli.mode, performance.now() - started));
     if (cli.strict && diagnostics.totalSkipped > 0) {
       process.stderr.write(

@@ -7,7 +7,7 @@ import { parseTimestamp } from "../../core/model/parseTimestamp.js";
 const DEFAULT_ENDPOINT = "https://api.loganalytics.io/v1";
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export const OUTPUT_FORMATS = ["table", "jsonl", "json", "csv"] as const;
+export const OUTPUT_FORMATS = ["table", "jsonl", "json", "csv", "html"] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 export interface CliOptions {
@@ -28,7 +28,7 @@ export interface CliOptions {
 }
 
 export const USAGE = `Usage: npm run --silent enrich -- --alerts <file> --iis <file-or-folder> [--iis …]
-       [--mode precise|compat] [--from <ISO>] [--to <ISO>] [--format table|jsonl|json|csv] [--out <file>]
+       [--mode precise|compat] [--from <ISO>] [--to <ISO>] [--format table|jsonl|json|csv|html] [--out <file>]
        [--iis-host <name>] [--strict]
    or: npm run --silent enrich -- --workspace <id> --from <ISO> --to <ISO> [--endpoint <url>] [--mode …] [--format …]
 
@@ -37,7 +37,8 @@ export const USAGE = `Usage: npm run --silent enrich -- --alerts <file> --iis <f
   --iis-host <name>    host name for the --iis paths after it whose logs have no s-computername
   --mode <mode>        precise (default: the query's defects fixed) or compat (the original query's output)
   --from, --to <ISO>   time range (default: the whole input)
-  --format <format>    table (default on a terminal), jsonl (default otherwise), json or csv
+  --format <format>    table (default on a terminal), jsonl (default otherwise), json, csv, or html (a report
+                       to read, print or hand over: one self-contained page; needs --out)
   --out <file>         write the records to a file instead of standard output
   --strict             exit with code 2 if any input row was skipped
   --workspace <id>     query a Log Analytics workspace (credentials from the environment: Azure CLI login,
@@ -106,6 +107,8 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
   if (format !== undefined && !isOneOf(format, OUTPUT_FORMATS)) {
     problems.push(`--format must be one of ${OUTPUT_FORMATS.join(", ")}, got "${format}"`);
   }
+  // A page is a file to open or hand over, not something to read on a terminal.
+  if (format === "html" && values.out === undefined) problems.push("--format html needs --out <file>");
   const from = readTime("--from", values.from, problems);
   const to = readTime("--to", values.to, problems);
   if (from !== undefined && to !== undefined && from >= to) problems.push("--from must be before --to");
