@@ -1,7 +1,5 @@
-import { createServer } from "node:http";
-import type { AddressInfo, Socket } from "node:net";
-
 import { sendJson } from "./httpExchange.js";
+import { startTestHttpServer } from "./startTestHttpsServer.js";
 import { TEST_BEARER_TOKEN } from "./staticTokenCredential.js";
 
 /** One token request the double received. */
@@ -45,8 +43,7 @@ export async function startManagedIdentityServer(
 ): Promise<ManagedIdentityServer> {
   const secret = `identity-header-${process.pid}-${Date.now()}`;
   const requests: ManagedIdentityRequest[] = [];
-  const sockets = new Set<Socket>();
-  const server = createServer((request, response) => {
+  const server = await startTestHttpServer((request, response) => {
     const url = new URL(request.url ?? "/", "http://double");
     const resource = url.searchParams.get("resource") ?? undefined;
     const clientId = url.searchParams.get("client_id") ?? undefined;
@@ -75,24 +72,7 @@ export async function startManagedIdentityServer(
         client_id: clientId ?? options.clientId ?? "system-assigned",
       });
     }
+    return Promise.resolve();
   });
-  server.on("connection", (socket: Socket) => {
-    sockets.add(socket);
-    socket.once("close", () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    endpoint: `http://127.0.0.1:${port}/msi/token`,
-    secret,
-    requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
+  return { endpoint: `${server.url}/msi/token`, secret, requests, close: () => server.close() };
 }

@@ -2,10 +2,9 @@ import { describe, expect, it } from "vitest";
 
 import { DeadlineError } from "../../../lib/core/errors.js";
 import type { EnrichmentRecord } from "../../../lib/core/records/EnrichmentRecord.js";
-import { Deadline } from "../../../lib/job/Deadline.js";
 import { deliverRecords } from "../../../lib/job/deliverRecords.js";
 import { correlate, legacyAlert, mdeAlert, request } from "../../support/timeline.js";
-import { FakeWorkspaceQuery, MemoryIngestion, MemoryLedger } from "./memoryAdapters.js";
+import { memoryDelivery, SETTLE_MS } from "./memoryAdapters.js";
 
 const RECORDS: EnrichmentRecord[] = correlate(
   "precise",
@@ -13,26 +12,14 @@ const RECORDS: EnrichmentRecord[] = correlate(
   [request("10:15:31")],
 ).records;
 const ids = (records: readonly { RecordId: string }[]) => records.map((record) => record.RecordId).sort();
-const SETTLE = 30 * 60_000;
+const SETTLE = SETTLE_MS;
 
 function setup() {
-  const ledger = new MemoryLedger();
-  const ingestion = new MemoryIngestion();
-  const workspace = new FakeWorkspaceQuery(ingestion);
-  const clock = { now: Date.parse("2026-11-21T00:00:00Z") };
-  const now = () => clock.now;
-  const deps = {
-    ledger,
-    ingestion,
-    workspace,
-    customTable: "WebShellEnrichment_CL",
-    now,
-    settleMs: SETTLE,
-    deadline: Deadline.after(480_000, now),
-  };
+  const delivery = memoryDelivery(Date.parse("2026-11-21T00:00:00Z"));
+  const deps = delivery.deps();
   // Each run has its own deadline, from when it starts.
-  const deliver = () => deliverRecords(RECORDS, { ...deps, deadline: Deadline.after(480_000, now) });
-  return { ledger, ingestion, workspace, deps, clock, deliver };
+  const deliver = () => deliverRecords(RECORDS, delivery.deps());
+  return { ...delivery, deps, deliver };
 }
 
 describe("deliverRecords", () => {

@@ -1,6 +1,8 @@
 import { CheckpointConflictError } from "../../../lib/core/errors.js";
 import type { EnrichmentRecord } from "../../../lib/core/records/EnrichmentRecord.js";
 import { toJsonRecord } from "../../../lib/core/records/toJsonRecord.js";
+import { Deadline } from "../../../lib/job/Deadline.js";
+import type { DeliveryDeps } from "../../../lib/job/deliverRecords.js";
 import type {
   CheckpointStore,
   FailedUpload,
@@ -160,3 +162,29 @@ export class MemoryCheckpoints implements CheckpointStore {
     return Promise.resolve(this.stored);
   }
 }
+
+/**
+ * The delivery side of the job in memory, on a clock the test moves: the ledger, the custom table (fed by the
+ * ingestion double, read through the fake workspace holding `data`), and `deps()`, the dependencies of one run,
+ * each with its own 8-minute deadline from when it is made.
+ */
+export function memoryDelivery(start: number, data?: Pick<FakeWorkspaceData, "alerts" | "iis">) {
+  const ledger = new MemoryLedger();
+  const ingestion = new MemoryIngestion();
+  const workspace = new FakeWorkspaceQuery(ingestion, data);
+  const clock = { now: start };
+  const now = () => clock.now;
+  const deps = (): DeliveryDeps => ({
+    ledger,
+    ingestion,
+    workspace,
+    customTable: "WebShellEnrichment_CL",
+    now,
+    settleMs: SETTLE_MS,
+    deadline: Deadline.after(480_000, now),
+  });
+  return { ledger, ingestion, workspace, clock, deps };
+}
+
+/** ENRICH_SETTLE's default. */
+export const SETTLE_MS = 30 * 60_000;

@@ -8,11 +8,16 @@ import { Deadline } from "../../../lib/job/Deadline.js";
 import { SWEEP_LIMIT, type SweepContext, sweepPending } from "../../../lib/job/sweepPending.js";
 import type { W3CIISLogRow } from "../../../tools/doubles/fakeWorkspace.js";
 import { loadCliFixtureWorkspace, type WorkspaceData } from "../../functions/azureHarness.js";
-import { FakeWorkspaceQuery, MemoryIngestion, MemoryLedger } from "./memoryAdapters.js";
+import {
+  FakeWorkspaceQuery,
+  memoryDelivery,
+  MemoryIngestion,
+  type MemoryLedger,
+  SETTLE_MS,
+} from "./memoryAdapters.js";
 
 // The CLI fixtures as the workspace holds them: two alerts on web01 whose three records attribute commands to
 // /uploads/help.aspx, requested by one client address (rare: at most 3).
-const SETTLE = 30 * 60_000;
 const RUN_AT = Date.parse("2026-11-21T00:00:00Z");
 const BASELINE_TO = RUN_AT - 5 * 60_000;
 const PRECISE: SweepContext = {
@@ -46,24 +51,11 @@ async function afterCrash(
   workspaceData: WorkspaceData = data,
   claimed: readonly EnrichmentRecord[] = records,
 ) {
-  const ledger = new MemoryLedger();
-  const ingestion = new MemoryIngestion();
-  const workspace = new FakeWorkspaceQuery(ingestion, workspaceData);
-  const clock = { now: RUN_AT };
-  await ledger.claim(claimed, clock.now);
-  clock.now += SETTLE;
-  const now = () => clock.now;
-  const sweep = (context: SweepContext = PRECISE) =>
-    sweepPending(context, {
-      ledger,
-      ingestion,
-      workspace,
-      customTable: "WebShellEnrichment_CL",
-      now,
-      settleMs: SETTLE,
-      deadline: Deadline.after(480_000, now),
-    });
-  return { ledger, ingestion, workspace, clock, sweep };
+  const delivery = memoryDelivery(RUN_AT, workspaceData);
+  await delivery.ledger.claim(claimed, delivery.clock.now);
+  delivery.clock.now += SETTLE_MS;
+  const sweep = (context: SweepContext = PRECISE) => sweepPending(context, delivery.deps());
+  return { ...delivery, sweep };
 }
 
 const stateOf = (ledger: MemoryLedger) => records.map((record) => ledger.states.get(record.RecordId)?.state);
