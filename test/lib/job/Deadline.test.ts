@@ -9,37 +9,22 @@ function clockAt(start: number) {
 }
 
 describe("Deadline", () => {
-  it("gives each query what is left: the service that less the client's margin, the client all of it", () => {
+  it.each([
+    // What is left: the service that less the client's 5 s margin, the client all of it.
+    ["at the start of a timer run", 480_000, 0, 475, 480_000],
+    ["late in a timer run", 480_000, 400_000, 75, 80_000],
+    // Never more than the service's 10 minutes.
+    ["with an hour left", 3_600_000, 0, 600, 605_000],
+    ["without a deadline", Number.POSITIVE_INFINITY, 0, 600, 605_000],
+    // A quarter of a small budget as the margin, so a small budget really bounds a run.
+    ["with a 6 s budget", 6_000, 0, 4, 5_500],
+  ])("gives a query its limits from the time left, %s", (_, budget, elapsed, server, client) => {
     const { clock, now } = clockAt(0);
-    const deadline = Deadline.after(480_000, now);
+    const deadline = Number.isFinite(budget) ? Deadline.after(budget, now) : Deadline.none(now);
+    clock.now += elapsed;
     expect(deadline.queryLimits("the alerts query")).toEqual({
-      serverTimeoutSeconds: 475,
-      clientTimeoutMs: 480_000,
-    });
-    clock.now += 400_000;
-    expect(deadline.queryLimits("the baseline query")).toEqual({
-      serverTimeoutSeconds: 75,
-      clientTimeoutMs: 80_000,
-    });
-  });
-
-  it("never gives the service more than its 10 minutes", () => {
-    const { now } = clockAt(0);
-    expect(Deadline.after(3_600_000, now).queryLimits("q")).toEqual({
-      serverTimeoutSeconds: 600,
-      clientTimeoutMs: 605_000,
-    });
-    expect(Deadline.none(now).queryLimits("q")).toEqual({
-      serverTimeoutSeconds: 600,
-      clientTimeoutMs: 605_000,
-    });
-  });
-
-  it("keeps the client's margin a quarter of a small budget, so a small budget really bounds a run", () => {
-    const { now } = clockAt(0);
-    expect(Deadline.after(6_000, now).queryLimits("q")).toEqual({
-      serverTimeoutSeconds: 4,
-      clientTimeoutMs: 5_500,
+      serverTimeoutSeconds: server,
+      clientTimeoutMs: client,
     });
   });
 
