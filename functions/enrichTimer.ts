@@ -7,7 +7,7 @@ import { runScheduled } from "../lib/job/runScheduled.js";
 /**
  * The scheduled job: one run over the alerts ingested since the watermark. A failure throws, failing this
  * invocation only; the watermark has not moved past what failed, so the next run redoes it. Every invocation writes
- * one health trace, failed or not (docs/design.md §6.6).
+ * one health trace, failed or not (docs/design.md §6.7).
  */
 export function createEnrichTimer(getDeps: JobDepsFactory, now: () => number = Date.now) {
   return async function enrichTimer(_timer: Timer, context: InvocationContext): Promise<void> {

@@ -125,6 +125,26 @@ export class IncompleteWindowError extends EnrichmentError {
   readonly transient = true;
 }
 
+/**
+ * The run's time budget (`ENRICH_TIME_BUDGET`, `ENRICH_HTTP_TIME_BUDGET`) leaves too little for the next step, so
+ * it was not started: the run stops there, keeping what it completed, and says where (`step`). Transient: the next
+ * run continues.
+ */
+export class DeadlineError extends EnrichmentError {
+  override readonly name = "DeadlineError";
+  readonly transient = true;
+  constructor(
+    readonly step: string,
+    leftMs: number,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `The run's time budget left ${Math.max(0, Math.round(leftMs)) / 1000} s, too little to start ${step}`,
+      options,
+    );
+  }
+}
+
 /** A value cannot be written as a KQL literal (a control character, a time that is not finite). */
 export class KqlLiteralError extends EnrichmentError {
   override readonly name = "KqlLiteralError";

@@ -1,5 +1,3 @@
-import { createHash } from "node:crypto";
-
 import type { Correlator } from "../core/correlate/Correlator.js";
 import { createCorrelator } from "../core/correlate/createCorrelator.js";
 import { composeBaselineKey } from "../core/correlate/DistinctIpBaseline.js";
@@ -10,6 +8,7 @@ import { type HostInterval, mergeHostIntervals } from "../core/model/HostInterva
 import type { EnrichmentRecord } from "../core/records/EnrichmentRecord.js";
 import { toAlertRow } from "../readers/alerts/toAlertRow.js";
 import { ExportRowSink } from "../readers/iis/ExportRowSink.js";
+import type { Deadline } from "./Deadline.js";
 import { buildAlertQuery } from "./kql/buildAlertQuery.js";
 import { buildBaselineQuery, buildCandidateRequestsQuery } from "./kql/buildRequestQueries.js";
 import { isKqlSafe } from "./kql/kqlLiterals.js";
@@ -22,13 +21,20 @@ export interface CollectParams {
   window: TimeRange;
   /** `ingestion` for the timer (late alerts are not missed), `time` on demand (a hunting query's range). */
   alertsBy: "ingestion" | "time";
-  /** Seconds the service may spend on each query. */
-  serverTimeoutSeconds: number;
+  /** The run's deadline: each query's server timeout and client wait come from what is left of it. */
+  deadline: Deadline;
+  /**
+   * Precise only: where the rarity baseline ends instead of the window's (or range's) end. The sweep rechecks an
+   * old alert with the baseline of the run's latest window, as that window would judge it (docs/design.md §6.5).
+   */
+  baselineTo?: number;
 }
 
 export interface CollectResult {
   records: EnrichmentRecord[];
   alertRows: number;
+  /** SystemAlertIds of the alert rows read (the sweep knows from them which alerts this run saw again). */
+  alertIds: Set<string>;
   selectedAlerts: number;
   commands: number;
   candidateRows: number;
@@ -54,13 +60,9 @@ export async function collectRecords(
   const { engine, window } = params;
   let queries = 0;
   const run = async (kql: string, name: string, start: number, end: number) => {
+    const limits = params.deadline.queryLimits(`the ${name} query`);
     queries += 1;
-    return workspace.query(kql, {
-      name,
-      timespan: { start, end },
-      serverTimeoutSeconds: params.serverTimeoutSeconds,
-      clientTimeoutMs: (params.serverTimeoutSeconds + 30) * 1000,
-    });
+    return workspace.query(kql, { name, timespan: { start, end }, ...limits });
   };
 
   const alertQuery = buildAlertQuery({
@@ -81,6 +83,7 @@ export async function collectRecords(
 
   const intervals = mergeHostIntervals(safeIntervals(correlator, diagnostics));
   let candidateRows = 0;
+  // `_ItemId` of every candidate row taken: a row meets every window of its host it falls in, and is still one.
   const seen = new Set<string>();
   const sink = new ExportRowSink("W3CIISLog", { diagnostics }, (request) =>
     correlator.offerCandidate(request),
@@ -97,15 +100,18 @@ export async function collectRecords(
     const end = Math.max(...batch.map((i) => i.to)) + engine.maxRequestDurationMs;
     const rows = await run(buildCandidateRequestsQuery(base), "candidate requests", start, end);
     for (const row of rows) {
-      // A row can meet two windows of one host; it is still one request. The key is a digest of the row, not its
-      // text: with a million candidate rows the texts alone took ~400 MB of a 2 GB instance.
-      const key = rowDigest(row);
-      if (seen.has(key)) continue;
-      seen.add(key);
+      // Rows are told apart by identity, never by value: two identical requests in one second are two requests,
+      // as the command line counts them (docs/design.md §6.4). A row without an `_ItemId` is always taken.
+      const id = row._ItemId;
+      if (typeof id === "string" && id !== "") {
+        if (seen.has(id)) continue;
+        seen.add(id);
+      }
       candidateRows += 1;
       sink.row(toExportRecord(row), candidateRows);
     }
-    const baselineTo = range?.to ?? window.to;
+    const baselineTo =
+      engine.mode === "compat" ? (range?.to ?? window.to) : (params.baselineTo ?? range?.to ?? window.to);
     const baselineFrom =
       engine.mode === "compat" ? (range?.from ?? window.from) : baselineTo - engine.baselineWindowMs;
     const baselineQuery = buildBaselineQuery({
@@ -134,6 +140,7 @@ export async function collectRecords(
   return {
     records: correlator.finish(now()),
     alertRows: alertRows.length,
+    alertIds: new Set(alerts.map((alert) => alert.SystemAlertId)),
     selectedAlerts,
     commands: correlator.commandCount,
     candidateRows,
@@ -172,16 +179,8 @@ function safeIntervals(correlator: Correlator, diagnostics: Diagnostics): HostIn
 
 /** A query row in the shape of a W3CIISLog export row (the SDK gives datetimes as Date). */
 function toExportRecord(row: Record<string, unknown>): Record<string, unknown> {
-  const time = row.TimeGenerated;
-  return { ...row, TimeGenerated: time instanceof Date ? time.toISOString() : time };
-}
-
-/** 128 bits of SHA-256 over the row's values, as 22 characters: identical rows collide, different ones do not. */
-function rowDigest(row: Record<string, unknown>): string {
-  return createHash("sha256")
-    .update(JSON.stringify(Object.values(row)))
-    .digest("base64")
-    .slice(0, 22);
+  const { _ItemId: _, TimeGenerated: time, ...columns } = row;
+  return { ...columns, TimeGenerated: time instanceof Date ? time.toISOString() : time };
 }
 
 function text(value: unknown): string {

@@ -1,6 +1,7 @@
 import type { EnrichmentRecord } from "../core/records/EnrichmentRecord.js";
+import type { Deadline } from "./Deadline.js";
 import { buildIngestedIdsQuery } from "./kql/buildIngestedIdsQuery.js";
-import type { FailedUpload, IngestionSink, RecordLedger, WorkspaceQuery } from "./ports.js";
+import type { FailedUpload, IngestionSink, LedgerClaim, RecordLedger, WorkspaceQuery } from "./ports.js";
 
 export interface DeliveryDeps {
   ledger: RecordLedger;
@@ -10,10 +11,12 @@ export interface DeliveryDeps {
   customTable: string;
   now: () => number;
   /**
-   * How long a `pending` record may be in flight in another run before this run takes it over (the custom table
-   * shows ingested rows after some minutes, so asking earlier could send a record twice).
+   * How long a `pending` record may be in flight in another run before this run takes it over (ENRICH_SETTLE): the
+   * custom table shows ingested rows only after some minutes, so asking earlier could send a record twice.
    */
   settleMs: number;
+  /** The run's deadline: queries and the upload get what is left of it. */
+  deadline: Deadline;
 }
 
 export interface DeliveryResult {
@@ -21,8 +24,10 @@ export interface DeliveryResult {
   /** Already in the custom table before this run (ledger says so, or the table answered). */
   alreadyIngested: number;
   uploaded: number;
+  /** Records another run left pending (or the sweep abandoned) that this run took over. */
+  takenOver: number;
   failed: FailedUpload[];
-  /** Pending in another run that may still be sending them: left for a later run. */
+  /** Pending in another run that may still be sending them, or taken over by another run first: left to it. */
   inFlightElsewhere: number;
   /** True when every record is in both sinks; only then may a checkpoint move past them. */
   complete: boolean;
@@ -32,10 +37,11 @@ export interface DeliveryResult {
 const IDS_PER_QUERY = 500;
 
 /**
- * Writes records to both sinks exactly once (docs/design.md §6): the ledger in Table Storage is written first (`pending`,
- * insert-only, so concurrent runs cannot both claim a record), then the custom table, then the ledger is marked
- * `ingested`. A run that stopped in between leaves `pending` records; a later run asks the custom table whether
- * they arrived before sending them again. Whatever fails is reported and the result is not `complete`.
+ * Writes records to both sinks, at least once and almost always once (docs/design.md §6.5). The ledger in Table
+ * Storage is written first (`pending`, insert-only, so concurrent runs cannot both claim a record), then the custom
+ * table, then the ledger is marked `ingested`. A record that another run left `pending` for longer than the settle
+ * time (or that the sweep abandoned) is taken over on its ETag, so exactly one run resends it, and only after the
+ * custom table was asked whether it already has it. Whatever fails is reported and the result is not `complete`.
  */
 export async function deliverRecords(
   records: readonly EnrichmentRecord[],
@@ -45,55 +51,86 @@ export async function deliverRecords(
   const states = await deps.ledger.lookup([...byId.keys()]);
   const now = deps.now();
 
-  const unknown = records.filter((record) => !states.has(record.RecordId));
+  const unknown = [...byId.values()].filter((record) => !states.has(record.RecordId));
   const claimed = await deps.ledger.claim(unknown, now);
   const toUpload = unknown.filter((record) => claimed.has(record.RecordId));
   let inFlightElsewhere = unknown.length - toUpload.length;
 
   let alreadyIngested = 0;
-  const stale: EnrichmentRecord[] = [];
-  for (const [id, state] of states) {
+  const stale: LedgerClaim[] = [];
+  for (const [recordId, state] of states) {
     if (state.state === "ingested") alreadyIngested += 1;
-    else if (now - state.since >= deps.settleMs) stale.push(byId.get(id)!);
+    // A record this run produces again is a finding again, whatever the sweep decided before.
+    else if (state.state === "abandoned" || now - state.since >= deps.settleMs)
+      stale.push({ recordId, etag: state.etag });
     else inFlightElsewhere += 1;
   }
-  const arrived = await findIngested(stale, deps);
-  alreadyIngested += arrived.length;
-  toUpload.push(...stale.filter((record) => !arrived.includes(record)));
-
-  const { failed } = await deps.ingestion.upload(toUpload);
-  const failedIds = new Set(failed.flatMap((failure) => failure.recordIds));
-  const uploaded = toUpload.filter((record) => !failedIds.has(record.RecordId));
-  await deps.ledger.markIngested([...uploaded, ...arrived], deps.now());
-
+  const taken = await deps.ledger.takeOver(stale, now);
+  inFlightElsewhere += stale.length - taken.size;
+  const takenRecords = [...taken].map((id) => byId.get(id)!);
+  const arrived = new Set((await findIngested(takenRecords, deps)).map((record) => record.RecordId));
+  alreadyIngested += arrived.size;
+  const { uploaded, failed } = await uploadAndMark(
+    [...toUpload, ...takenRecords.filter((record) => !arrived.has(record.RecordId))],
+    deps,
+    takenRecords.filter((record) => arrived.has(record.RecordId)),
+  );
   return {
-    records: records.length,
+    records: byId.size,
     alreadyIngested,
     uploaded: uploaded.length,
+    takenOver: taken.size,
     failed,
     inFlightElsewhere,
     complete: failed.length === 0 && inFlightElsewhere === 0,
   };
 }
 
-async function findIngested(
+/**
+ * Marks `arrived` (records this run took over and found in the custom table) `ingested`, then uploads `records`
+ * (claimed or taken over by this run) and marks the accepted ones. Records the service did not accept stay
+ * `pending` for a later run.
+ */
+export async function uploadAndMark(
   records: readonly EnrichmentRecord[],
   deps: DeliveryDeps,
+  arrived: readonly EnrichmentRecord[] = [],
+): Promise<{ uploaded: EnrichmentRecord[]; failed: FailedUpload[] }> {
+  if (arrived.length > 0) await deps.ledger.markIngested(arrived, deps.now());
+  const { failed } =
+    records.length === 0
+      ? { failed: [] }
+      : await deps.ingestion.upload(records, {
+          timeoutMs: deps.deadline.stepTimeoutMs(`the upload of ${records.length} record(s)`),
+        });
+  const failedIds = new Set(failed.flatMap((failure) => failure.recordIds));
+  const uploaded = records.filter((record) => !failedIds.has(record.RecordId));
+  if (uploaded.length > 0) await deps.ledger.markIngested(uploaded, deps.now());
+  return { uploaded, failed };
+}
+
+/** The records the custom table already holds, asked 500 ids at a time. */
+export async function findIngested(
+  records: readonly EnrichmentRecord[],
+  deps: Pick<DeliveryDeps, "workspace" | "customTable" | "now" | "deadline">,
 ): Promise<EnrichmentRecord[]> {
   const found = new Set<string>();
   for (let start = 0; start < records.length; start += IDS_PER_QUERY) {
     const batch = records.slice(start, start + IDS_PER_QUERY);
+    const name = "ingested records";
     const rows = await deps.workspace.query(
       buildIngestedIdsQuery(
         deps.customTable,
         batch.map((record) => record.RecordId),
       ),
       {
-        name: "ingested records",
-        // The custom table's TimeGenerated is the record's first request.
-        timespan: { start: Math.min(...batch.map((r) => r.TimeGenerated)), end: deps.now() + 60_000 },
-        serverTimeoutSeconds: 60,
-        clientTimeoutMs: 90_000,
+        name,
+        // The custom table's TimeGenerated is the record's first request (or, past 2 days, its arrival).
+        timespan: {
+          start: Math.min(...batch.map((record) => record.TimeGenerated)),
+          end: deps.now() + 60_000,
+        },
+        ...deps.deadline.queryLimits(`the ${name} query`),
       },
     );
     for (const row of rows) found.add(String(row.RecordId));

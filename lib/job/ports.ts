@@ -3,7 +3,7 @@ import type { AppConfig } from "./config/AppConfig.js";
 import type { ScheduledRunReport } from "./runScheduled.js";
 
 /**
- * The small interfaces the job runs against. `lib/azure/` implements them with the Azure SDKs; tests and the
+ * The small interfaces the job runs against. `lib/adapters/azure/` implements them with the Azure SDKs; tests and the
  * offline command line can implement them in memory. Nothing here imports an SDK.
  */
 
@@ -20,14 +20,39 @@ export interface QueryOptions {
   name: string;
   /** Epoch ms; the workspace also filters `TimeGenerated` by it (the SDK's `timespan`). */
   timespan: { start: number; end: number };
-  /** Seconds the service may spend on the query before it gives up. */
+  /** Seconds the service may spend on the query before it gives up (from the run's `Deadline`). */
   serverTimeoutSeconds: number;
-  /** Milliseconds the client waits for the answer before it abandons the request (not retried). */
+  /** Milliseconds the client waits for the answer, retries included, before it abandons the query. */
   clientTimeoutMs: number;
 }
 
-/** Where a record stands in the ledger (Table Storage). */
-export type LedgerState = { state: "pending"; since: number } | { state: "ingested"; at: number };
+/** Where a record stands in the ledger (Table Storage), as a run writes it. */
+export type LedgerEntry =
+  | { state: "pending"; since: number }
+  | { state: "ingested"; at: number }
+  /** Given up by the sweep: no window produces it any more (`reason` says why). */
+  | { state: "abandoned"; at: number; reason: string };
+
+/**
+ * A record's ledger entry as read, with the entity's ETag, so that a run can take a `pending` or `abandoned` record
+ * over only if no other run changed it since it was read (docs/design.md §6.5).
+ */
+export type LedgerState = LedgerEntry & { etag: string };
+
+/** A record to take over: its id and the ETag of the state read. */
+export interface LedgerClaim {
+  recordId: string;
+  etag: string;
+}
+
+/** A `pending` record that has waited longer than the settle time, as the sweep finds it in the ledger. */
+export interface StalePending extends LedgerClaim {
+  since: number;
+  /** The record rebuilt from the ledger's copy of its columns; `undefined` when that copy cannot be read back. */
+  record: EnrichmentRecord | undefined;
+  /** Why the copy cannot be read back (with `record` undefined), or what in it was cut to fit Table Storage. */
+  problem?: string;
+}
 
 /**
  * The Table Storage side: the records themselves and the ledger of what the custom table already has, so that a
@@ -41,14 +66,31 @@ export interface RecordLedger {
    * Returns the ids this call claimed; ids another run claimed first are left out.
    */
   claim(records: readonly EnrichmentRecord[], now: number): Promise<Set<string>>;
+  /**
+   * Makes records `pending` since `now` for this run, each only if its entity still has the ETag read (another
+   * run that took it first changed it): of two runs taking one record over, exactly one gets it. Returns the ids
+   * this call took.
+   */
+  takeOver(claims: readonly LedgerClaim[], now: number): Promise<Set<string>>;
   /** Marks records as accepted by the custom table (the record's columns are written again, unchanged). */
   markIngested(records: readonly EnrichmentRecord[], now: number): Promise<void>;
+  /** Marks records this run took over as given up, each with its reason (kept on the entity). */
+  markAbandoned(records: readonly { recordId: string; reason: string }[], now: number): Promise<void>;
+  /** At most `limit` records `pending` since `before` or earlier, with their ledger copy, for the sweep. */
+  listStalePending(before: number, limit: number): Promise<StalePending[]>;
 }
 
 /** The custom table through the Logs Ingestion API. */
 export interface IngestionSink {
-  /** Uploads records; returns the ids of those the service did not accept (the others are written). */
-  upload(records: readonly EnrichmentRecord[]): Promise<{ failed: FailedUpload[] }>;
+  /**
+   * Uploads records; returns the ids of those the service did not accept (the others are written). Gives up
+   * after `timeoutMs` (what is left of the run's budget): what was not answered by then is reported as failed,
+   * though the service may have stored it (a later run asks the custom table before sending it again).
+   */
+  upload(
+    records: readonly EnrichmentRecord[],
+    options: { timeoutMs: number },
+  ): Promise<{ failed: FailedUpload[] }>;
 }
 
 export interface FailedUpload {
@@ -83,7 +125,7 @@ export interface JobDeps {
   /** Epoch ms; injected so runs and tests agree on "now". */
   now: () => number;
   log: JobLogger;
-  /** Told once at the end of each scheduled run, whether it succeeded or failed (docs/design.md §6.6). */
+  /** Told once at the end of each scheduled run, whether it succeeded or failed (docs/design.md §6.7). */
   reportRun?: (report: ScheduledRunReport) => void;
 }
 

@@ -1,12 +1,13 @@
 import { Diagnostics } from "../core/Diagnostics.js";
-import { IncompleteWindowError } from "../core/errors.js";
+import { DeadlineError, IncompleteWindowError } from "../core/errors.js";
 import type { TimeRange } from "../core/model/EngineOptions.js";
 import { formatTimestamp } from "../core/model/parseTimestamp.js";
 import { advanceWatermark } from "./advanceWatermark.js";
 import { collectRecords } from "./collectRecords.js";
-import { deliverRecords } from "./deliverRecords.js";
+import { Deadline } from "./Deadline.js";
+import { deliverRecords, type DeliveryDeps } from "./deliverRecords.js";
 import { customTableOf, type JobDeps } from "./ports.js";
-import { queryTimeoutSeconds } from "./queryTimeoutSeconds.js";
+import { sweepPending, type SweepResult } from "./sweepPending.js";
 
 export interface ScheduledRunSummary {
   job: string;
@@ -17,12 +18,18 @@ export interface ScheduledRunSummary {
   records: number;
   uploaded: number;
   alreadyIngested: number;
+  /** Records other runs left pending (or the sweep abandoned) that this run took over and settled. */
+  takenOver: number;
   skipped: number;
   /** True when the time budget stopped the run before the end (the next run continues). */
   stoppedByBudget: boolean;
+  /** Where the run stopped before the end of its range (the watermark stays there) and why. */
+  stopped?: { at: number; reason: string };
+  /** The sweep of orphaned pending records, run when the windows covered the whole range. */
+  sweep?: SweepResult;
 }
 
-/** How a scheduled run ended, for health telemetry (docs/design.md §6.6): its summary and its outcome. */
+/** How a scheduled run ended, for health telemetry (docs/design.md §6.7): its summary and its outcome. */
 export interface ScheduledRunReport extends ScheduledRunSummary {
   outcome: "succeeded" | "failed";
   /** The failure's message, when the run failed. */
@@ -41,16 +48,25 @@ export function newRunSummary(job: string, watermark?: number): ScheduledRunSumm
     records: 0,
     uploaded: 0,
     alreadyIngested: 0,
+    takenOver: 0,
     skipped: 0,
     stoppedByBudget: false,
   };
 }
 
+// The least time left in which a window is started (its first query needs a few seconds).
+const MIN_WINDOW_MS = 5_000;
+// Abandoned records named one by one in the log; the rest are counted.
+const NAMED_ABANDONED = 20;
+
 /**
- * One scheduled run (docs/design.md §6): processes alerts by ingestion time over [watermark − overlap, now − delay], in
+ * One scheduled run (docs/design.md §6.2): processes alerts by ingestion time over [watermark − overlap, now − delay], in
  * windows no longer than `maxWindowMs`, and moves the watermark after each window only once every sink accepted
- * all its records. Stops starting windows when the time budget is spent. Throws (failing the invocation, not the
- * process) when a window cannot be completed; what was completed stays checkpointed.
+ * all its records. One deadline (start + ENRICH_TIME_BUDGET) bounds every query and upload; a window is started
+ * only when the time left is at least what the longest window of this run took. The run stops cleanly, with the
+ * watermark before the window, when the budget is spent or another run holds records of the window; it throws
+ * (failing the invocation, not the process) when a window cannot be completed. After a run that covered its whole
+ * range, the sweep settles orphaned pending records.
  */
 export async function runScheduled(
   deps: JobDeps,
@@ -58,49 +74,90 @@ export async function runScheduled(
 ): Promise<ScheduledRunSummary> {
   const { config, log } = deps;
   const started = deps.now();
+  const deadline = Deadline.after(config.timeBudgetMs, deps.now);
   let watermark = await deps.checkpoints.read(job);
   const summary = newRunSummary(job, watermark?.value);
   const from = (watermark?.value ?? started - config.firstRunLookbackMs) - config.overlapMs;
-  const windows = splitWindow({ from, to: started - config.ingestionDelayMs }, config.maxWindowMs);
+  const to = started - config.ingestionDelayMs;
+  const windows = splitWindow({ from, to }, config.maxWindowMs);
+  const delivery: DeliveryDeps = {
+    ...deps,
+    customTable: customTableOf(config),
+    settleMs: config.settleMs,
+    deadline,
+  };
+  const produced = new Set<string>();
+  const stopByBudget = (window: TimeRange, reason: string) => {
+    summary.stoppedByBudget = true;
+    summary.stopped = { at: window.from, reason };
+  };
 
   let failure: string | undefined;
   try {
+    let longestWindowMs = 0;
     for (const window of windows) {
-      const elapsed = deps.now() - started;
-      if (elapsed >= config.timeBudgetMs) {
-        summary.stoppedByBudget = true;
+      const needed = Math.max(longestWindowMs, MIN_WINDOW_MS);
+      if (deadline.leftMs() < needed) {
+        stopByBudget(
+          window,
+          `time budget: ${seconds(deadline.leftMs())} s left, a window needs ${seconds(needed)} s`,
+        );
         break;
       }
+      const windowStarted = deps.now();
       const diagnostics = new Diagnostics();
-      const serverTimeoutSeconds = queryTimeoutSeconds(config.timeBudgetMs, elapsed);
-      const collected = await collectRecords(
-        { engine: config.engine, window, alertsBy: "ingestion", serverTimeoutSeconds },
-        deps.workspace,
-        diagnostics,
-        deps.now,
-      );
-      reportSkips(diagnostics, deps);
-      const delivery = await deliverRecords(collected.records, {
-        ...deps,
-        customTable: customTableOf(config),
-        settleMs: Math.max(config.ingestionDelayMs, 60_000),
-      });
+      let collected;
+      let delivered;
+      try {
+        collected = await collectRecords(
+          { engine: config.engine, window, alertsBy: "ingestion", deadline },
+          deps.workspace,
+          diagnostics,
+          deps.now,
+        );
+        reportSkips(diagnostics, deps);
+        delivered = await deliverRecords(collected.records, delivery);
+      } catch (error) {
+        if (!(error instanceof DeadlineError)) throw error;
+        stopByBudget(window, error.message);
+        break;
+      }
+      longestWindowMs = Math.max(longestWindowMs, deps.now() - windowStarted);
       summary.windows += 1;
       summary.alertRows += collected.alertRows;
       summary.records += collected.records.length;
-      summary.uploaded += delivery.uploaded;
-      summary.alreadyIngested += delivery.alreadyIngested;
+      summary.uploaded += delivered.uploaded;
+      summary.alreadyIngested += delivered.alreadyIngested;
+      summary.takenOver += delivered.takenOver;
       summary.skipped += diagnostics.totalSkipped;
-      if (!delivery.complete) {
-        const reasons = delivery.failed.map((f) => `${f.recordIds.length} record(s): ${f.reason}`);
-        if (delivery.inFlightElsewhere > 0)
-          reasons.push(`${delivery.inFlightElsewhere} record(s) in flight in another run`);
+      for (const record of collected.records) produced.add(record.RecordId);
+      if (delivered.failed.length > 0) {
+        const reasons = delivered.failed.map((f) => `${f.recordIds.length} record(s): ${f.reason}`);
+        if (delivered.inFlightElsewhere > 0)
+          reasons.push(`${delivered.inFlightElsewhere} record(s) in flight in another run`);
         throw new IncompleteWindowError(
           `Window ${formatTimestamp(window.from)}..${formatTimestamp(window.to)} not complete: ${reasons.join("; ")}`,
         );
       }
+      if (delivered.inFlightElsewhere > 0) {
+        // Not a failure: the other run completes them, or a run after the settle time takes them over.
+        summary.stopped = {
+          at: window.from,
+          reason: `${delivered.inFlightElsewhere} record(s) of the window in flight in another run`,
+        };
+        break;
+      }
       watermark = await advanceWatermark(deps.checkpoints, job, window.to, watermark);
       summary.watermarkAfter = watermark.value;
+    }
+    if (summary.stopped === undefined) {
+      try {
+        summary.sweep = await sweepPending({ produced, engine: config.engine, baselineTo: to }, delivery);
+      } catch (error) {
+        if (!(error instanceof DeadlineError)) throw error;
+        log.warn(`sweep of pending records stopped: ${error.message}`);
+      }
+      reportSweep(summary.sweep, deps);
     }
   } catch (error) {
     failure = error instanceof Error ? error.message : String(error);
@@ -131,14 +188,37 @@ function reportSkips(diagnostics: Diagnostics, deps: JobDeps): void {
   for (const warning of diagnostics.warnings) deps.log.warn(warning);
 }
 
+function reportSweep(sweep: SweepResult | undefined, deps: JobDeps): void {
+  if (sweep === undefined) return;
+  for (const { recordId, reason } of sweep.abandoned.slice(0, NAMED_ABANDONED))
+    deps.log.warn(`abandoned pending record ${recordId}: ${reason}`);
+  if (sweep.abandoned.length > NAMED_ABANDONED)
+    deps.log.warn(`abandoned ${sweep.abandoned.length - NAMED_ABANDONED} more pending record(s)`);
+  for (const { recordId, problem } of sweep.resentCut.slice(0, NAMED_ABANDONED))
+    deps.log.warn(`resent pending record ${recordId} from its ledger copy: ${problem}`);
+  for (const failure of sweep.failed)
+    deps.log.warn(`sweep: ${failure.recordIds.length} record(s) not resent: ${failure.reason}`);
+}
+
 function formatSummary(s: ScheduledRunSummary, elapsedMs: number): string {
   const time = (value: number | undefined) => (value === undefined ? "none" : formatTimestamp(value));
+  const sweep =
+    s.sweep === undefined
+      ? ""
+      : `; sweep: ${s.sweep.found} stale pending, ${s.sweep.alreadyIngested} already present, ` +
+        `${s.sweep.resent} resent, ${s.sweep.abandoned.length} abandoned, ${s.sweep.inFlightElsewhere} in flight ` +
+        "elsewhere";
+  const stopped = s.stopped === undefined ? "" : ` (stopped at ${time(s.stopped.at)}: ${s.stopped.reason})`;
   return (
     `enrichment run ${s.job}: ${s.windows} window(s), ${s.alertRows} alert row(s) read, ${s.records} record(s) ` +
-    `correlated, ${s.uploaded} written, ${s.alreadyIngested} already present, ${s.skipped} skipped; watermark ` +
-    `${time(s.watermarkBefore)} -> ${time(s.watermarkAfter)}${s.stoppedByBudget ? " (time budget reached)" : ""}; ` +
+    `correlated, ${s.uploaded} written, ${s.alreadyIngested} already present, ${s.takenOver} taken over, ` +
+    `${s.skipped} skipped; watermark ${time(s.watermarkBefore)} -> ${time(s.watermarkAfter)}${stopped}${sweep}; ` +
     `${elapsedMs} ms`
   );
+}
+
+function seconds(ms: number): number {
+  return Math.max(0, Math.round(ms / 100) / 10);
 }
 
 /** Splits [from, to) into consecutive windows of at most `size` ms; none when the range is empty. */

@@ -9,6 +9,7 @@ import { createJobDeps } from "../../lib/adapters/azure/createJobDeps.js";
 import { Diagnostics } from "../../lib/core/Diagnostics.js";
 import type { AppConfig } from "../../lib/job/config/AppConfig.js";
 import { parseConfig } from "../../lib/job/config/parseConfig.js";
+import { parseDuration } from "../../lib/job/config/parseDuration.js";
 import { ALERT_COLUMNS } from "../../lib/job/kql/buildAlertQuery.js";
 import type { JobDeps } from "../../lib/job/ports.js";
 import { parseW3cText } from "../../lib/readers/w3c/parseW3cText.js";
@@ -19,12 +20,17 @@ import {
 } from "../../tools/doubles/fakeWorkspace.js";
 import { makeTestCertificate } from "../../tools/doubles/makeTestCertificate.js";
 import { type Azurite, startAzurite } from "../../tools/doubles/startAzurite.js";
-import { type IngestionServer, startIngestionServer } from "../../tools/doubles/startIngestionServer.js";
+import {
+  type IngestionServer,
+  type ReceivedRow,
+  startIngestionServer,
+} from "../../tools/doubles/startIngestionServer.js";
 import {
   type LogAnalyticsServer,
   startLogAnalyticsServer,
 } from "../../tools/doubles/startLogAnalyticsServer.js";
 import { staticTokenCredential } from "../../tools/doubles/staticTokenCredential.js";
+import { alertsRaised, RULE } from "../support/runAnalyticsRule.js";
 
 export const WORKSPACE_ID = "3f0c5a1e-8b2d-4c7e-9a6f-1d2e3b4c5a6f";
 export const RULE_ID = "dcr-0123456789abcdef0123456789abcdef";
@@ -36,10 +42,17 @@ export interface WorkspaceData {
   iis: W3CIISLogRow[];
 }
 
+/** How the doubles behave beyond their defaults. */
+export interface HarnessOptions {
+  /** Time from the ingestion API's receipt until a custom-table row is queryable (default 0). */
+  ingestionLatencyMs?: number;
+}
+
 /**
  * The Azure side of the app, all real clients against local parts: the Log Analytics query double answering from
  * a data set, the Logs Ingestion double, and Azurite. Handlers are the exported factories of `functions/`, given
- * the same composition root as in Azure (only the credential and TLS trust differ) and a controllable clock.
+ * the same composition root as in Azure (only the credential and TLS trust differ) and a controllable clock, which
+ * the doubles share (so rows ingested "20 minutes ago" are tested without waiting).
  */
 export interface AzureHarness {
   la: LogAnalyticsServer;
@@ -50,6 +63,7 @@ export interface AzureHarness {
   clock: { now: number };
   table: TableClient;
   logs: string[];
+  ingestionLatencyMs: number;
   timer(): Promise<void>;
   /** A timer invocation with its own clock, for overlapping runs. */
   timerAt(now: number): Promise<void>;
@@ -57,25 +71,46 @@ export interface AzureHarness {
     query: Record<string, string>,
     body?: unknown,
   ): Promise<{ status: number; body: Record<string, unknown> }>;
+  /** A second on-demand invocation's handler, on its own clock: for runs that overlap. */
+  httpAt(
+    now: number,
+    query: Record<string, string>,
+  ): Promise<{ status: number; body: Record<string, unknown> }>;
   ingestedRows(): readonly Record<string, unknown>[];
+  /** Every row the custom table received, with its time of receipt. */
+  received(): readonly ReceivedRow[];
+  /** Alerts the analytics rule raises per RecordId over everything received, run every 15 minutes until now. */
+  ruleAlerts(): Map<string, number>;
   tableRecords(): Promise<Record<string, unknown>[]>;
   watermark(): Promise<number | undefined>;
+  /** Starts over on empty sinks (a new table, an empty custom table, the clock back), keeping the processes. */
+  reset(): Promise<void>;
   close(): Promise<void>;
 }
+
+const START = Date.parse("2026-11-22T00:00:00Z");
 
 export async function startAzureHarness(
   data: WorkspaceData,
   settings: Record<string, string> = {},
+  options: HarnessOptions = {},
 ): Promise<AzureHarness> {
+  const clock = { now: START };
+  const ingestionLatencyMs = options.ingestionLatencyMs ?? 0;
   const certificate = await makeTestCertificate();
   const azurite = await startAzurite({ persistence: "disk" });
-  const ingestion = await startIngestionServer({ certificate, streams: [STREAM] });
+  const ingestion = await startIngestionServer({ certificate, streams: [STREAM], clock: () => clock.now });
   const la = await startLogAnalyticsServer({
     certificate,
     workspaceIds: [WORKSPACE_ID],
-    answer: createFakeWorkspace({ ...data, customTable: () => ingestion.rowsOf(STREAM) }),
+    answer: createFakeWorkspace({
+      ...data,
+      customTable: () => ingestion.receivedOf(STREAM),
+      ingestionLatencyMs,
+      now: () => clock.now,
+    }),
   });
-  const config = parseConfig({
+  const environment = {
     LOG_ANALYTICS_WORKSPACE_ID: WORKSPACE_ID,
     LOG_ANALYTICS_ENDPOINT: la.endpoint,
     LOGS_INGESTION_ENDPOINT: ingestion.endpoint,
@@ -85,13 +120,16 @@ export async function startAzureHarness(
     ENRICH_MAX_WINDOW: "P7D",
     ENRICH_INGESTION_DELAY: "PT5M",
     ...settings,
-  });
-  const deps = await createJobDeps(config, {
-    credential: staticTokenCredential(),
-    pipeline: { tlsOptions: la.clientOptions.tlsOptions },
-    retryOptions: { maxRetries: 2, retryDelayInMs: 10, maxRetryDelayInMs: 50 },
-  });
-  const clock = { now: Date.parse("2026-11-22T00:00:00Z") };
+  };
+  const config = parseConfig(environment);
+  const connect = (tableName: string) =>
+    createJobDeps(parseConfig({ ...environment, ENRICHMENT_TABLE_NAME: tableName }), {
+      credential: staticTokenCredential(),
+      pipeline: { tlsOptions: la.clientOptions.tlsOptions },
+      retryOptions: { maxRetries: 2, retryDelayInMs: 10, maxRetryDelayInMs: 50 },
+    });
+  let tableName = config.table.tableName;
+  let resets = 0;
   const logs: string[] = [];
   const context = (functionName: string) =>
     new InvocationContext({
@@ -99,42 +137,47 @@ export async function startAzureHarness(
       logHandler: (_level, ...args) => logs.push(args.map(String).join(" ")),
     });
   const now = () => clock.now;
-  const timerHandler = createEnrichTimer(() => Promise.resolve(deps), now);
-  const httpHandler = createEnrichHttp(() => Promise.resolve(deps), now);
-  const table = TableClient.fromConnectionString(
-    azurite.connectionString,
-    config.table.tableName,
-    azurite.clientOptions,
-  );
+  const currentDeps = () => Promise.resolve(harness.deps);
+  const timerHandler = createEnrichTimer(currentDeps, now);
+  const tableOf = (name: string) =>
+    TableClient.fromConnectionString(azurite.connectionString, name, azurite.clientOptions);
+  const invokeHttp = async (
+    handler: ReturnType<typeof createEnrichHttp>,
+    query: Record<string, string>,
+    body?: unknown,
+  ) => {
+    const { HttpRequest } = await import("@azure/functions");
+    const url = new URL("https://app.example/api/enrich");
+    for (const [key, value] of Object.entries(query)) url.searchParams.set(key, value);
+    const request = new HttpRequest({
+      method: body === undefined ? "GET" : "POST",
+      url: url.toString(),
+      ...(body === undefined ? {} : { body: { string: JSON.stringify(body) } }),
+    });
+    const response = await handler(request, context("enrich"));
+    return { status: response.status ?? 200, body: (response.jsonBody ?? {}) as Record<string, unknown> };
+  };
 
-  return {
+  const harness: AzureHarness = {
     la,
     ingestion,
     azurite,
     config,
-    deps,
+    deps: await connect(tableName),
     clock,
-    table,
+    table: tableOf(tableName),
     logs,
+    ingestionLatencyMs,
     timer: () =>
       timerHandler({ isPastDue: false, scheduleStatus: undefined } as never, context("enrichTimer")),
-    async http(query, body) {
-      const { HttpRequest } = await import("@azure/functions");
-      const url = new URL("https://app.example/api/enrich");
-      for (const [key, value] of Object.entries(query)) url.searchParams.set(key, value);
-      const request = new HttpRequest({
-        method: body === undefined ? "GET" : "POST",
-        url: url.toString(),
-        ...(body === undefined ? {} : { body: { string: JSON.stringify(body) } }),
-      });
-      const response = await httpHandler(request, context("enrich"));
-      return { status: response.status ?? 200, body: (response.jsonBody ?? {}) as Record<string, unknown> };
-    },
+    http: (query, body) => invokeHttp(createEnrichHttp(currentDeps, now), query, body),
+    httpAt: (at, query) =>
+      invokeHttp(
+        createEnrichHttp(currentDeps, () => at),
+        query,
+      ),
     timerAt: (at: number) =>
-      createEnrichTimer(
-        () => Promise.resolve(deps),
-        () => at,
-      )(
+      createEnrichTimer(currentDeps, () => at)(
         {
           isPastDue: false,
           schedule: { adjustForDST: true },
@@ -143,24 +186,47 @@ export async function startAzureHarness(
         context("enrichTimer"),
       ),
     ingestedRows: () => ingestion.rowsOf(STREAM),
+    received: () => ingestion.receivedOf(STREAM),
+    // Until every row sent is queryable and one more slice has run.
+    ruleAlerts: () =>
+      alertsRaised(
+        ingestion.receivedOf(STREAM),
+        ingestionLatencyMs,
+        clock.now + ingestionLatencyMs + (parseDuration(RULE.queryFrequency) ?? 0),
+      ),
     async tableRecords() {
       const rows: Record<string, unknown>[] = [];
-      for await (const entity of table.listEntities())
+      for await (const entity of harness.table.listEntities())
         if (entity.partitionKey !== "checkpoint") rows.push(entity);
       return rows;
     },
     async watermark() {
-      return (await deps.checkpoints.read(`timer-${config.engine.mode}`))?.value;
+      return (await harness.deps.checkpoints.read(`timer-${config.engine.mode}`))?.value;
+    },
+    async reset() {
+      resets += 1;
+      tableName = `${config.table.tableName}${resets}`;
+      harness.deps = await connect(tableName);
+      harness.table = tableOf(tableName);
+      ingestion.clear();
+      la.faults.clear();
+      logs.length = 0;
+      clock.now = START;
     },
     async close() {
       await Promise.all([la.close(), ingestion.close(), azurite.stop()]);
     },
   };
+  return harness;
 }
 
-/** The CLI fixtures (test/fixtures/cli) as a workspace holds them: alert rows as stored, IIS lines as W3CIISLog. */
-export async function loadCliFixtureWorkspace(): Promise<WorkspaceData> {
-  const dir = new URL("../fixtures/cli/", import.meta.url);
+/**
+ * The CLI fixtures (test/fixtures/cli, or a copy of them in `dir`) as a workspace holds them: alert rows as stored,
+ * IIS lines as W3CIISLog.
+ */
+export async function loadCliFixtureWorkspace(
+  dir: URL = new URL("../fixtures/cli/", import.meta.url),
+): Promise<WorkspaceData> {
   const alerts = (await readFile(new URL("alerts.jsonl", dir), "utf8"))
     .split("\n")
     .flatMap((line) => {

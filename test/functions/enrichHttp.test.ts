@@ -1,3 +1,8 @@
+import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { type AzureHarness, loadCliFixtureWorkspace, startAzureHarness } from "./azureHarness.js";
@@ -71,17 +76,119 @@ describe("enrichHttp", () => {
   it("writes through the ledger unless dryRun, and never moves the watermark", async () => {
     const first = await harness.http(DAY);
     expect(first.body.written).toMatchObject({ uploaded: 3, alreadyIngested: 0, complete: true });
+    expect(first.body.complete).toBe(true);
+    expect(first.body.stoppedAt).toBeUndefined();
     const again = await harness.http(DAY);
     expect(again.body.written).toMatchObject({ uploaded: 0, alreadyIngested: 3, complete: true });
     expect(ids(harness.ingestedRows())).toEqual(ids(first.body.records as Record<string, unknown>[]));
     expect(await harness.watermark()).toBeUndefined();
   });
 
-  it("answers 503 with the reason when the workspace keeps failing", async () => {
+  it("answers 503 with the reason and where it stopped when the workspace keeps failing", async () => {
     harness.la.faults.push({ kind: "serverError", status: 500 }, { times: 3 });
     const response = await harness.http({ ...DAY, dryRun: "true" });
     expect(response.status).toBe(503);
-    expect(response.body.errors).toEqual([expect.stringMatching(/^The alerts query failed \(500/)]);
+    expect(response.body).toMatchObject({
+      records: [],
+      written: null,
+      complete: false,
+      stoppedAt: "the alerts query",
+      errors: [expect.stringMatching(/^The alerts query failed \(500/)],
+    });
     harness.la.faults.clear();
+  });
+});
+
+describe("enrichHttp within its time budget (ENRICH_HTTP_TIME_BUDGET)", () => {
+  let timed: AzureHarness;
+  beforeAll(async () => {
+    timed = await startAzureHarness(await loadCliFixtureWorkspace(), { ENRICH_HTTP_TIME_BUDGET: "PT200S" });
+  });
+  afterAll(async () => timed.close());
+
+  it("gives each query the time left of the one deadline, and answers what it found when the budget ends before the upload", async () => {
+    // Every query takes 90 s of the run's clock: 200 s allow three queries, not the upload after them.
+    const workspace = timed.deps.workspace;
+    timed.deps.workspace = {
+      query: async (kql, options) => {
+        const rows = await workspace.query(kql, options);
+        timed.clock.now += 90_000;
+        return rows;
+      },
+    };
+    try {
+      const response = await timed.http(DAY);
+      expect(timed.la.requests.map((r) => r.preferWait)).toEqual([65, 35, 5]); // 195, 105, 15 s over 3 tries
+      expect(response.status).toBe(200);
+      expect(response.body).toMatchObject({
+        complete: false,
+        written: null,
+        stoppedAt: expect.stringMatching(
+          /^writing the records: The run's time budget left 0 s, too little to start the upload of 3 record\(s\); the records claimed stay pending/,
+        ) as unknown,
+      });
+      expect(response.body.records).toHaveLength(3);
+      expect(timed.ingestedRows()).toEqual([]);
+      expect((await timed.tableRecords()).map((row) => row.LedgerState)).toEqual([
+        "pending",
+        "pending",
+        "pending",
+      ]);
+    } finally {
+      timed.deps.workspace = workspace;
+    }
+  });
+
+  it("answers 503 with where it stopped, within the budget, when a query outlasts it", async () => {
+    await timed.reset();
+    const short = await startAzureHarness(await loadCliFixtureWorkspace(), {
+      ENRICH_HTTP_TIME_BUDGET: "PT3S",
+    });
+    try {
+      short.la.faults.push(
+        { kind: "gatewayTimeout" },
+        { times: Infinity, when: (r) => r.query.startsWith("let intervals") },
+      );
+      const response = await short.http({ ...DAY, dryRun: "true" });
+      expect(response.status).toBe(503);
+      expect(response.body).toMatchObject({
+        complete: false,
+        stoppedAt: "the candidate requests query",
+        errors: [expect.stringMatching(/^The candidate requests query failed/)],
+      });
+      // What the service was given never adds up past the budget: 3 s less the client's margin.
+      const waits = short.la.requests.filter((r) => r.query.startsWith("let intervals"));
+      expect(waits.reduce((sum, r) => sum + (r.preferWait ?? 0), 0)).toBeLessThanOrEqual(3);
+    } finally {
+      await short.close();
+    }
+  });
+});
+
+describe("enrichHttp on identical requests", () => {
+  it("counts two identical requests in one second as two, as the command line does", async () => {
+    // A copy of the CLI fixtures where the attacker's second POST is logged twice, byte for byte.
+    const dir = await mkdtemp(join(tmpdir(), "identical-"));
+    const h = await (async () => {
+      await cp("test/fixtures/cli", dir, { recursive: true });
+      const log = join(dir, "iis/web01/u_ex261120.log");
+      const lines = (await readFile(log, "utf8")).split("\n");
+      const post = lines.findIndex((line) => line.includes("POST /uploads/help.aspx cmd=whoami"));
+      lines.splice(post, 0, lines[post]!);
+      await writeFile(log, lines.join("\n"));
+      return startAzureHarness(await loadCliFixtureWorkspace(pathToFileURL(`${dir}/`)));
+    })();
+    try {
+      const range = { from: Date.parse(DAY.from), to: Date.parse(DAY.to) };
+      const expected = await cliRecords("precise", range, dir);
+      const response = await h.http({ ...DAY, dryRun: "true" });
+      const records = (response.body.records as Record<string, unknown>[]).map(withoutStamp);
+      expect(records).toEqual(expected);
+      // 10:15:31, and 10:15:45 twice: the value-based dedup of old gave 2.
+      expect(records.map((record) => record.RequestCount)).toEqual([3, 3, 3]);
+    } finally {
+      await h.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

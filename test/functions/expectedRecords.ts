@@ -9,10 +9,10 @@ import { runOffline } from "../../lib/job/runOffline.js";
 
 const FIXTURES = "test/fixtures/cli";
 
-/** What the command line finds on the CLI fixtures, as JSON records without the run stamp. */
-export async function cliRecords(mode: MatchMode = "precise", range?: TimeRange) {
+/** What the command line finds on the CLI fixtures (or a copy in `dir`), as JSON records without the run stamp. */
+export async function cliRecords(mode: MatchMode = "precise", range?: TimeRange, dir = FIXTURES) {
   const { records } = await runOffline(
-    { alerts: [`${FIXTURES}/alerts.jsonl`], iis: [{ path: `${FIXTURES}/iis` }], range },
+    { alerts: [`${dir}/alerts.jsonl`], iis: [{ path: `${dir}/iis` }], range },
     { ...DEFAULT_ENGINE_OPTIONS, mode },
     new Diagnostics(),
     () => 0,

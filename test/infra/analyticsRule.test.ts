@@ -1,7 +1,10 @@
 import { describe, expect, it } from "vitest";
 
 import { RECORD_COLUMNS } from "../../lib/core/records/columns.js";
+import { parseDuration } from "../../lib/job/config/parseDuration.js";
+import type { ReceivedRow } from "../../tools/doubles/startIngestionServer.js";
 import { kqlResultColumns, validateKql } from "../support/kusto.js";
+import { alertsRaised } from "../support/runAnalyticsRule.js";
 import type { ArmResource } from "./arm/ArmTemplate.js";
 import { at } from "./arm/ArmTemplate.js";
 import { checkTemplate } from "./arm/checkTemplate.js";
@@ -35,16 +38,7 @@ const deployment = DEPLOY_TEMPLATE.resources?.find((resource) =>
   resource.comments?.includes("infra/analyticsRule.json"),
 );
 
-/** Milliseconds of an ISO 8601 duration of days, hours, minutes and seconds (`P1D`, `PT49H`, `PT15M`). */
-function durationMs(text: string): number {
-  const match = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/.exec(text);
-  if (match === null) throw new Error(`expected an ISO 8601 duration such as PT15M, got ${text}`);
-  const [days = 0, hours = 0, minutes = 0, seconds = 0] = match
-    .slice(1)
-    .map(Number)
-    .map((n) => (Number.isNaN(n) ? 0 : n));
-  return (((days * 24 + hours) * 60 + minutes) * 60 + seconds) * 1000;
-}
+const durationMs = (text: string): number => parseDuration(text) ?? Number.NaN;
 
 describe("infra/analyticsRule.json", () => {
   it("is a template of its own (Sentinel content style) that passes the structural checks", () => {
@@ -107,14 +101,52 @@ describe("infra/analyticsRule.json", () => {
     ]);
   });
 
-  it("selects new rows by ingestion time over exactly its frequency, and looks back past the 2-day TimeGenerated limit", () => {
-    const window = /\| where ingestion_time\(\) > ago\((\d+)m\)/.exec(properties.query);
-    expect(window?.[1] === undefined ? undefined : Number(window[1]) * 60_000).toBe(
+  it("raises a record in the slice of its first ingestion, looking back over ingestion time as far as Sentinel allows", () => {
+    const slice = /\| where FirstIngested > ago\((\d+)m\)/.exec(properties.query);
+    expect(slice?.[1] === undefined ? undefined : Number(slice[1]) * 60_000).toBe(
       durationMs(properties.queryFrequency),
     );
-    expect(durationMs(properties.queryPeriod)).toBeGreaterThanOrEqual(
-      durationMs("P2D") + durationMs(properties.queryFrequency),
-    );
+    const lookback = /\| where ingestion_time\(\) > ago\((\d+)d\)/.exec(properties.query);
+    expect(lookback?.[1] === undefined ? undefined : `P${lookback[1]}D`).toBe(properties.queryPeriod);
+    // Sentinel's longest look-back; a duplicate arrives within hours of the first copy (docs/design.md §6.5).
+    expect(durationMs(properties.queryPeriod)).toBe(durationMs("P14D"));
+  });
+
+  describe("run as Sentinel runs it, every 15 minutes, over a custom table with late duplicates", () => {
+    const t0 = Date.parse("2026-11-22T00:07:00Z");
+    const copy = (id: string, receivedAt: number, n: number): ReceivedRow => ({
+      row: {
+        TimeGenerated: "2026-11-21T22:00:00.000Z",
+        RecordId: id,
+        HostName: "web01",
+        ShellLocation: "/uploads/help.aspx",
+        AttackerUserAgents: ["curl/8.4.0"],
+        EnrichedAt: new Date(receivedAt - 60_000).toISOString(),
+      },
+      receivedAt,
+      itemId: `item-${id}-${n}`,
+    });
+    const hours = (n: number) => n * 3_600_000;
+    const received = [
+      copy("twice", t0, 1),
+      copy("twice", t0 + hours(3), 2), // sent again 3 h later: a run that could not see the first copy
+      copy("once", t0 + hours(1), 1),
+      copy("three", t0, 1),
+      copy("three", t0 + 1_000, 2), // a lost answer: the SDK's retry stored the chunk again
+      copy("three", t0 + hours(26), 3),
+    ];
+
+    it.each([0, 20 * 60_000])("one alert per record, with an ingestion latency of %i ms", (latency) => {
+      const alerts = alertsRaised(received, latency, t0 + hours(30));
+      expect(Object.fromEntries(alerts)).toEqual({ twice: 1, once: 1, three: 1 });
+    });
+
+    it("would raise the late copy again if it looked back less than the copies are apart (the old 15-minute rule did)", () => {
+      const naive = properties.query.replace("ago(14d)", "ago(15m)");
+      expect(naive).not.toBe(properties.query);
+      const alerts = alertsRaised(received, 0, t0 + hours(30), naive);
+      expect(Object.fromEntries(alerts)).toEqual({ twice: 2, once: 1, three: 2 });
+    });
   });
 
   it("maps Host, IP, URL, File and Process entities from columns the query returns", () => {

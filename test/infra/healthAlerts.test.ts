@@ -10,7 +10,7 @@ import { kqlResultColumns } from "../support/kusto.js";
 import { at, onlyResource } from "./arm/ArmTemplate.js";
 import { DEPLOY_TEMPLATE } from "./infraFiles.js";
 
-// The job's health alerts (docs/design.md §6.6): log search alert rules on the app's telemetry workspace, over the
+// The job's health alerts (docs/design.md §6.7): log search alert rules on the app's telemetry workspace, over the
 // one trace each timer invocation writes and over the data collection rule's error logs.
 
 interface HealthAlert {

@@ -54,12 +54,12 @@ export function failTransactions(harness: AzureHarness, failure: ServiceFailure)
 export function runBeforeUpload(sink: IngestionSink, before: () => Promise<void>): IngestionSink {
   let done = false;
   return {
-    async upload(records) {
+    async upload(records, options) {
       if (!done) {
         done = true;
         await before();
       }
-      return sink.upload(records);
+      return sink.upload(records, options);
     },
   };
 }

@@ -97,9 +97,11 @@ describe("table schemas", () => {
     for (const column of RECORD_COLUMNS) expect(declared.get(column.name), column.name).toBe(column.type);
   });
 
-  it("read SecurityAlert and W3CIISLog from the documented column tables", () => {
+  it("read SecurityAlert and W3CIISLog from the documented column tables, plus the standard _ItemId", () => {
     const names = (table: keyof typeof TABLE_SCHEMAS) => TABLE_SCHEMAS[table].map((column) => column.name);
-    expect(names("SecurityAlert")).toHaveLength(35);
+    expect(names("SecurityAlert")).toHaveLength(35 + 1);
+    expect(names("SecurityAlert").at(-1)).toBe("_ItemId");
+    expect(names("W3CIISLog")).toContain("_ItemId");
     expect(names("SecurityAlert")).toEqual(
       expect.arrayContaining(["Entities", "SystemAlertId", "ProviderName"]),
     );

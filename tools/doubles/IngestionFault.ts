@@ -19,6 +19,8 @@ export interface IngestionErrorInfo {
  * - `throttled`: HTTP 429 with `Retry-After: retryAfterSeconds`.
  * - `slow`: accepts the chunk, `delayMs` late.
  * - `drop`: destroys the connection without an answer; the rows are not stored.
+ * - `lostAnswer`: stores the rows, then destroys the connection before answering (a reset after the service wrote
+ *   the chunk): the SDK retries, and the service stores them again.
  */
 export type IngestionFault = (
   | {
@@ -30,4 +32,5 @@ export type IngestionFault = (
   | { readonly kind: "throttled"; readonly retryAfterSeconds: number; readonly error?: IngestionErrorInfo }
   | { readonly kind: "slow"; readonly delayMs: number }
   | { readonly kind: "drop" }
+  | { readonly kind: "lostAnswer" }
 ) & { readonly delayMs?: number };

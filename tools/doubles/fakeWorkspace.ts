@@ -2,9 +2,11 @@ import type { LogAnalyticsAnswer } from "./encodeLogAnalyticsTable.js";
 import { answerAlertQuery, isAlertQuery } from "./fakeWorkspaceAlerts.js";
 import { answerIngestedIdsQuery, CUSTOM_TABLE, isIngestedIdsQuery } from "./fakeWorkspaceIngestedIds.js";
 import { answerRequestQuery, isRequestQuery } from "./fakeWorkspaceRequests.js";
+import { answerRuleQuery, isRuleQuery } from "./fakeWorkspaceRule.js";
 import { type ReadTable, toAnswer, toFakeTable } from "./fakeWorkspaceTable.js";
 import { FakeWorkspaceError, parseTimespan, QueryLines } from "./fakeWorkspaceText.js";
 import type { LogAnalyticsQueryRequest } from "./LogAnalyticsQueryRequest.js";
+import type { ReceivedRow } from "./startIngestionServer.js";
 
 export { FakeWorkspaceError } from "./fakeWorkspaceText.js";
 
@@ -54,8 +56,15 @@ export interface W3CIISLogRow {
 export interface FakeWorkspaceData {
   readonly alerts: readonly SecurityAlertRow[];
   readonly iis: readonly W3CIISLogRow[];
-  /** The rows `WebShellEnrichment_CL` holds now (e.g. the ingestion double's `rowsOf(stream)`); default none. */
-  readonly customTable?: () => readonly Record<string, unknown>[];
+  /** The rows `WebShellEnrichment_CL` was sent (e.g. the ingestion double's `receivedOf(stream)`); default none. */
+  readonly customTable?: () => readonly ReceivedRow[];
+  /**
+   * Ingestion latency of the custom table: a row is queryable, and its `ingestion_time()` is, this long after the
+   * service received it (default 0). Log Analytics typically takes minutes, sometimes much longer.
+   */
+  readonly ingestionLatencyMs?: number;
+  /** The workspace's clock: which custom-table rows are queryable yet, and `ago()` (default `Date.now`). */
+  readonly now?: () => number;
 }
 
 /** Answers one query: the shape `startLogAnalyticsServer`'s `answer` option takes. */
@@ -64,11 +73,15 @@ export type FakeWorkspaceAnswer = (
 ) => LogAnalyticsAnswer;
 
 /**
- * A stand-in Log Analytics workspace for the app's own KQL (`lib/kql/`). It recognises each query of that family
- * by its text, reads the parameters from the text (intervals, bounds, lists, caps, `by` columns, mode), and
- * evaluates it over the data set with Kusto's semantics, the request's `timespan` applied to `TimeGenerated` of
- * every table read. It answers the columns the query projects, with their Kusto types. Any query it does not
- * recognise line for line throws, which the query double answers as a 400, so a changed query fails loudly.
+ * A stand-in Log Analytics workspace for the app's own KQL (`lib/job/kql/`) and the analytics rule's query
+ * (`infra/analyticsRule.json`). It recognises each query of that family by its text (comment lines aside), reads
+ * the parameters from the text (intervals, bounds, lists, caps, `by` columns, mode, `ago()` spans), and evaluates
+ * it over the data set with Kusto's semantics, the request's `timespan` applied to `TimeGenerated` of every table
+ * read. It answers the columns the query projects, with their Kusto types. Any query it does not recognise line
+ * for line throws, which the query double answers as a 400, so a changed query fails loudly.
+ *
+ * The custom table behaves as the service's does: a row becomes queryable only `ingestionLatencyMs` after the
+ * ingestion API received it, and every copy sent is a row of its own (its own `_ItemId`).
  *
  * Rows come in data-set order (joins: each row's matching intervals in datatable order; summaries: groups in
  * order of first appearance); Kusto promises no order, so the app must not rely on it.
@@ -76,8 +89,11 @@ export type FakeWorkspaceAnswer = (
  * @example startLogAnalyticsServer({ answer: createFakeWorkspace({ alerts, iis }) })
  */
 export function createFakeWorkspace(data: FakeWorkspaceData): FakeWorkspaceAnswer {
+  const clock = data.now ?? Date.now;
+  const latency = data.ingestionLatencyMs ?? 0;
   return (request) => {
     const timespan = parseTimespan(request.timespan);
+    const now = clock();
     const read: ReadTable = (name) => {
       switch (name) {
         case "SecurityAlert":
@@ -85,16 +101,42 @@ export function createFakeWorkspace(data: FakeWorkspaceData): FakeWorkspaceAnswe
         case "W3CIISLog":
           return toFakeTable(name, data.iis, timespan);
         case CUSTOM_TABLE:
-          return toFakeTable(name, data.customTable?.() ?? [], timespan);
+          return toFakeTable(name, queryable(data.customTable?.() ?? [], latency, now), timespan);
       }
     };
-    const lines = new QueryLines(request.query);
-    const [first = "", second] = request.query.split(/\r?\n/, 2);
+    const query = withoutComments(request.query);
+    const lines = new QueryLines(query);
+    const [first = "", second] = query.split(/\r?\n/, 2);
     if (isAlertQuery(first)) return toAnswer(answerAlertQuery(lines, read));
     if (isRequestQuery(first)) return toAnswer(answerRequestQuery(lines, read));
     if (isIngestedIdsQuery(first, second)) return toAnswer(answerIngestedIdsQuery(lines, read));
+    if (isRuleQuery(query)) return toAnswer(answerRuleQuery(query, read, now));
     throw new FakeWorkspaceError(
       `the fake workspace does not recognise this query (not one of lib/kql's builders):\n${request.query}`,
     );
   };
+}
+
+/** The custom table's rows that are queryable at `now`, with the standard columns the service adds. */
+function queryable(
+  received: readonly ReceivedRow[],
+  latencyMs: number,
+  now: number,
+): Record<string, unknown>[] {
+  return received
+    .filter((entry) => entry.receivedAt + latencyMs <= now)
+    .map((entry) => ({
+      ...entry.row,
+      _ItemId: entry.itemId,
+      _TimeReceived: new Date(entry.receivedAt).toISOString(),
+      _ingestionTime: new Date(entry.receivedAt + latencyMs).toISOString(),
+    }));
+}
+
+/** The query without its `//` comment lines (the rule's text starts with some). */
+function withoutComments(query: string): string {
+  return query
+    .split(/\r?\n/)
+    .filter((text) => !text.trimStart().startsWith("//"))
+    .join("\n");
 }

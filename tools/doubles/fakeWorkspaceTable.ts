@@ -17,14 +17,15 @@ export type FakeRow = Readonly<Record<string, unknown>>;
 /** A table of the workspace, as the query reads it: the request's timespan already applied. */
 export type ReadTable = (name: TableName) => FakeTable;
 
-/** Where `ingestion_time()` of a SecurityAlert row is kept: not a column, so no `project` can name it. */
+/** Where `ingestion_time()` of a row is kept: not a column, so no `project` can name it. */
 export const INGESTION_TIME = "$IngestionTime";
 
 /**
  * Turns a data set's rows into a table of `name` with the documented schema's columns (absent strings `""`,
  * absent others null) and keeps the rows whose `TimeGenerated` is in the timespan (start inclusive, end
  * exclusive), as the service does for every table a query reads. A key that is not a column of the table is a
- * mistake in the data set and throws. SecurityAlert rows may carry `_ingestionTime` (default `TimeGenerated`).
+ * mistake in the data set and throws. A row may carry `_ingestionTime` (default `TimeGenerated`); `_ItemId`, which
+ * the workspace gives every row, is the row's position in the data set unless the row brings its own.
  */
 export function toFakeTable(
   name: TableName,
@@ -39,14 +40,13 @@ export function toFakeTable(
     for (const [column, type] of columns) {
       row[column] = toKustoValue(given.get(column), type, `${where}.${column}`);
     }
-    if (name === "SecurityAlert") {
-      const ingested = given.get("_ingestionTime");
-      row[INGESTION_TIME] =
-        ingested === undefined
-          ? row.TimeGenerated
-          : toKustoValue(ingested, "datetime", `${where}._ingestionTime`);
-      given.delete("_ingestionTime");
-    }
+    const ingested = given.get("_ingestionTime");
+    row[INGESTION_TIME] =
+      ingested === undefined
+        ? row.TimeGenerated
+        : toKustoValue(ingested, "datetime", `${where}._ingestionTime`);
+    given.delete("_ingestionTime");
+    if (row._ItemId === "") row._ItemId = itemId(index);
     const unknown = [...given.keys()].filter((key) => !columns.has(key));
     if (unknown.length > 0)
       throw new FakeWorkspaceError(`${where}: ${unknown.join(", ")} is not a ${name} column`);
@@ -59,6 +59,11 @@ export function toFakeTable(
     );
   };
   return { columns, rows: rows.filter(inSpan) };
+}
+
+/** A stand-in `_ItemId`, unique per row of a table (the service's are GUIDs too). */
+function itemId(index: number): string {
+  return `00000000-0000-4000-8000-${index.toString(16).padStart(12, "0")}`;
 }
 
 function toKustoValue(value: unknown, type: string, where: string): unknown {

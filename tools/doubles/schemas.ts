@@ -97,6 +97,13 @@ function packageRoot(): string {
   return dir;
 }
 
+/** `_ItemId`, a standard column of every table that the per-table reference pages do not list. */
+const ITEM_ID: ColumnSchema = {
+  name: "_ItemId",
+  type: "string",
+  description: "A unique identifier of the record (standard column of every table).",
+};
+
 /**
  * The standard columns Log Analytics adds to every DCR-based custom table (Azure Monitor "Standard columns in
  * Azure Monitor Logs"): they are queryable although the table declaration never lists them. `SourceSystem`,
@@ -114,7 +121,7 @@ export const CUSTOM_TABLE_STANDARD_COLUMNS: readonly ColumnSchema[] = [
     type: "datetime",
     description: "When the ingestion pipeline received the record.",
   },
-  { name: "_ItemId", type: "string", description: "A unique identifier of the record." },
+  ITEM_ID,
 ];
 
 /**
@@ -123,14 +130,16 @@ export const CUSTOM_TABLE_STANDARD_COLUMNS: readonly ColumnSchema[] = [
  */
 const W3CIISLOG_UNDOCUMENTED_COLUMNS: readonly ColumnSchema[] = [
   { name: "sComputerName", type: "string", description: "Name of the server that wrote the log line." },
+  ITEM_ID,
 ];
 
 /**
  * Every table the KQL validator declares, with its columns: `SecurityAlert` and `W3CIISLog` as Microsoft
- * documents them, and `WebShellEnrichment_CL` as `RECORD_COLUMNS` plus the standard columns of a custom table.
+ * documents them (plus `_ItemId`), and `WebShellEnrichment_CL` as `RECORD_COLUMNS` plus the standard columns of a
+ * custom table.
  */
 export const TABLE_SCHEMAS: Readonly<Record<TableName, readonly ColumnSchema[]>> = {
-  SecurityAlert: readDocumentedTable("securityalert-include.md"),
+  SecurityAlert: [...readDocumentedTable("securityalert-include.md"), ITEM_ID],
   W3CIISLog: [...readDocumentedTable("w3ciislog-include.md"), ...W3CIISLOG_UNDOCUMENTED_COLUMNS],
   WebShellEnrichment_CL: [...RECORD_COLUMNS, ...CUSTOM_TABLE_STANDARD_COLUMNS],
 };

@@ -11,6 +11,15 @@ import { type SdkTlsOptions, sdkTlsOptions } from "./sdkTlsOptions.js";
 import { startTestHttpsServer } from "./startTestHttpsServer.js";
 import { TEST_BEARER_TOKEN } from "./staticTokenCredential.js";
 
+/** A row the Logs Ingestion API accepted for the custom table, as this double keeps it. */
+export interface ReceivedRow {
+  readonly row: Readonly<Record<string, unknown>>;
+  /** Epoch ms the service accepted it (`_TimeReceived`). */
+  readonly receivedAt: number;
+  /** The identity the service gave the row (`_ItemId`). */
+  readonly itemId: string;
+}
+
 /** One upload request, decoded: what the fault predicates see. */
 export interface IngestionRequest {
   /** 1-based arrival order of every upload request, retries included. */
@@ -29,10 +38,14 @@ export interface IngestionRequest {
   readonly rows: readonly Record<string, unknown>[];
 }
 
-/** An upload request and how the double answered it (`status` is undefined for a dropped connection). */
+/**
+ * An upload request and how the double answered it (`status` is undefined for a dropped connection); `stored` says
+ * whether its rows were kept (a `lostAnswer` keeps them and answers nothing).
+ */
 export interface RecordedIngestionRequest extends IngestionRequest {
   status: number | undefined;
   fault: IngestionFault["kind"] | undefined;
+  stored: boolean;
 }
 
 /** Options of {@link startIngestionServer}. */
@@ -44,6 +57,8 @@ export interface IngestionServerOptions {
   /** Largest decoded body accepted; larger ones get 413 (default 1 MiB, the service's limit per call). */
   readonly maxBodyBytes?: number;
   readonly certificate?: TestCertificate;
+  /** The service's clock, stamped on each stored row as the time it was received (default `Date.now`). */
+  readonly clock?: () => number;
 }
 
 /** A running Logs Ingestion double. */
@@ -57,8 +72,12 @@ export interface IngestionServer {
   readonly faults: FaultQueue<IngestionRequest, IngestionFault>;
   /** The most requests that were being handled at once (the SDK's `maxConcurrency`, 5 by default). */
   readonly peakConcurrency: number;
-  /** The rows accepted (answered 204) for a stream, in arrival order. */
+  /** The rows stored for a stream, in arrival order: those answered 204 and those whose answer was lost. */
   rowsOf(stream: string): readonly Record<string, unknown>[];
+  /** The same rows with the time each was received and the `_ItemId` the service gave it (one per copy). */
+  receivedOf(stream: string): readonly ReceivedRow[];
+  /** Forgets every stored row and recorded request (a fresh workspace for the next case). */
+  clear(): void;
   close(): Promise<void>;
 }
 
@@ -68,16 +87,25 @@ const API_VERSION = "2023-01-01";
 /**
  * Starts an HTTPS double of the Logs Ingestion API as `LogsIngestionClient.upload` of `@azure/monitor-ingestion`
  * 1.2.0 calls it: `POST /dataCollectionRules/{ruleId}/streams/{stream}?api-version=2023-01-01`, a gzip-encoded
- * JSON array of at most ~1 MB, answered 204. It stores the decoded rows of every accepted chunk per stream, records
- * each request, and injects the queued faults.
+ * JSON array of at most ~1 MB, answered 204. It stores the decoded rows of every accepted chunk per stream, with
+ * the time received and an `_ItemId` of their own (a chunk sent twice is stored twice, as the service does),
+ * records each request, and injects the queued faults.
  */
 export async function startIngestionServer(options: IngestionServerOptions = {}): Promise<IngestionServer> {
   const certificate = options.certificate ?? (await makeTestCertificate());
   const token = options.token ?? TEST_BEARER_TOKEN;
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+  const clock = options.clock ?? Date.now;
   const requests: RecordedIngestionRequest[] = [];
   const faults = new FaultQueue<IngestionRequest, IngestionFault>();
-  const stored = new Map<string, Record<string, unknown>[]>();
+  const stored = new Map<string, ReceivedRow[]>();
+  let itemIds = 0;
+  const store = (stream: string, rows: readonly Record<string, unknown>[]): void => {
+    const kept = stored.get(stream) ?? [];
+    const receivedAt = clock();
+    for (const row of rows) kept.push({ row, receivedAt, itemId: itemIdOf((itemIds += 1)) });
+    stored.set(stream, kept);
+  };
   const chunkNumbers = new Map<string, number>();
   const attempts = new Map<string, number>();
   let inFlight = 0;
@@ -120,7 +148,12 @@ export async function startIngestionServer(options: IngestionServerOptions = {})
       bodyBytes: body.bytes.length,
       rows: body.rows ?? [],
     };
-    const recorded: RecordedIngestionRequest = { ...upload, status: undefined, fault: undefined };
+    const recorded: RecordedIngestionRequest = {
+      ...upload,
+      status: undefined,
+      fault: undefined,
+      stored: false,
+    };
     requests.push(recorded);
 
     const presented = bearerTokenOf(request.headers);
@@ -164,6 +197,12 @@ export async function startIngestionServer(options: IngestionServerOptions = {})
       case "drop":
         response.destroy();
         return;
+      case "lostAnswer":
+        // The service stored the chunk; the answer never reaches the client, which sends it again.
+        store(upload.stream, body.rows);
+        recorded.stored = true;
+        response.destroy();
+        return;
       case "throttled":
         recorded.status = fail(429, fault.error ?? ingestionError(429, "Too many requests for this rule."), {
           "retry-after": String(fault.retryAfterSeconds),
@@ -180,9 +219,8 @@ export async function startIngestionServer(options: IngestionServerOptions = {})
       case undefined:
         break;
     }
-    const rows = stored.get(upload.stream) ?? [];
-    rows.push(...body.rows);
-    stored.set(upload.stream, rows);
+    store(upload.stream, body.rows);
+    recorded.stored = true;
     recorded.status = 204;
     response.writeHead(204);
     response.end();
@@ -206,7 +244,20 @@ export async function startIngestionServer(options: IngestionServerOptions = {})
     certificate,
     requests,
     faults,
-    rowsOf: (stream) => stored.get(stream) ?? [],
+    rowsOf: (stream) => (stored.get(stream) ?? []).map((entry) => entry.row),
+    receivedOf: (stream) => stored.get(stream) ?? [],
+    clear() {
+      stored.clear();
+      requests.length = 0;
+      chunkNumbers.clear();
+      attempts.clear();
+      faults.clear();
+    },
     close: () => server.close(),
   };
+}
+
+/** A GUID-shaped `_ItemId`, unique per stored row of this double. */
+function itemIdOf(n: number): string {
+  return `00000000-0000-4000-9000-${n.toString(16).padStart(12, "0")}`;
 }

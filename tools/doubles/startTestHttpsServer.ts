@@ -1,4 +1,9 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from "node:http";
 import { createServer } from "node:https";
 import type { AddressInfo, Socket } from "node:net";
 
@@ -11,9 +16,9 @@ export type ExchangeHandler = (
   signal: AbortSignal,
 ) => Promise<void>;
 
-/** An HTTPS server on 127.0.0.1 and a random port, with a close that does not wait for keep-alive sockets. */
+/** A test server on 127.0.0.1 and a random port, with a close that does not wait for keep-alive sockets. */
 export interface TestHttpsServer {
-  /** `https://127.0.0.1:<port>`, without a trailing slash. */
+  /** `https://127.0.0.1:<port>` (`http://` for {@link startTestHttpServer}), without a trailing slash. */
   readonly url: string;
   readonly port: number;
   /** Aborts delayed answers, destroys every open socket and stops listening. */
@@ -24,13 +29,35 @@ export interface TestHttpsServer {
  * Starts the HTTPS listener that the protocol doubles share. The SDK clients keep connections alive, so closing
  * destroys the sockets it has seen instead of waiting for the clients to let go.
  */
-export async function startTestHttpsServer(
+export function startTestHttpsServer(
   cert: TestCertificate,
+  handle: ExchangeHandler,
+): Promise<TestHttpsServer> {
+  return listen(
+    (onRequest) => createServer({ key: cert.key, cert: cert.cert }, onRequest),
+    "secureConnection",
+    "https",
+    handle,
+  );
+}
+
+/**
+ * The same on plain HTTP, for the endpoints that Azure serves so (the managed identity endpoint of App Service is
+ * `http://127.0.0.1:<port>/…` inside the instance).
+ */
+export function startTestHttpServer(handle: ExchangeHandler): Promise<TestHttpsServer> {
+  return listen((onRequest) => createHttpServer(onRequest), "connection", "http", handle);
+}
+
+async function listen(
+  create: (onRequest: (request: IncomingMessage, response: ServerResponse) => void) => Server,
+  connectionEvent: "connection" | "secureConnection",
+  scheme: "http" | "https",
   handle: ExchangeHandler,
 ): Promise<TestHttpsServer> {
   const closing = new AbortController();
   const sockets = new Set<Socket>();
-  const server = createServer({ key: cert.key, cert: cert.cert }, (request, response) => {
+  const server = create((request, response) => {
     handle(request, response, closing.signal).catch((error: unknown) => {
       if (closing.signal.aborted) {
         response.destroy();
@@ -45,7 +72,7 @@ export async function startTestHttpsServer(
       );
     });
   });
-  server.on("secureConnection", (socket: Socket) => {
+  server.on(connectionEvent, (socket: Socket) => {
     sockets.add(socket);
     socket.once("close", () => sockets.delete(socket));
   });
@@ -56,7 +83,7 @@ export async function startTestHttpsServer(
   const { port } = server.address() as AddressInfo;
   let closed: Promise<void> | undefined;
   return {
-    url: `https://127.0.0.1:${port}`,
+    url: `${scheme}://127.0.0.1:${port}`,
     port,
     close() {
       closed ??= new Promise<void>((resolve) => {

@@ -15,10 +15,13 @@ import { QUERY_ID_HEADER, RawAnswerCapture } from "./RawAnswerCapture.js";
  * `attempts` is how many times the SDK may send one query (its `maxRetries` + 1). The SDK retries a 504, which is
  * how the service ends a query that ran past its server timeout, so each attempt gets an equal share of the
  * query's timeout: a query slower than its timeout then fails within that timeout, instead of `attempts` times
- * over it (which ran past the run's budget and the function timeout).
+ * over it (which ran past the run's budget and the function timeout). And the whole call, retries and their
+ * back-off included, is aborted at `clientTimeoutMs` (docs/design.md §6.6): `queryWorkspace` 1.0.0 drops an
+ * `abortSignal` option, so a pipeline policy puts the signal on each request of the call.
  */
 export class LogAnalyticsWorkspace implements WorkspaceQuery {
   private readonly answers = new RawAnswerCapture();
+  private readonly signals = new Map<string, AbortSignal>();
 
   constructor(
     private readonly client: LogsQueryClient,
@@ -26,6 +29,15 @@ export class LogAnalyticsWorkspace implements WorkspaceQuery {
     private readonly attempts = 1,
   ) {
     client.pipeline.addPolicy(this.answers.policy);
+    // Before the retry policy (no phase), which stops retrying and waiting once the request's signal is aborted.
+    client.pipeline.addPolicy({
+      name: "enrichQueryDeadline",
+      sendRequest: (request, next) => {
+        const signal = this.signals.get(request.headers.get(QUERY_ID_HEADER) ?? "");
+        if (signal !== undefined) request.abortSignal = signal;
+        return next(request);
+      },
+    });
   }
 
   async query(kql: string, options: QueryOptions): Promise<Record<string, unknown>[]> {
@@ -34,6 +46,7 @@ export class LogAnalyticsWorkspace implements WorkspaceQuery {
     // The client waits for the server's share plus the margin the caller allowed over the whole timeout.
     const marginMs = Math.max(0, options.clientTimeoutMs - options.serverTimeoutSeconds * 1000);
     const id = randomUUID();
+    this.signals.set(id, AbortSignal.timeout(Math.max(1, options.clientTimeoutMs)));
     let result;
     try {
       result = await this.client.queryWorkspace(
@@ -51,12 +64,14 @@ export class LogAnalyticsWorkspace implements WorkspaceQuery {
       );
     } catch (error) {
       this.answers.forget(id);
+      this.signals.delete(id);
       const status = statusOf(error);
       const code = codeOf(error);
       const detail = [status, code].filter((part) => part !== undefined).join(" ");
       const message = `The ${options.name} query failed${detail === "" ? "" : ` (${detail})`}: ${messageOf(error)}`;
       throw new QueryError(message, options.name, classifyQueryFailure(error, message), { cause: error });
     }
+    this.signals.delete(id);
     if (result.status === LogsQueryResultStatus.PartialFailure) {
       const error = result.partialError;
       // The raw error keeps what the SDK's copy drops (see RawAnswerCapture).

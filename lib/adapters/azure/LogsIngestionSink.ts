@@ -9,7 +9,8 @@ import { toIngestionRow } from "./toIngestionRow.js";
  * The custom table `WebShellEnrichment_CL` through the Logs Ingestion API (DCR stream). The SDK gzips, splits into
  * ~1 MB chunks and sends them concurrently; chunks that succeed stay written. When some fail it throws an
  * `AggregateLogsUploadError` whose message says little: the failed chunks' rows and causes are read from it, so the
- * job knows exactly which records to keep pending.
+ * job knows exactly which records to keep pending. The upload is aborted after `timeoutMs` (the run's deadline):
+ * chunks not answered by then fail with that reason, though the service may have stored them.
  */
 export class LogsIngestionSink implements IngestionSink {
   constructor(
@@ -19,15 +20,23 @@ export class LogsIngestionSink implements IngestionSink {
     private readonly maxConcurrency = 5,
   ) {}
 
-  async upload(records: readonly EnrichmentRecord[]): Promise<{ failed: FailedUpload[] }> {
+  async upload(
+    records: readonly EnrichmentRecord[],
+    options: { timeoutMs: number },
+  ): Promise<{ failed: FailedUpload[] }> {
     if (records.length === 0) return { failed: [] };
+    const abortSignal = AbortSignal.timeout(options.timeoutMs);
     try {
       await this.client.upload(this.ruleId, this.stream, records.map(toIngestionRow), {
         maxConcurrency: this.maxConcurrency,
+        abortSignal,
       });
       return { failed: [] };
     } catch (error) {
+      const timedOut = `aborted after ${options.timeoutMs} ms: the run's time budget ran out during the upload`;
       if (!isAggregateLogsUploadError(error)) {
+        // The SDK stops starting chunks once aborted: none of these records is known to be written.
+        if (abortSignal.aborted) return { failed: [{ recordIds: records.map(idOf), reason: timedOut }] };
         throw new IngestionError(`Upload to ${this.stream} failed: ${String(error)}`, records.map(idOf), {
           cause: error,
         });
@@ -35,7 +44,7 @@ export class LogsIngestionSink implements IngestionSink {
       return {
         failed: error.errors.map((failure) => ({
           recordIds: failure.failedLogs.map((row) => String(row.RecordId)),
-          reason: describeCause(failure.cause),
+          reason: failure.cause.name === "AbortError" ? timedOut : describeCause(failure.cause),
         })),
       };
     }

@@ -2,32 +2,52 @@ import type { InvocationContext } from "@azure/functions";
 
 import { formatTimestamp } from "../../core/model/parseTimestamp.js";
 import { newRunSummary, type ScheduledRunReport } from "../../job/runScheduled.js";
+import type { SweepResult } from "../../job/sweepPending.js";
 
 /**
- * Health telemetry of the scheduled job (docs/design.md §6.6). Each timer invocation writes exactly one trace
+ * Health telemetry of the scheduled job (docs/design.md §6.7). Each timer invocation writes exactly one trace
  * `WebShellEnrichmentRun {json}`: the Node.js worker's log lines reach Application Insights as traces
  * (`AppTraces.Message`) and offer no custom dimensions of their own, so the run's figures travel as JSON in the
  * message, and the alert rules of `infra/azuredeploy.json` read them with `parse_json`.
  */
 export const RUN_EVENT_PREFIX = "WebShellEnrichmentRun ";
 
-/** The trace's JSON: the run's report, times as ISO 8601 text (KQL's `todatetime` reads them), absent values as null. */
-export type RunEvent = Omit<ScheduledRunReport, "error" | "watermarkBefore" | "watermarkAfter"> & {
+/**
+ * The trace's JSON: the run's report, times as ISO 8601 text (KQL's `todatetime` reads them), absent values as null,
+ * and the sweep as counts (its lists name up to hundreds of records, more than a trace should carry).
+ */
+export type RunEvent = Omit<ScheduledRunReport, "error" | "watermarkBefore" | "watermarkAfter" | "sweep"> & {
   error: string | null;
   watermarkBefore: string | null;
   watermarkAfter: string | null;
+  sweep: SweepCounts | null;
 };
+
+type SweepCounts = { [K in keyof SweepResult]: number };
 
 // A trace message holds at most 32,768 characters; an error's own message is cut well before that.
 const MAX_ERROR_LENGTH = 2000;
 
 export function toRunEvent(report: ScheduledRunReport): RunEvent {
   const time = (value: number | undefined) => (value === undefined ? null : formatTimestamp(value));
+  const { sweep } = report;
   return {
     ...report,
     error: report.error === undefined ? null : report.error.slice(0, MAX_ERROR_LENGTH),
     watermarkBefore: time(report.watermarkBefore),
     watermarkAfter: time(report.watermarkAfter),
+    sweep:
+      sweep === undefined
+        ? null
+        : {
+            found: sweep.found,
+            inFlightElsewhere: sweep.inFlightElsewhere,
+            alreadyIngested: sweep.alreadyIngested,
+            resent: sweep.resent,
+            abandoned: sweep.abandoned.length,
+            resentCut: sweep.resentCut.length,
+            failed: sweep.failed.reduce((sum, failure) => sum + failure.recordIds.length, 0),
+          },
   };
 }
 

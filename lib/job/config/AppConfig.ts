@@ -20,4 +20,12 @@ export interface AppConfig {
   httpMaxSpanMs: number;
   /** Run time after which no new window starts, well inside the function timeout. */
   timeBudgetMs: number;
+  /** Time an on-demand run may take before it answers, inside the front end's 230 s. */
+  httpTimeBudgetMs: number;
+  /**
+   * Age after which a `pending` record left by another run is re-checked against the custom table and resent:
+   * longer than the ingestion delay and than any run, so a live run's records and rows still on their way to the
+   * table are left alone (docs/design.md §6.5).
+   */
+  settleMs: number;
 }

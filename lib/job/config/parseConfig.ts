@@ -14,6 +14,8 @@ import { type SettingName, SETTINGS } from "./settings.js";
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DCR_ID = /^dcr-[0-9a-f]{32}$/i;
+// Azure's front end ends an HTTP request that has not been answered after 230 s, whatever the function timeout.
+const HTTP_FRONT_END_LIMIT_MS = 230_000;
 // Stream names are custom (`Custom-…`) or Microsoft tables; no characters that would need escaping in a URL path.
 const STREAM = /^[A-Za-z][A-Za-z0-9_-]{0,127}$/;
 
@@ -115,9 +117,39 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     maxWindowMs: duration("ENRICH_MAX_WINDOW"),
     httpMaxSpanMs: duration("ENRICH_HTTP_MAX_SPAN"),
     timeBudgetMs: duration("ENRICH_TIME_BUDGET"),
+    httpTimeBudgetMs: check(
+      "ENRICH_HTTP_TIME_BUDGET",
+      "an ISO 8601 duration under 230 s (Azure's front end ends an unanswered HTTP request then), such as PT200S",
+      (t) => {
+        const ms = parsePositive(t);
+        return ms !== undefined && ms < HTTP_FRONT_END_LIMIT_MS ? ms : undefined;
+      },
+    ),
+    settleMs: duration("ENRICH_SETTLE"),
   };
+  checkSettle(config, raw("ENRICH_SETTLE"), problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/**
+ * A pending record is re-checked only after the settle time (docs/design.md §6.5): it must be longer than the
+ * ingestion delay (rows the table has not shown yet would be sent again) and than either run's budget (a live
+ * run's records would be taken from it).
+ */
+function checkSettle(config: AppConfig, text: string, problems: string[]): void {
+  if (!(config.settleMs > 0)) return; // already reported as malformed
+  const longer = [
+    ["ENRICH_INGESTION_DELAY", config.ingestionDelayMs],
+    ["ENRICH_TIME_BUDGET", config.timeBudgetMs],
+    ["ENRICH_HTTP_TIME_BUDGET", config.httpTimeBudgetMs],
+  ] as const;
+  const shorter = longer.filter(([, ms]) => ms >= 0 && !(config.settleMs > ms)).map(([name]) => name);
+  if (shorter.length > 0) {
+    problems.push(
+      `ENRICH_SETTLE: expected a duration longer than ${shorter.join(" and ")}, got "${redactSecrets(text)}"`,
+    );
+  }
 }
 
 function parsePositive(text: string): number | undefined {

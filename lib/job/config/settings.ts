@@ -70,6 +70,14 @@ export const SETTINGS = {
   },
   ENRICH_HTTP_MAX_SPAN: { default: "P7D", description: "Longest from..to the HTTP trigger accepts." },
   ENRICH_TIME_BUDGET: { default: "PT8M", description: "Run time after which no new window starts." },
+  ENRICH_HTTP_TIME_BUDGET: {
+    default: "PT200S",
+    description: "Time an on-demand run may take before it answers; under 230 s.",
+  },
+  ENRICH_SETTLE: {
+    default: "PT30M",
+    description: "Age after which a pending record is re-checked and resent.",
+  },
 } as const satisfies Record<string, { required?: boolean; default?: string; description: string }>;
 
 export type SettingName = keyof typeof SETTINGS;

@@ -21,7 +21,10 @@ export interface BaselineQueryParams extends RequestQueryParams {
   cap: number;
 }
 
-/** The W3CIISLog columns the engine reads (`WebRequest`; W3CIISLog has no X-Forwarded-For column). */
+/**
+ * The W3CIISLog columns the engine reads (`WebRequest`; W3CIISLog has no X-Forwarded-For column), and `_ItemId`,
+ * the row's identity (a standard column of every Log Analytics table), by which the job tells rows apart.
+ */
 export const REQUEST_COLUMNS = [
   "TimeGenerated",
   "sSiteName",
@@ -44,6 +47,7 @@ export const REQUEST_COLUMNS = [
   "scBytes",
   "csBytes",
   "TimeTaken",
+  "_ItemId",
 ] as const;
 
 // Precise: the row's short host name, taken as the engine's `requestHostName` does, else its server address.

@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 
+import { DeadlineError } from "../../../lib/core/errors.js";
 import type { EnrichmentRecord } from "../../../lib/core/records/EnrichmentRecord.js";
 import { deliverRecords } from "../../../lib/job/deliverRecords.js";
 import { correlate, legacyAlert, mdeAlert, request } from "../../support/timeline.js";
-import { MemoryCustomTable, MemoryIngestion, MemoryLedger } from "./memoryAdapters.js";
+import { memoryDelivery, SETTLE_MS } from "./memoryAdapters.js";
 
 const RECORDS: EnrichmentRecord[] = correlate(
   "precise",
@@ -11,32 +12,25 @@ const RECORDS: EnrichmentRecord[] = correlate(
   [request("10:15:31")],
 ).records;
 const ids = (records: readonly { RecordId: string }[]) => records.map((record) => record.RecordId).sort();
+const SETTLE = SETTLE_MS;
 
 function setup() {
-  const ledger = new MemoryLedger();
-  const ingestion = new MemoryIngestion();
-  const workspace = new MemoryCustomTable(ingestion);
-  let clock = 1_000_000;
-  const deps = {
-    ledger,
-    ingestion,
-    workspace,
-    customTable: "WebShellEnrichment_CL",
-    now: () => clock,
-    settleMs: 60_000,
-  };
-  return { ledger, ingestion, workspace, deps, advance: (ms: number) => (clock += ms) };
+  const delivery = memoryDelivery(Date.parse("2026-11-21T00:00:00Z"));
+  const deps = delivery.deps();
+  // Each run has its own deadline, from when it starts.
+  const deliver = () => deliverRecords(RECORDS, delivery.deps());
+  return { ...delivery, deps, deliver };
 }
 
 describe("deliverRecords", () => {
   it("writes new records to both sinks once, and nothing on a re-run", async () => {
-    const { ingestion, ledger, deps } = setup();
-    expect(await deliverRecords(RECORDS, deps)).toMatchObject({
+    const { ingestion, ledger, deliver } = setup();
+    expect(await deliver()).toMatchObject({
       uploaded: 3,
       alreadyIngested: 0,
       complete: true,
     });
-    expect(await deliverRecords(RECORDS, deps)).toMatchObject({
+    expect(await deliver()).toMatchObject({
       uploaded: 0,
       alreadyIngested: 3,
       complete: true,
@@ -45,42 +39,84 @@ describe("deliverRecords", () => {
     expect([...ledger.states.values()].every((state) => state.state === "ingested")).toBe(true);
   });
 
-  it("keeps rejected records pending, reports why, and sends them on a later run", async () => {
-    const { ingestion, deps, advance } = setup();
+  it("keeps rejected records pending, reports why, and takes them over once they are older than the settle time", async () => {
+    const { ingestion, clock, deliver } = setup();
     ingestion.rejectIds = new Set([RECORDS[0]!.RecordId]);
-    const first = await deliverRecords(RECORDS, deps);
+    const first = await deliver();
     expect(first).toMatchObject({ uploaded: 2, complete: false, failed: [{ reason: "400 InvalidRequest" }] });
     ingestion.rejectIds = new Set();
-    advance(60_000);
-    expect(await deliverRecords(RECORDS, deps)).toMatchObject({
+    clock.now += SETTLE - 1;
+    expect(await deliver()).toMatchObject({ uploaded: 0, inFlightElsewhere: 1 });
+    clock.now += 1;
+    expect(await deliver()).toMatchObject({
       uploaded: 1,
       alreadyIngested: 2,
+      takenOver: 1,
       complete: true,
     });
     expect(ingestion.rows.sort()).toEqual(ids(RECORDS));
   });
 
   it("does not send twice after a crash between the upload and the ledger update", async () => {
-    const { ingestion, ledger, deps, advance } = setup();
+    const { ingestion, ledger, clock, workspace, deliver } = setup();
     ledger.failNextMark = true;
-    await expect(deliverRecords(RECORDS, deps)).rejects.toThrow(/crash/);
-    advance(60_000);
-    expect(await deliverRecords(RECORDS, deps)).toMatchObject({
+    await expect(deliver()).rejects.toThrow(/crash/);
+    clock.now += SETTLE;
+    expect(await deliver()).toMatchObject({
       uploaded: 0,
       alreadyIngested: 3,
+      takenOver: 3,
       complete: true,
     });
+    expect(workspace.queries).toHaveLength(1);
     expect(ingestion.rows.sort()).toEqual(ids(RECORDS));
   });
 
-  it("leaves fresh pending records to the run that claimed them", async () => {
-    const { ledger, deps, workspace } = setup();
+  it("leaves fresh pending records to the run that claimed them, without asking the custom table", async () => {
+    const { ledger, deps, workspace, deliver } = setup();
     await ledger.claim(RECORDS, deps.now());
-    expect(await deliverRecords(RECORDS, deps)).toMatchObject({
+    expect(await deliver()).toMatchObject({
       uploaded: 0,
       inFlightElsewhere: 3,
       complete: false,
     });
-    expect(workspace.queries).toBe(0);
+    expect(workspace.queries).toEqual([]);
+  });
+
+  it("lets exactly one of two runs take a stale record over, on its ETag", async () => {
+    const { ledger, ingestion, clock, deliver } = setup();
+    await ledger.claim(RECORDS, clock.now);
+    clock.now += SETTLE;
+    const [a, b] = await Promise.all([deliver(), deliver()]);
+    expect(a.takenOver + b.takenOver).toBe(3);
+    expect(a.inFlightElsewhere + b.inFlightElsewhere).toBe(3);
+    expect(ingestion.rows.sort()).toEqual(ids(RECORDS));
+  });
+
+  it("takes over and sends a record the sweep had abandoned when a window produces it again", async () => {
+    const { ledger, ingestion, deps, deliver } = setup();
+    await ledger.claim(RECORDS.slice(0, 1), deps.now());
+    await ledger.markAbandoned([{ recordId: RECORDS[0]!.RecordId, reason: "superseded" }], deps.now());
+    expect(await deliver()).toMatchObject({ uploaded: 3, takenOver: 1, complete: true });
+    expect(ingestion.rows.sort()).toEqual(ids(RECORDS));
+  });
+
+  it("gives the upload the time left, and does not start it when less than a second is left", async () => {
+    const { ledger, ingestion, deps, clock } = setup();
+    clock.now = deps.deadline.at - 900;
+    await expect(deliverRecords(RECORDS, deps)).rejects.toThrow(DeadlineError);
+    expect(ingestion.rows).toEqual([]);
+    expect([...ledger.states.values()].map((state) => state.state)).toEqual([
+      "pending",
+      "pending",
+      "pending",
+    ]);
+    clock.now = deps.deadline.at - 5_000;
+    await ledger.markAbandoned(
+      RECORDS.map((record) => ({ recordId: record.RecordId, reason: "test" })),
+      clock.now,
+    );
+    await deliverRecords(RECORDS, deps);
+    expect(ingestion.timeouts).toEqual([5_000]);
   });
 });

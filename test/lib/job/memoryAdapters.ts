@@ -1,19 +1,33 @@
 import { CheckpointConflictError } from "../../../lib/core/errors.js";
 import type { EnrichmentRecord } from "../../../lib/core/records/EnrichmentRecord.js";
+import { toJsonRecord } from "../../../lib/core/records/toJsonRecord.js";
+import { Deadline } from "../../../lib/job/Deadline.js";
+import type { DeliveryDeps } from "../../../lib/job/deliverRecords.js";
 import type {
   CheckpointStore,
   FailedUpload,
   IngestionSink,
+  LedgerClaim,
+  LedgerEntry,
   LedgerState,
+  QueryOptions,
   RecordLedger,
+  StalePending,
   Watermark,
   WorkspaceQuery,
 } from "../../../lib/job/ports.js";
+import { createFakeWorkspace, type FakeWorkspaceData } from "../../../tools/doubles/fakeWorkspace.js";
+import type { ReceivedRow } from "../../../tools/doubles/startIngestionServer.js";
 
-/** In-memory adapters for the job's unit tests (the real ones are tested against Azurite and the HTTPS doubles). */
+/**
+ * In-memory adapters for the job's unit tests (the real ones are tested against Azurite and the HTTPS doubles).
+ * The ledger keeps an ETag per record, changed by every write, and takes a record over only on the ETag read.
+ */
 export class MemoryLedger implements RecordLedger {
   readonly states = new Map<string, LedgerState>();
+  readonly copies = new Map<string, EnrichmentRecord>();
   failNextMark = false;
+  private version = 0;
 
   lookup(ids: readonly string[]) {
     return Promise.resolve(
@@ -23,12 +37,23 @@ export class MemoryLedger implements RecordLedger {
 
   claim(records: readonly EnrichmentRecord[], now: number) {
     const claimed = new Set<string>();
-    for (const { RecordId: id } of records) {
-      if (this.states.has(id)) continue;
-      this.states.set(id, { state: "pending", since: now });
-      claimed.add(id);
+    for (const record of records) {
+      if (this.states.has(record.RecordId)) continue;
+      this.write(record.RecordId, { state: "pending", since: now });
+      this.copies.set(record.RecordId, record);
+      claimed.add(record.RecordId);
     }
     return Promise.resolve(claimed);
+  }
+
+  takeOver(claims: readonly LedgerClaim[], now: number) {
+    const taken = new Set<string>();
+    for (const { recordId, etag } of claims) {
+      if (this.states.get(recordId)?.etag !== etag) continue;
+      this.write(recordId, { state: "pending", since: now });
+      taken.add(recordId);
+    }
+    return Promise.resolve(taken);
   }
 
   markIngested(records: readonly EnrichmentRecord[], now: number) {
@@ -36,35 +61,86 @@ export class MemoryLedger implements RecordLedger {
       this.failNextMark = false;
       return Promise.reject(new Error("crash before the ledger was updated"));
     }
-    for (const { RecordId: id } of records) this.states.set(id, { state: "ingested", at: now });
+    for (const record of records) {
+      this.write(record.RecordId, { state: "ingested", at: now });
+      this.copies.set(record.RecordId, record);
+    }
     return Promise.resolve();
+  }
+
+  markAbandoned(records: readonly { recordId: string; reason: string }[], now: number) {
+    for (const { recordId, reason } of records) this.write(recordId, { state: "abandoned", at: now, reason });
+    return Promise.resolve();
+  }
+
+  listStalePending(before: number, limit: number) {
+    const stale: StalePending[] = [];
+    for (const [recordId, state] of this.states) {
+      if (stale.length >= limit || state.state !== "pending" || state.since > before) continue;
+      stale.push({ recordId, etag: state.etag, since: state.since, record: this.copies.get(recordId) });
+    }
+    return Promise.resolve(stale);
+  }
+
+  private write(recordId: string, entry: LedgerEntry) {
+    this.states.set(recordId, { ...entry, etag: `v${++this.version}` });
   }
 }
 
+/** The custom table's side of the Logs Ingestion API: keeps each accepted record as a row, as the service does. */
 export class MemoryIngestion implements IngestionSink {
-  readonly rows: string[] = [];
+  readonly received: ReceivedRow[] = [];
+  /** The `timeoutMs` of each upload. */
+  readonly timeouts: number[] = [];
   rejectIds = new Set<string>();
 
-  upload(records: readonly EnrichmentRecord[]) {
+  /** The RecordId of every row received, in order (a record sent twice twice). */
+  get rows(): string[] {
+    return this.received.map((entry) => String(entry.row.RecordId));
+  }
+
+  upload(records: readonly EnrichmentRecord[], options: { timeoutMs: number }) {
+    this.timeouts.push(options.timeoutMs);
     const failed: FailedUpload[] = [];
     const rejected = records.filter((record) => this.rejectIds.has(record.RecordId));
     if (rejected.length > 0)
       failed.push({ recordIds: rejected.map((r) => r.RecordId), reason: "400 InvalidRequest" });
-    for (const record of records) if (!this.rejectIds.has(record.RecordId)) this.rows.push(record.RecordId);
+    for (const record of records) {
+      if (this.rejectIds.has(record.RecordId)) continue;
+      const n = this.received.length;
+      this.received.push({ row: toJsonRecord(record), receivedAt: 0, itemId: `item-${n}` });
+    }
     return Promise.resolve({ failed });
   }
 }
 
-/** Answers only the "which records are ingested" query, from the ingestion fake's rows. */
-export class MemoryCustomTable implements WorkspaceQuery {
-  queries = 0;
-  constructor(private readonly ingestion: MemoryIngestion) {}
+/**
+ * The fake workspace of `tools/doubles/` behind the `WorkspaceQuery` port, its custom table fed by `ingestion`,
+ * datetimes as `Date` as the SDK gives them: the queries' text is read as the HTTPS double reads it.
+ */
+export class FakeWorkspaceQuery implements WorkspaceQuery {
+  readonly queries: string[] = [];
+  constructor(
+    private readonly ingestion: MemoryIngestion,
+    private readonly data: Pick<FakeWorkspaceData, "alerts" | "iis"> = { alerts: [], iis: [] },
+  ) {}
 
-  query(kql: string) {
-    this.queries += 1;
-    const ids = [...kql.matchAll(/"([0-9a-f]{32})"/g)].map((match) => match[1]);
+  query(kql: string, options: QueryOptions) {
+    this.queries.push(kql);
+    const { start, end } = options.timespan;
+    const answer = createFakeWorkspace({ ...this.data, customTable: () => this.ingestion.received })({
+      query: kql,
+      timespan: `${new Date(start).toISOString()}/${new Date(end).toISOString()}`,
+    });
     return Promise.resolve(
-      this.ingestion.rows.filter((id) => ids.includes(id)).map((RecordId) => ({ RecordId })),
+      answer.rows.map((row) =>
+        Object.fromEntries(
+          answer.columns.map((column, i) => [
+            column.name,
+            column.type === "datetime" && typeof row[i] === "string" ? new Date(row[i]) : row[i],
+          ]),
+        ),
+      ),
     );
   }
 }
@@ -86,3 +162,29 @@ export class MemoryCheckpoints implements CheckpointStore {
     return Promise.resolve(this.stored);
   }
 }
+
+/**
+ * The delivery side of the job in memory, on a clock the test moves: the ledger, the custom table (fed by the
+ * ingestion double, read through the fake workspace holding `data`), and `deps()`, the dependencies of one run,
+ * each with its own 8-minute deadline from when it is made.
+ */
+export function memoryDelivery(start: number, data?: Pick<FakeWorkspaceData, "alerts" | "iis">) {
+  const ledger = new MemoryLedger();
+  const ingestion = new MemoryIngestion();
+  const workspace = new FakeWorkspaceQuery(ingestion, data);
+  const clock = { now: start };
+  const now = () => clock.now;
+  const deps = (): DeliveryDeps => ({
+    ledger,
+    ingestion,
+    workspace,
+    customTable: "WebShellEnrichment_CL",
+    now,
+    settleMs: SETTLE_MS,
+    deadline: Deadline.after(480_000, now),
+  });
+  return { ledger, ingestion, workspace, clock, deps };
+}
+
+/** ENRICH_SETTLE's default. */
+export const SETTLE_MS = 30 * 60_000;

@@ -19,11 +19,16 @@ const CONFIG = parseConfig({
 const START = Date.parse("2026-11-21T00:00:00Z");
 
 /** A workspace with no alerts whose every query takes a minute of the run's clock. */
-function slowEmptyWorkspace(clock: { now: number }): WorkspaceQuery & { windows: string[] } {
+function slowEmptyWorkspace(clock: {
+  now: number;
+}): WorkspaceQuery & { windows: string[]; limits: [number, number][] } {
   const windows: string[] = [];
+  const limits: [number, number][] = [];
   return {
     windows,
-    query(kql) {
+    limits,
+    query(kql, options) {
+      limits.push([options.serverTimeoutSeconds, options.clientTimeoutMs]);
       clock.now += 60_000;
       windows.push(/datetime\(([^)]+)\)/.exec(kql)?.[1] ?? "");
       return Promise.resolve([]);
@@ -54,9 +59,50 @@ describe("runScheduled", () => {
     expect(summary).toMatchObject({ windows: 8, stoppedByBudget: true });
     expect(workspace.windows[0]).toBe("2026-11-20T00:00:00.000Z");
     expect(summary.watermarkAfter).toBe(Date.parse("2026-11-20T08:00:00Z"));
+    expect(summary.stopped).toEqual({
+      at: Date.parse("2026-11-20T08:00:00Z"),
+      reason: "time budget: 0 s left, a window needs 60 s",
+    });
+    expect(summary.sweep).toBeUndefined();
     expect(lines).toEqual([
-      expect.stringMatching(/^enrichment run timer-precise: 8 window\(s\).*\(time budget reached\)/),
+      expect.stringMatching(
+        /^enrichment run timer-precise: 8 window\(s\).*\(stopped at 2026-11-20T08:00:00.000Z: time budget/,
+      ),
     ]);
+  });
+
+  it("gives each query its server timeout and client wait from the time left of the one deadline", async () => {
+    const clock = { now: START };
+    const { value, workspace } = deps(clock);
+    await runScheduled(value);
+    expect(workspace.limits).toEqual([
+      [475, 480_000],
+      [415, 420_000],
+      [355, 360_000],
+      [295, 300_000],
+      [235, 240_000],
+      [175, 180_000],
+      [115, 120_000],
+      [55, 60_000],
+    ]);
+  });
+
+  it("does not start a window when less time is left than the longest window of the run took", async () => {
+    const clock = { now: START };
+    const { value, workspace } = deps(clock);
+    let calls = 0;
+    const query = workspace.query.bind(workspace);
+    // The first window takes 3 minutes, the others one: after 3 + 3 × 1 minutes, 2 are left, less than 3.
+    value.workspace = {
+      query: (kql, options) => {
+        calls += 1;
+        if (calls === 1) clock.now += 120_000;
+        return query(kql, options);
+      },
+    };
+    const summary = await runScheduled(value);
+    expect(summary).toMatchObject({ windows: 4, stoppedByBudget: true });
+    expect(summary.stopped?.reason).toBe("time budget: 120 s left, a window needs 180 s");
   });
 
   it("continues from the watermark on the next run", async () => {

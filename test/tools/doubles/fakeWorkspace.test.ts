@@ -25,6 +25,7 @@ import {
 } from "../../../tools/doubles/fakeWorkspace.js";
 import { startLogAnalyticsServer } from "../../../tools/doubles/startLogAnalyticsServer.js";
 import { staticTokenCredential } from "../../../tools/doubles/staticTokenCredential.js";
+import { RULE_TEMPLATE } from "../../infra/infraFiles.js";
 import { kqlResultColumns } from "../../support/kusto.js";
 
 const at = (time: string) => Date.parse(`2024-05-01T${time}Z`);
@@ -181,9 +182,16 @@ describe("createFakeWorkspace: buildCandidateRequestsQuery", () => {
     };
     const rows = candidates(COMPAT, [labelled("p1"), sparse]);
     expect(rows).toEqual([
-      { ...REQUEST, TimeGenerated: "2024-05-01T10:01:00.000Z", csUriQuery: "p1", ...WEB01 },
+      {
+        ...REQUEST,
+        TimeGenerated: "2024-05-01T10:01:00.000Z",
+        csUriQuery: "p1",
+        ...WEB01,
+        _ItemId: "00000000-0000-4000-8000-000000000000",
+      },
       {
         ...Object.fromEntries(REQUEST_COLUMNS.map((column) => [column, ""])),
+        _ItemId: "00000000-0000-4000-8000-000000000001",
         TimeGenerated: "2024-05-01T10:01:02.000Z",
         sComputerName: "WEB01",
         csUriStem: "/a.aspx",
@@ -194,6 +202,16 @@ describe("createFakeWorkspace: buildCandidateRequestsQuery", () => {
       },
     ]);
     expect(Object.keys(rows[0]!)).toEqual([...REQUEST_COLUMNS]);
+  });
+
+  it("gives identical rows an _ItemId each, and keeps a row's own", () => {
+    const same = labelled("p1");
+    const rows = candidates(COMPAT, [same, same, { ...same, _ItemId: "given" } as W3CIISLogRow]);
+    expect(rows.map((row) => row._ItemId)).toEqual([
+      "00000000-0000-4000-8000-000000000000",
+      "00000000-0000-4000-8000-000000000001",
+      "given",
+    ]);
   });
 });
 
@@ -352,19 +370,81 @@ describe("createFakeWorkspace: buildAlertQuery", () => {
   });
 });
 
+/** Custom table rows as the ingestion double keeps them: received at `time`, each its own `_ItemId`. */
+const received = (rows: [string, Row][]) =>
+  rows.map(([time, row], i) => ({ row, receivedAt: at(time), itemId: `item-${i}` }));
+
 describe("createFakeWorkspace: buildIngestedIdsQuery", () => {
   it("returns each listed RecordId the custom table holds once, within the timespan", () => {
-    const customTable = () => [
-      { TimeGenerated: iso("10:01:00"), RecordId: "r1" },
-      { TimeGenerated: iso("10:02:00"), RecordId: "r2" },
-      { TimeGenerated: iso("10:03:00"), RecordId: "r1" },
-      { TimeGenerated: iso("08:00:00"), RecordId: "r3" },
-    ];
+    const customTable = () =>
+      received([
+        ["10:01:00", { TimeGenerated: iso("10:01:00"), RecordId: "r1" }],
+        ["10:02:00", { TimeGenerated: iso("10:02:00"), RecordId: "r2" }],
+        ["10:03:00", { TimeGenerated: iso("10:03:00"), RecordId: "r1" }],
+        ["10:03:00", { TimeGenerated: iso("08:00:00"), RecordId: "r3" }],
+      ]);
     const query = buildIngestedIdsQuery("WebShellEnrichment_CL", ["r1", "r3", "r4"]);
     expect(ask({ alerts: [], iis: [], customTable }, query, span("09:00:00", "11:00:00"))).toEqual([
       { RecordId: "r1" },
     ]);
     expect(ask({ alerts: [], iis: [] }, query)).toEqual([]);
+  });
+
+  it("shows a row only once the ingestion latency has passed since the service received it", () => {
+    const customTable = () => received([["10:00:00", { TimeGenerated: iso("09:00:00"), RecordId: "r1" }]]);
+    const query = buildIngestedIdsQuery("WebShellEnrichment_CL", ["r1"]);
+    const askAt = (time: string) =>
+      ask({ alerts: [], iis: [], customTable, ingestionLatencyMs: 20 * 60_000, now: () => at(time) }, query);
+    expect(askAt("10:19:59")).toEqual([]);
+    expect(askAt("10:20:00")).toEqual([{ RecordId: "r1" }]);
+  });
+});
+
+describe("createFakeWorkspace: the analytics rule's query", () => {
+  const RULE = (RULE_TEMPLATE.resources?.[0]?.properties as { query: string }).query;
+  const record = (id: string, enrichedAt: string) => ({
+    TimeGenerated: iso("09:00:00"),
+    RecordId: id,
+    HostName: "web01",
+    AttackerUserAgents: ["curl/8.4.0", "python-requests/2.32"],
+    EnrichedAt: iso(enrichedAt),
+  });
+  const customTable = () =>
+    received([
+      ["10:01:00", record("r1", "10:00:00")],
+      ["10:10:00", record("r2", "10:09:00")],
+      ["13:00:00", record("r1", "12:59:00")],
+    ]);
+  const alertsAt = (time: string, latency = 0) =>
+    ask({ alerts: [], iis: [], customTable, ingestionLatencyMs: latency, now: () => at(time) }, RULE);
+
+  it("raises a record in the slice of its first ingestion only, showing its latest copy", () => {
+    expect(alertsAt("10:15:00").map((row) => row.RecordId)).toEqual(["r1", "r2"]);
+    expect(alertsAt("10:30:00")).toEqual([]);
+    expect(alertsAt("13:00:00")).toEqual([]);
+    expect(alertsAt("10:15:00")[0]).toMatchObject({
+      RecordId: "r1",
+      HostName: "web01",
+      UserAgents: '["curl/8.4.0","python-requests/2.32"]',
+    });
+  });
+
+  it("counts a row from when it is queryable: ingested late, it falls in a later slice", () => {
+    expect(alertsAt("10:15:00", 10 * 60_000).map((row) => row.RecordId)).toEqual(["r1"]);
+    expect(alertsAt("10:30:00", 10 * 60_000).map((row) => row.RecordId)).toEqual(["r2"]);
+  });
+
+  it("answers the columns the Kusto language service infers", () => {
+    const answer = createFakeWorkspace({ alerts: [], iis: [] })({ query: RULE, timespan: WHOLE_DAY });
+    expect(answer.columns).toEqual(kqlResultColumns(RULE, { tables: ["WebShellEnrichment_CL"] }));
+  });
+
+  it.each([
+    ["a slice by TimeGenerated", RULE.replace("FirstIngested > ago(15m)", "TimeGenerated > ago(15m)")],
+    ["no first ingestion", RULE.replace("FirstIngested = min(ingestion_time()), ", "")],
+    ["a line added", `${RULE}\n| take 1`],
+  ])("refuses a rule with %s", (_, query) => {
+    expect(() => ask({ alerts: [], iis: [], customTable }, query)).toThrow(FakeWorkspaceError);
   });
 });
 

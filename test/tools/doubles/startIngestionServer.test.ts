@@ -135,6 +135,61 @@ describe("startIngestionServer driven by LogsIngestionClient", () => {
     expect(server.requests.length - before).toBe(1 + FAST_RETRIES.maxRetries);
   });
 
+  it("stores a chunk and loses its answer: the SDK sends it again and the service holds it twice", async () => {
+    const rows = makeRows(4, "lost");
+    server.faults.push({ kind: "lostAnswer" });
+    const before = server.requests.length;
+
+    await client.upload(RULE, STREAM, rows);
+
+    const seen = server.requests.slice(before);
+    expect(seen.map((r) => [r.status, r.attempt, r.stored, r.fault])).toEqual([
+      [undefined, 1, true, "lostAnswer"],
+      [204, 2, true, undefined],
+    ]);
+    const copies = server
+      .receivedOf(STREAM)
+      .filter((entry) => String(entry.row.RecordId).startsWith("lost-"));
+    expect(copies.map((entry) => entry.row)).toEqual([...rows, ...rows]);
+    expect(new Set(copies.map((entry) => entry.itemId)).size).toBe(8);
+  });
+
+  it("succeeds in part: the chunks answered 2xx stay stored when others keep failing", async () => {
+    const rows = makeRows(3_000, "part");
+    server.faults.push(
+      { kind: "reject", status: 503 },
+      { times: Infinity, when: (r) => r.rows.some((row) => row.RecordId === "part-0") },
+    );
+    const error = await uploadError(client.upload(RULE, STREAM, rows));
+    expect(isAggregateLogsUploadError(error) && error.errors).toHaveLength(1);
+    const stored = server.rowsOf(STREAM).filter((row) => String(row.RecordId).startsWith("part-"));
+    expect(stored.length).toBeGreaterThan(0);
+    expect(stored.length + (isAggregateLogsUploadError(error) ? error.errors[0]!.failedLogs.length : 0)).toBe(
+      rows.length,
+    );
+  });
+
+  it("stamps each stored row with its clock's time of receipt, and forgets everything on clear", async () => {
+    let now = Date.parse("2026-11-22T00:00:00Z");
+    const clocked = await startIngestionServer({ clock: () => now });
+    try {
+      const clockedClient = new LogsIngestionClient(clocked.endpoint, credential, clocked.clientOptions);
+      await clockedClient.upload(RULE, STREAM, makeRows(2, "t0"));
+      now += 60_000;
+      await clockedClient.upload(RULE, STREAM, makeRows(1, "t1"));
+      expect(clocked.receivedOf(STREAM).map((entry) => [entry.row.RecordId, entry.receivedAt])).toEqual([
+        ["t0-0", now - 60_000],
+        ["t0-1", now - 60_000],
+        ["t1-0", now],
+      ]);
+      clocked.clear();
+      expect(clocked.rowsOf(STREAM)).toEqual([]);
+      expect(clocked.requests).toEqual([]);
+    } finally {
+      await clocked.close();
+    }
+  });
+
   it("sees at most 5 chunks at once, the SDK's default concurrency", async () => {
     const peak = await startIngestionServer();
     try {

@@ -118,6 +118,8 @@ export function makeRequestRows(shape: LoadShape): Map<string, unknown[][]> {
         scBytes: 1024,
         csBytes: 300,
         TimeTaken: 15,
+        // Unique per row, as the workspace assigns it: the job tells rows apart by it.
+        _ItemId: `00000000-0000-4000-8000-${(i * shape.rowsPerAlert + k).toString(16).padStart(12, "0")}`,
       };
       rows.push(REQUEST_COLUMNS.map((column) => row[column]));
     }

@@ -1,5 +1,5 @@
 // `npm run bench:report -- [--records <n>] [--runs <n>] [--seed <n>]`: how fast a large HTML report is written and
-// opens in headless Chromium (docs/design.md §6.7). Writes tools/bench/report/RESULTS.md.
+// opens in headless Chromium (docs/design.md §6.8). Writes tools/bench/report/RESULTS.md.
 import { createWriteStream } from "node:fs";
 import { mkdir, stat, writeFile } from "node:fs/promises";
 import { performance } from "node:perf_hooks";

@@ -1,14 +1,22 @@
-import type { TableClient, TransactionAction } from "@azure/data-tables";
+import { odata, type TableClient, type TransactionAction } from "@azure/data-tables";
 
+import { TableStoreError } from "../../../core/errors.js";
 import type { EnrichmentRecord } from "../../../core/records/EnrichmentRecord.js";
-import type { LedgerState, RecordLedger } from "../../../job/ports.js";
+import type { LedgerClaim, LedgerState, RecordLedger, StalePending } from "../../../job/ports.js";
 import { ensureTable } from "./createTableClient.js";
 import { decodeTableKey } from "./encodeTableKey.js";
 import { mapWithConcurrency } from "./mapWithConcurrency.js";
 import { planTransactions, type TransactionBatch } from "./planTransactions.js";
 import { isTableError, toTableStoreError } from "./tableErrors.js";
 import type { TableRow } from "./tableLimits.js";
-import { LEDGER_PROPERTIES, readLedgerState, toLedgerEntity, toLedgerKey } from "./toLedgerEntity.js";
+import {
+  fromLedgerEntity,
+  LEDGER_PROPERTIES,
+  readLedgerState,
+  toLedgerEntity,
+  toLedgerKey,
+  toLedgerProperties,
+} from "./toLedgerEntity.js";
 
 // Point reads in flight for a lookup; transactions in flight across partitions (16 partitions at most); single
 // inserts in flight when a conflicting transaction is retried record by record. Small enough to stay well under
@@ -16,11 +24,15 @@ import { LEDGER_PROPERTIES, readLedgerState, toLedgerEntity, toLedgerKey } from 
 const READ_CONCURRENCY = 16;
 const PARTITION_CONCURRENCY = 8;
 const FALLBACK_CONCURRENCY = 4;
+// The service's largest page of a query.
+const MAX_PAGE = 1_000;
 
 /**
  * The records and the ledger in Table Storage (`WebShellEnrichment`): one entity per record, keyed by its
  * RecordId, holding every column plus `LedgerState` (`pending` from claim until the custom table accepted it, then
- * `ingested`). Insert-only claims make two overlapping runs (timer and HTTP) claim each record exactly once.
+ * `ingested`; `abandoned` when the sweep gave it up). Insert-only claims make two overlapping runs (timer and HTTP)
+ * claim each record exactly once, and takeovers conditional on the ETag make them take a stale one over exactly
+ * once (docs/design.md §6.5).
  *
  * @example const ledger = new TableRecordLedger(createTableClient(target)); await ledger.ensureTable();
  */
@@ -33,8 +45,8 @@ export class TableRecordLedger implements RecordLedger {
   }
 
   /**
-   * Point reads of the ledger fields only (not the record's columns), 16 at a time; an id without an entity is
-   * absent from the result.
+   * Point reads of the ledger fields only (not the record's columns), 16 at a time, each with its ETag; an id
+   * without an entity is absent from the result.
    * @throws TableStoreError naming the record whose read failed.
    */
   async lookup(recordIds: readonly string[]): Promise<Map<string, LedgerState>> {
@@ -86,9 +98,97 @@ export class TableRecordLedger implements RecordLedger {
     });
   }
 
+  /**
+   * Sets each record `pending` since `now` with a Merge conditional on the ETag read (the record's columns stay),
+   * 16 at a time: a 412 (another run changed it since) or a 404 (removed) leaves the record out of the result.
+   * @throws TableStoreError naming the record, for any other failure.
+   */
+  async takeOver(claims: readonly LedgerClaim[], now: number): Promise<Set<string>> {
+    const taken = await mapWithConcurrency(claims, READ_CONCURRENCY, async ({ recordId, etag }) => {
+      try {
+        await this.client.updateEntity(
+          { ...toLedgerKey(recordId), ...toLedgerProperties({ state: "pending", since: now }) },
+          "Merge",
+          { etag },
+        );
+        return true;
+      } catch (error) {
+        if (isTableError(error, 412) || isTableError(error, 404)) return false;
+        throw toTableStoreError(
+          `Taking over record ${recordId} in partition ${toLedgerKey(recordId).partitionKey} of table ` +
+            `${this.client.tableName} failed`,
+          error,
+        );
+      }
+    });
+    return new Set(claims.filter((_, index) => taken[index]).map((claim) => claim.recordId));
+  }
+
+  /**
+   * Merges `LedgerState = "abandoned"`, AbandonedAt = now and the reason into each entity (the record's columns
+   * stay), per partition in transactions of up to 100.
+   * @throws TableStoreError naming the partition and how many records.
+   */
+  async markAbandoned(records: readonly { recordId: string; reason: string }[], now: number): Promise<void> {
+    const rows = records.map(({ recordId, reason }) => ({
+      ...toLedgerKey(recordId),
+      ...toLedgerProperties({ state: "abandoned", at: now, reason }),
+    }));
+    await this.forEachBatch(rows, async (batch) => {
+      try {
+        await this.client.submitTransaction(
+          batch.rows.map((row): TransactionAction => ["update", row, "Merge"]),
+        );
+      } catch (error) {
+        throw toTableStoreError(
+          `Marking ${batch.rows.length} records as abandoned in partition ${batch.partitionKey} of table ` +
+            `${this.client.tableName} failed`,
+          error,
+        );
+      }
+    });
+  }
+
+  /**
+   * The first `limit` records pending since `before` or earlier (a filter the service evaluates, page by page), each
+   * with its ETag and the record rebuilt from its columns.
+   * @throws TableStoreError when the query fails.
+   */
+  async listStalePending(before: number, limit: number): Promise<StalePending[]> {
+    const found: StalePending[] = [];
+    const filter = odata`LedgerState eq 'pending' and PendingSince le ${new Date(before)}`;
+    try {
+      const pages = this.client
+        .listEntities<Record<string, unknown>>({ queryOptions: { filter } })
+        .byPage({ maxPageSize: Math.min(MAX_PAGE, Math.max(1, limit)) });
+      for await (const page of pages) {
+        for (const entity of page) {
+          if (found.length >= limit) return found;
+          const recordId = decodeTableKey(String(entity.rowKey));
+          const state = readLedgerState(entity, recordId);
+          if (state.state !== "pending") continue;
+          found.push({
+            recordId,
+            etag: String(entity.etag),
+            since: state.since,
+            ...fromLedgerEntity(entity),
+          });
+        }
+        if (found.length >= limit) return found;
+      }
+    } catch (error) {
+      if (error instanceof TableStoreError) throw error;
+      throw toTableStoreError(
+        `Listing records pending since ${new Date(before).toISOString()} or earlier in table ${this.client.tableName} failed`,
+        error,
+      );
+    }
+    return found;
+  }
+
   private async readState(recordId: string): Promise<LedgerState | undefined> {
     const { partitionKey, rowKey } = toLedgerKey(recordId);
-    let entity: Record<string, unknown>;
+    let entity: Record<string, unknown> & { etag: string };
     try {
       entity = await this.client.getEntity(partitionKey, rowKey, {
         queryOptions: { select: [...LEDGER_PROPERTIES] },
@@ -101,7 +201,7 @@ export class TableRecordLedger implements RecordLedger {
         error,
       );
     }
-    return readLedgerState(entity, recordId);
+    return { ...readLedgerState(entity, recordId), etag: entity.etag };
   }
 
   /** The rows of the batch this call inserted. */

@@ -25,6 +25,7 @@ const report = {
   records: 2,
   uploaded: 2,
   alreadyIngested: 0,
+  takenOver: 0,
   skipped: 1,
   stoppedByBudget: false,
   watermarkBefore: Date.parse("2026-11-20T10:00:00Z"),
@@ -44,6 +45,30 @@ describe("runTelemetry", () => {
       error: null,
       watermarkBefore: "2026-11-20T10:00:00.000Z",
       watermarkAfter: "2026-11-20T10:15:00.000Z",
+      sweep: null,
+    });
+  });
+
+  it("carries the sweep as counts, not the records it names", () => {
+    const { context, lines } = capture();
+    const sweep = {
+      found: 3,
+      inFlightElsewhere: 0,
+      alreadyIngested: 1,
+      resent: 1,
+      abandoned: [{ recordId: "a".repeat(32), reason: "the page is no longer rare" }],
+      resentCut: [],
+      failed: [{ recordIds: ["b", "c"], reason: "503" }],
+    };
+    runTelemetry(context, "timer", () => 0).reportRun({ ...report, outcome: "succeeded", sweep });
+    expect(parseRunEvent(lines[0]!)?.sweep).toEqual({
+      found: 3,
+      inFlightElsewhere: 0,
+      alreadyIngested: 1,
+      resent: 1,
+      abandoned: 1,
+      resentCut: 0,
+      failed: 2,
     });
   });
 

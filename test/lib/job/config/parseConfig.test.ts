@@ -44,6 +44,8 @@ describe("parseConfig", () => {
       overlapMs: 1_800_000,
       ingestionDelayMs: 300_000,
       firstRunLookbackMs: 86_400_000,
+      httpTimeBudgetMs: 200_000,
+      settleMs: 1_800_000,
     });
   });
 
@@ -101,6 +103,28 @@ describe("parseConfig", () => {
       connectionString: "UseDevelopmentStorage=true",
       tableName: "WebShellEnrichment",
     });
+  });
+
+  it("refuses an on-demand budget that Azure's front end would cut (230 s)", () => {
+    expect(problemsOf({ ...REQUIRED, ENRICH_HTTP_TIME_BUDGET: "PT229S" })).toEqual([]);
+    expect(problemsOf({ ...REQUIRED, ENRICH_HTTP_TIME_BUDGET: "PT230S" })).toEqual([
+      expect.stringMatching(
+        /^ENRICH_HTTP_TIME_BUDGET: expected an ISO 8601 duration under 230 s .*got "PT230S"$/,
+      ),
+    ]);
+  });
+
+  it("refuses a settle time not longer than the ingestion delay or a run's budget, in one message", () => {
+    expect(problemsOf({ ...REQUIRED, ENRICH_SETTLE: "PT5M" })).toEqual([
+      'ENRICH_SETTLE: expected a duration longer than ENRICH_INGESTION_DELAY and ENRICH_TIME_BUDGET, got "PT5M"',
+    ]);
+    expect(problemsOf({ ...REQUIRED, ENRICH_SETTLE: "PT9M" })).toEqual([]);
+    expect(problemsOf({ ...REQUIRED, ENRICH_SETTLE: "PT9M", ENRICH_INGESTION_DELAY: "PT10M" })).toEqual([
+      'ENRICH_SETTLE: expected a duration longer than ENRICH_INGESTION_DELAY, got "PT9M"',
+    ]);
+    expect(problemsOf({ ...REQUIRED, ENRICH_SETTLE: "PT4M", ENRICH_INGESTION_DELAY: "PT0S" })).toEqual([
+      'ENRICH_SETTLE: expected a duration longer than ENRICH_TIME_BUDGET, got "PT4M"',
+    ]);
   });
 
   it("has a valid default for every optional setting", () => {

@@ -15,7 +15,7 @@ const STYLE = Markup.trusted(REPORT_STYLE);
 const CHUNK_CHARS = 64 * 1024;
 
 /**
- * Writes the findings of a run as one self-contained HTML page (docs/design.md §6.7) to `out`, section by section
+ * Writes the findings of a run as one self-contained HTML page (docs/design.md §6.8) to `out`, section by section
  * as the stream takes them, and ends `out`. Resolves when everything is written; rejects with the stream's error.
  */
 export async function writeHtmlReport(

@@ -58,13 +58,15 @@ describe("TableRecordLedger on Azurite", () => {
     const pending = await ledger.lookup([...ids, unknown]);
     expect(pending.size).toBe(250);
     expect(pending.has(unknown)).toBe(false);
-    for (const id of ids) expect(pending.get(id)).toEqual({ state: "pending", since: CLAIMED_AT });
+    for (const id of ids)
+      expect(pending.get(id)).toEqual({ state: "pending", since: CLAIMED_AT, etag: expect.any(String) });
 
     await ledger.markIngested(records, INGESTED_AT);
 
     const sample = ids.filter((_, index) => index % 10 === 0);
     const ingested = await ledger.lookup(sample);
-    for (const id of sample) expect(ingested.get(id)).toEqual({ state: "ingested", at: INGESTED_AT });
+    for (const id of sample)
+      expect(ingested.get(id)).toEqual({ state: "ingested", at: INGESTED_AT, etag: expect.any(String) });
     const partitions = new Set<string>();
     let count = 0;
     for await (const entity of client.listEntities<Record<string, unknown>>()) {
@@ -113,7 +115,7 @@ describe("TableRecordLedger on Azurite", () => {
     );
     const states = await ledger.lookup(records.map((record) => record.RecordId));
     for (const [index, record] of records.entries()) {
-      expect(states.get(record.RecordId)).toEqual({
+      expect(states.get(record.RecordId)).toMatchObject({
         state: "pending",
         since: index < 20 ? CLAIMED_AT : CLAIMED_AT + 1000,
       });
@@ -138,8 +140,9 @@ describe("TableRecordLedger on Azurite", () => {
     expect(both).toEqual([]);
     expect(new Set([...first, ...second]).size).toBe(120);
     const states = await ledger.lookup(records.map((record) => record.RecordId));
-    for (const id of first) expect(states.get(id)).toEqual({ state: "pending", since: CLAIMED_AT });
-    for (const id of second) expect(states.get(id)).toEqual({ state: "pending", since: CLAIMED_AT + 1 });
+    for (const id of first) expect(states.get(id)).toMatchObject({ state: "pending", since: CLAIMED_AT });
+    for (const id of second)
+      expect(states.get(id)).toMatchObject({ state: "pending", since: CLAIMED_AT + 1 });
   });
 
   it("claims a record twice in one call only once", async () => {
@@ -180,12 +183,9 @@ describe("TableRecordLedger on Azurite", () => {
     expect((storedHostile.AlertName as string).startsWith("😀😀")).toBe(true);
 
     await ledger.markIngested([big, hostile], INGESTED_AT);
-    expect(await ledger.lookup([big.RecordId, hostile.RecordId])).toEqual(
-      new Map([
-        [big.RecordId, { state: "ingested", at: INGESTED_AT }],
-        [hostile.RecordId, { state: "ingested", at: INGESTED_AT }],
-      ]),
-    );
+    const states = await ledger.lookup([big.RecordId, hostile.RecordId]);
+    expect(states.get(big.RecordId)).toMatchObject({ state: "ingested", at: INGESTED_AT });
+    expect(states.get(hostile.RecordId)).toMatchObject({ state: "ingested", at: INGESTED_AT });
   });
 
   it("throws a permanent TableStoreError naming the partition and count when the service refuses a claim", async () => {
@@ -222,7 +222,93 @@ describe("TableRecordLedger on Azurite", () => {
     const { ledger } = await freshLedger();
     expect(await ledger.lookup([])).toEqual(new Map());
     expect(await ledger.claim([], CLAIMED_AT)).toEqual(new Set());
+    expect(await ledger.takeOver([], CLAIMED_AT)).toEqual(new Set());
     await expect(ledger.markIngested([], INGESTED_AT)).resolves.toBeUndefined();
+    await expect(ledger.markAbandoned([], INGESTED_AT)).resolves.toBeUndefined();
+  });
+
+  it("lets exactly one of two ledgers take a stale record over on the ETag both read, keeping its columns", async () => {
+    const { ledger, client } = await freshLedger();
+    const other = new TableRecordLedger(
+      createTableClient(
+        { connectionString: azurite.connectionString, tableName: `Ledger${tables}` },
+        FAST_RETRIES,
+      ),
+    );
+    const records = someRecords(40, "takeover");
+    await ledger.claim(records, CLAIMED_AT);
+    const ids = records.map((record) => record.RecordId);
+    const read = await ledger.lookup(ids);
+    const claims = ids.map((recordId) => ({ recordId, etag: read.get(recordId)!.etag }));
+
+    const [first, second] = await Promise.all([
+      ledger.takeOver(claims, CLAIMED_AT + 60_000),
+      other.takeOver(claims, CLAIMED_AT + 60_001),
+    ]);
+
+    expect([...first].filter((id) => second.has(id))).toEqual([]);
+    expect(new Set([...first, ...second]).size).toBe(40);
+    const after = await ledger.lookup(ids);
+    for (const id of first)
+      expect(after.get(id)).toMatchObject({ state: "pending", since: CLAIMED_AT + 60_000 });
+    for (const id of second)
+      expect(after.get(id)).toMatchObject({ state: "pending", since: CLAIMED_AT + 60_001 });
+    expectEntityToHold(await readEntity(client, records[0]!), records[0]!);
+    // The ETags read before are spent: a third takeover on them gets nothing.
+    expect(await ledger.takeOver(claims, CLAIMED_AT + 120_000)).toEqual(new Set());
+  });
+
+  it("marks taken-over records abandoned with their reason, and a later lookup says so", async () => {
+    const { ledger, client } = await freshLedger();
+    const records = someRecords(3, "abandon");
+    await ledger.claim(records, CLAIMED_AT);
+    await ledger.markAbandoned(
+      records.map((record) => ({ recordId: record.RecordId, reason: `superseded: ${record.RecordId}` })),
+      INGESTED_AT,
+    );
+    const states = await ledger.lookup(records.map((record) => record.RecordId));
+    for (const record of records) {
+      expect(states.get(record.RecordId)).toEqual({
+        state: "abandoned",
+        at: INGESTED_AT,
+        reason: `superseded: ${record.RecordId}`,
+        etag: expect.any(String),
+      });
+      expectEntityToHold(await readEntity(client, record), record);
+    }
+  });
+
+  it("lists the records pending since a time or earlier, with their ETags and every column read back", async () => {
+    const { ledger } = await freshLedger();
+    const old = someRecords(30, "old");
+    const young = someRecords(5, "young");
+    const done = someRecords(5, "done");
+    await ledger.claim([...old, ...done], CLAIMED_AT);
+    await ledger.claim(young, CLAIMED_AT + 60_000);
+    await ledger.markIngested(done, INGESTED_AT);
+
+    const stale = await ledger.listStalePending(CLAIMED_AT, 100);
+
+    expect(stale.map((entry) => entry.recordId).sort()).toEqual(old.map((record) => record.RecordId).sort());
+    for (const entry of stale) {
+      expect(entry).toMatchObject({ since: CLAIMED_AT, etag: expect.any(String) });
+      expect(entry.record).toEqual(old.find((record) => record.RecordId === entry.recordId));
+      expect(entry.problem).toBeUndefined();
+    }
+    expect(await ledger.listStalePending(CLAIMED_AT, 7)).toHaveLength(7);
+    expect(await ledger.listStalePending(CLAIMED_AT - 1, 100)).toEqual([]);
+  });
+
+  it("lists a stale record whose evidence was cut to fit, rebuilt with empty evidence and the reason", async () => {
+    const { ledger } = await freshLedger();
+    const evidence = Array.from({ length: 400 }, (_, i) => ({
+      ...(aRecord.Evidence[0] as EnrichmentRecord["Evidence"][number]),
+      uriQuery: `cmd=${"%41".repeat(2000)}&n=${i}`,
+    }));
+    await ledger.claim([{ ...aRecord, Evidence: evidence }], CLAIMED_AT);
+    const [entry] = await ledger.listStalePending(CLAIMED_AT, 10);
+    expect(entry?.record).toEqual({ ...aRecord, Evidence: [] });
+    expect(entry?.problem).toBe("Evidence cut to fit Table Storage, resent empty");
   });
 });
 
@@ -269,9 +355,11 @@ describe("TableRecordLedger while Azurite is down (data on disk)", () => {
     expect(await checkpoints.read("enrich-timer")).toEqual(watermark);
     expect((await ledger.claim([...records, ...later], OUTAGE_CLAIMED_AT + 1)).size).toBe(5);
     await ledger.markIngested(records, OUTAGE_CLAIMED_AT + 2);
-    expect((await ledger.lookup([records[0]?.RecordId ?? ""])).get(records[0]?.RecordId ?? "")).toEqual({
-      state: "ingested",
-      at: OUTAGE_CLAIMED_AT + 2,
-    });
+    expect((await ledger.lookup([records[0]?.RecordId ?? ""])).get(records[0]?.RecordId ?? "")).toMatchObject(
+      {
+        state: "ingested",
+        at: OUTAGE_CLAIMED_AT + 2,
+      },
+    );
   });
 });

@@ -1,0 +1,131 @@
+import { CUSTOM_TABLE } from "./fakeWorkspaceIngestedIds.js";
+import {
+  cell,
+  extend,
+  type FakeRow,
+  type FakeTable,
+  INGESTION_TIME,
+  numeric,
+  project,
+  type ReadTable,
+  where,
+} from "./fakeWorkspaceTable.js";
+import { FakeWorkspaceError, group, line, QueryLines } from "./fakeWorkspaceText.js";
+
+// `ago(<n><unit>)` as the rule writes it: a whole number of days, hours or minutes.
+const AGO = String.raw`ago\((\d+)([dhm])\)`;
+const UNIT_MS: Readonly<Record<string, number>> = { d: 86_400_000, h: 3_600_000, m: 60_000 };
+const LOOKBACK = line(String.raw`\| where ingestion_time\(\) > ${AGO}`);
+const SUMMARY = line(
+  String.raw`\| summarize FirstIngested = min\(ingestion_time\(\)\), arg_max\(EnrichedAt, \*\) by RecordId`,
+);
+const SLICE = line(String.raw`\| where FirstIngested > ${AGO}`);
+const USER_AGENTS = line(String.raw`\| extend UserAgents = tostring\(AttackerUserAgents\)`);
+const PROJECT = line(String.raw`\| project (\w+(?:, \w+)*)`);
+// The rule reads a fuzzy union of an empty datatable of the record's columns and the custom table, so that Sentinel
+// can validate it before the table exists (docs/design.md §7).
+const FUZZY_UNION = line(String.raw`union isfuzzy=true \(datatable\(([^)]*)\)\[\]\), \(${CUSTOM_TABLE}\)`);
+const SHELL_URL = line(
+  String.raw`\| extend ShellUrl = strcat\("https://", HostName, iff\(isempty\(DnsDomain\), "", strcat\("\.", DnsDomain\)\), ShellLocation\)`,
+);
+
+/**
+ * Whether the query is the analytics rule's (infra/analyticsRule.json): the custom table (or its fuzzy union with
+ * an empty datatable), then its look-back by `ingestion_time()`. Comment lines are already gone.
+ */
+export function isRuleQuery(query: string): boolean {
+  const [first = "", second] = joinContinuations(query).split(/\r?\n/, 2);
+  return (first === CUSTOM_TABLE || FUZZY_UNION.test(first)) && second !== undefined && LOOKBACK.test(second);
+}
+
+/**
+ * Runs the analytics rule's query text as Sentinel would at `now`: the custom table's rows ingested within the
+ * look-back, one row per RecordId (the copy with the latest EnrichedAt, `FirstIngested` the earliest ingestion of
+ * any copy), kept when that first ingestion falls in the rule's slice `(now − frequency, now]`, with the user agents
+ * as text and the projected columns. Any other shape throws, so a changed rule fails its tests until this reading
+ * follows it.
+ */
+export function answerRuleQuery(query: string, read: ReadTable, now: number): FakeTable {
+  const lines = new QueryLines(joinContinuations(query));
+  const source = unionOrTable(lines, read(CUSTOM_TABLE));
+  const lookback = agoOf(lines.next(LOOKBACK, "| where ingestion_time() > ago(…)"), now);
+  let rows = where(source, (row) => (numeric(row, INGESTION_TIME) ?? -Infinity) > lookback);
+  lines.next(
+    SUMMARY,
+    "| summarize FirstIngested = min(ingestion_time()), arg_max(EnrichedAt, *) by RecordId",
+  );
+  rows = summarizeFirstAndLatest(rows);
+  const slice = agoOf(lines.next(SLICE, "| where FirstIngested > ago(…)"), now);
+  rows = where(rows, (row) => (numeric(row, "FirstIngested") ?? -Infinity) > slice);
+  lines.next(USER_AGENTS, "| extend UserAgents = tostring(AttackerUserAgents)");
+  rows = extend(rows, "UserAgents", "string", (row) => JSON.stringify(cell(row, "AttackerUserAgents")));
+  if (lines.optional(SHELL_URL) !== undefined) {
+    rows = extend(rows, "ShellUrl", "string", (row) => {
+      const text = (column: string) => {
+        const value = cell(row, column);
+        return typeof value === "string" ? value : "";
+      };
+      const domain = text("DnsDomain");
+      return `https://${text("HostName")}${domain === "" ? "" : `.${domain}`}${text("ShellLocation")}`;
+    });
+  }
+  const columns = group(lines.next(PROJECT, "| project <columns>"), 1).split(", ");
+  lines.end();
+  return project(rows, columns);
+}
+
+// The rule's `union` and `project` run over several lines: each continuation line (indented) belongs to the one
+// before.
+function joinContinuations(text: string): string {
+  return text
+    .replace(/\r?\n[ \t]+/g, " ")
+    .replace(/\( +/g, "(")
+    .replace(/ +\)/g, ")");
+}
+
+/**
+ * The rule's source: the custom table alone, or its fuzzy union with an empty datatable, which adds no row. The
+ * datatable must declare each column as the table types it: Kusto's union would otherwise keep both, renamed by
+ * type, and the rule's `project` would not find the table's.
+ */
+function unionOrTable(lines: QueryLines, table: FakeTable): FakeTable {
+  if (lines.optional(line(CUSTOM_TABLE)) !== undefined) return table;
+  const declared = group(lines.next(FUZZY_UNION, `${CUSTOM_TABLE} or its fuzzy union with a datatable`), 1);
+  for (const column of declared.split(",").map((part) => part.trim())) {
+    const [name = "", type = ""] = column.split(":").map((part) => part.trim());
+    const actual = table.columns.get(name);
+    if (actual !== type) {
+      throw new FakeWorkspaceError(
+        `the rule's datatable declares ${name}: ${type}, the custom table has ${actual === undefined ? "no such column" : `${name}: ${actual}`}`,
+      );
+    }
+  }
+  return table;
+}
+
+function agoOf(match: RegExpExecArray, now: number): number {
+  return now - Number(group(match, 1)) * (UNIT_MS[group(match, 2)] ?? Number.NaN);
+}
+
+/** `summarize FirstIngested = min(ingestion_time()), arg_max(EnrichedAt, *) by RecordId`, groups in order of first row. */
+function summarizeFirstAndLatest(table: FakeTable): FakeTable {
+  const groups = new Map<unknown, { first: number; latest: FakeRow }>();
+  for (const row of table.rows) {
+    const ingested = numeric(row, INGESTION_TIME);
+    if (ingested === null) throw new FakeWorkspaceError("a custom table row has no ingestion_time()");
+    const key = cell(row, "RecordId");
+    const seen = groups.get(key);
+    if (seen === undefined) {
+      groups.set(key, { first: ingested, latest: row });
+      continue;
+    }
+    seen.first = Math.min(seen.first, ingested);
+    // arg_max keeps one row with the largest EnrichedAt; of equals, the first met (Kusto picks any).
+    if ((numeric(row, "EnrichedAt") ?? -Infinity) > (numeric(seen.latest, "EnrichedAt") ?? -Infinity))
+      seen.latest = row;
+  }
+  return {
+    columns: new Map([...table.columns, ["FirstIngested", "datetime"]]),
+    rows: [...groups.values()].map(({ first, latest }) => ({ ...latest, FirstIngested: first })),
+  };
+}
