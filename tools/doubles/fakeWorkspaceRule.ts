@@ -8,6 +8,7 @@ import {
   numeric,
   project,
   type ReadTable,
+  text,
   where,
 } from "./fakeWorkspaceTable.js";
 import { FakeWorkspaceError, group, line, QueryLines } from "./fakeWorkspaceText.js";
@@ -61,12 +62,8 @@ export function answerRuleQuery(query: string, read: ReadTable, now: number): Fa
   rows = extend(rows, "UserAgents", "string", (row) => JSON.stringify(cell(row, "AttackerUserAgents")));
   if (lines.optional(SHELL_URL) !== undefined) {
     rows = extend(rows, "ShellUrl", "string", (row) => {
-      const text = (column: string) => {
-        const value = cell(row, column);
-        return typeof value === "string" ? value : "";
-      };
-      const domain = text("DnsDomain");
-      return `https://${text("HostName")}${domain === "" ? "" : `.${domain}`}${text("ShellLocation")}`;
+      const domain = text(row, "DnsDomain");
+      return `https://${text(row, "HostName")}${domain === "" ? "" : `.${domain}`}${text(row, "ShellLocation")}`;
     });
   }
   const columns = group(lines.next(PROJECT, "| project <columns>"), 1).split(", ");
