@@ -6,6 +6,11 @@ export interface EngineOptions {
   scriptExtensions: readonly string[];
   /** Web server worker images (case-insensitive) whose children are web-shell commands. */
   workerImages: readonly string[];
+  /**
+   * Images (case-insensitive) that IIS starts on its own (console hosts, the ASP.NET compilers): a process of these
+   * that only `DeviceProcessEvents` saw is left out and counted (docs/design.md §4.12).
+   */
+  benignChildren: readonly string[];
   /** SecurityAlert `ProviderName` values (`=~`) that mark a Defender for Endpoint alert. */
   alertProviders: readonly string[];
   /** SecurityAlert `ProductName` values (`=~`) that mark a Defender for Endpoint alert (precise mode). */
@@ -38,6 +43,7 @@ export const DEFAULT_ENGINE_OPTIONS: Readonly<EngineOptions> = Object.freeze({
   mode: "precise",
   scriptExtensions: [".php", ".jsp", ".js", ".aspx", ".asmx", ".asax", ".cfm", ".shtml"],
   workerImages: ["w3wp.exe"],
+  benignChildren: ["conhost.exe", "csc.exe", "vbc.exe", "cvtres.exe", "WerFault.exe"],
   alertProviders: ["MDATP"],
   alertProducts: [
     "Microsoft Defender Advanced Threat Protection",
