@@ -16,7 +16,10 @@ export interface TableExport<R> {
   /** CSV only: a reason to refuse the file by its header, or `undefined` to read it. */
   checkCsvHeader: (header: readonly string[]) => string | undefined;
   /** The record as a row, the reason it cannot be used, or `null` for a row of the table the engine does not use. */
-  toRow: (record: Readonly<Record<string, unknown>>, origin: { source: string; line: number }) => R | string | null;
+  toRow: (
+    record: Readonly<Record<string, unknown>>,
+    origin: { source: string; line: number },
+  ) => R | string | null;
 }
 
 const BUFFER_SIZE = 256 * 1024;

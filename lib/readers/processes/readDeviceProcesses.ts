@@ -1,5 +1,5 @@
-import { Diagnostics } from "../../core/Diagnostics.js";
 import { WebShellProcessTree } from "../../core/correlate/precise/WebShellProcessTree.js";
+import { Diagnostics } from "../../core/Diagnostics.js";
 import type { DeviceProcessRow } from "../../core/model/DeviceProcessRow.js";
 import { readProcessFile } from "./readProcessFile.js";
 

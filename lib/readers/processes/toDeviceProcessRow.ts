@@ -40,7 +40,9 @@ export function toDeviceProcessRow(
   }
   const actionType = text("actiontype");
   if (actionType !== PROCESS_CREATED) {
-    return actionType === "" ? "ActionType is missing or empty: expected ProcessCreated" : NOT_A_PROCESS_CREATION;
+    return actionType === ""
+      ? "ActionType is missing or empty: expected ProcessCreated"
+      : NOT_A_PROCESS_CREATION;
   }
   const deviceName = text("devicename");
   if (deviceName === "") return "DeviceName is missing or empty: the process cannot be placed on a server";

@@ -1,7 +1,7 @@
 import { firstDnsLabel } from "../../entities/readHost.js";
 import { type DeviceProcessRow, PROCESS_CREATED } from "../../model/DeviceProcessRow.js";
 import { type EngineOptions, inRange, type TimeRange } from "../../model/EngineOptions.js";
-import { type ProcessObservation, processIdentity } from "../../model/ProcessObservation.js";
+import { processIdentity, type ProcessObservation } from "../../model/ProcessObservation.js";
 
 /**
  * How many generations below a direct child or grandchild of the web server worker a process may be and still be
@@ -45,7 +45,7 @@ export class WebShellProcessTree {
   ): ProcessObservation[] {
     const tree = new WebShellProcessTree(options.workerImages);
     const inWindow = rows.filter((row) => inRange(row.TimeGenerated, range));
-    for (let kept = 1; kept > 0; ) {
+    for (let kept = 1; kept > 0;) {
       kept = 0;
       for (const row of inWindow) if (tree.offer(row)) kept += 1;
     }

@@ -68,7 +68,8 @@ function mergeGroup(
     sources: PROCESS_SOURCES.filter((source) => sources.has(source)),
     host: {
       ...primary.host,
-      dnsDomain: primary.host.dnsDomain || (others.find((o) => o.host.dnsDomain !== "")?.host.dnsDomain ?? ""),
+      dnsDomain:
+        primary.host.dnsDomain || (others.find((o) => o.host.dnsDomain !== "")?.host.dnsDomain ?? ""),
       addresses: [...addresses],
     },
     processName: fill("processName"),

@@ -6,8 +6,8 @@ import type { AlertRow } from "../../model/AlertRow.js";
 import type { EngineOptions } from "../../model/EngineOptions.js";
 import {
   type ObservedHost,
-  type ProcessObservation,
   processIdentity,
+  type ProcessObservation,
 } from "../../model/ProcessObservation.js";
 
 /** What an alert yielded: its web-shell processes, or why none could be taken. */

@@ -160,12 +160,20 @@ describe("which rows are web-shell processes", () => {
     const powershell = childOf(cmd, { FileName: "powershell.exe", ProcessId: 8000, time: "10:15:30.900" });
     const rows = [
       powershell,
-      childOf(powershell, { FileName: "net.exe", ProcessId: 8100, time: "10:15:31" }, {
-        DeviceId: "0000000000000000000000000000000000000001",
-      }),
-      childOf(powershell, { FileName: "net.exe", ProcessId: 8101, time: "10:15:31" }, {
-        InitiatingProcessCreationTime: "2026-11-20T10:15:30.901Z",
-      }),
+      childOf(
+        powershell,
+        { FileName: "net.exe", ProcessId: 8100, time: "10:15:31" },
+        {
+          DeviceId: "0000000000000000000000000000000000000001",
+        },
+      ),
+      childOf(
+        powershell,
+        { FileName: "net.exe", ProcessId: 8101, time: "10:15:31" },
+        {
+          InitiatingProcessCreationTime: "2026-11-20T10:15:30.901Z",
+        },
+      ),
     ];
     const { records } = correlate("precise", { processes: rows }, [request("10:15:31")]);
     expect(records.map((r) => r.ProcessName)).toEqual(["powershell.exe"]);
