@@ -24,7 +24,8 @@ export const INGESTION_TIME = "$IngestionTime";
  * Turns a data set's rows into a table of `name` with the documented schema's columns (absent strings `""`,
  * absent others null) and keeps the rows whose `TimeGenerated` is in the timespan (start inclusive, end
  * exclusive), as the service does for every table a query reads. A key that is not a column of the table is a
- * mistake in the data set and throws. SecurityAlert rows may carry `_ingestionTime` (default `TimeGenerated`).
+ * mistake in the data set and throws. SecurityAlert and DeviceProcessEvents rows may carry `_ingestionTime` (default
+ * `TimeGenerated`).
  */
 export function toFakeTable(
   name: TableName,
@@ -39,7 +40,7 @@ export function toFakeTable(
     for (const [column, type] of columns) {
       row[column] = toKustoValue(given.get(column), type, `${where}.${column}`);
     }
-    if (name === "SecurityAlert") {
+    if (name === "SecurityAlert" || name === "DeviceProcessEvents") {
       const ingested = given.get("_ingestionTime");
       row[INGESTION_TIME] =
         ingested === undefined

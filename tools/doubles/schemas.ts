@@ -16,7 +16,7 @@ export interface ColumnSchema {
 }
 
 /** The tables the KQL validator knows; a query may read only these. */
-export type TableName = "SecurityAlert" | "W3CIISLog" | "WebShellEnrichment_CL";
+export type TableName = "SecurityAlert" | "W3CIISLog" | "DeviceProcessEvents" | "WebShellEnrichment_CL";
 
 /** Raised when a documented schema table cannot be read; says which file and line. */
 export class SchemaParseError extends Error {
@@ -123,12 +123,13 @@ const W3CIISLOG_UNDOCUMENTED_COLUMNS: readonly ColumnSchema[] = [
 ];
 
 /**
- * Every table the KQL validator declares, with its columns: `SecurityAlert` and `W3CIISLog` as Microsoft
- * documents them, and `WebShellEnrichment_CL` as `RECORD_COLUMNS` plus the standard columns of a custom table.
+ * Every table the KQL validator declares, with its columns: `SecurityAlert`, `W3CIISLog` and `DeviceProcessEvents` as
+ * Microsoft documents them, and `WebShellEnrichment_CL` as `RECORD_COLUMNS` plus the standard columns of a custom table.
  */
 export const TABLE_SCHEMAS: Readonly<Record<TableName, readonly ColumnSchema[]>> = {
   SecurityAlert: readDocumentedTable("securityalert-include.md"),
   W3CIISLog: [...readDocumentedTable("w3ciislog-include.md"), ...W3CIISLOG_UNDOCUMENTED_COLUMNS],
+  DeviceProcessEvents: readDocumentedTable("deviceprocessevents-include.md"),
   WebShellEnrichment_CL: [...RECORD_COLUMNS, ...CUSTOM_TABLE_STANDARD_COLUMNS],
 };
 
