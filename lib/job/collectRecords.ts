@@ -10,8 +10,8 @@ import type { EngineOptions, TimeRange } from "../core/model/EngineOptions.js";
 import { type HostInterval, mergeHostIntervals } from "../core/model/HostInterval.js";
 import type { EnrichmentRecord } from "../core/records/EnrichmentRecord.js";
 import { toAlertRow } from "../readers/alerts/toAlertRow.js";
-import { toDeviceProcessRow } from "../readers/processes/toDeviceProcessRow.js";
 import { ExportRowSink } from "../readers/iis/ExportRowSink.js";
+import { toDeviceProcessRow } from "../readers/processes/toDeviceProcessRow.js";
 import { buildAlertQuery } from "./kql/buildAlertQuery.js";
 import { buildDeviceProcessQuery } from "./kql/buildDeviceProcessQuery.js";
 import { buildBaselineQuery, buildCandidateRequestsQuery } from "./kql/buildRequestQueries.js";
@@ -199,7 +199,8 @@ function readDeviceProcessRows(
   const processes: DeviceProcessRow[] = [];
   rows.forEach((record, index) => {
     const row = toDeviceProcessRow(record, { source: "DeviceProcessEvents", line: index + 1 });
-    if (typeof row === "string") diagnostics.skip({ source: "DeviceProcessEvents", line: index + 1, reason: row });
+    if (typeof row === "string")
+      diagnostics.skip({ source: "DeviceProcessEvents", line: index + 1, reason: row });
     else {
       diagnostics.read("DeviceProcessEvents");
       if (row !== null) processes.push(row);

@@ -1,7 +1,7 @@
 import type { LogAnalyticsAnswer } from "./encodeLogAnalyticsTable.js";
 import { answerAlertQuery, isAlertQuery } from "./fakeWorkspaceAlerts.js";
-import { answerDeviceProcessQuery, isDeviceProcessQuery } from "./fakeWorkspaceProcesses.js";
 import { answerIngestedIdsQuery, CUSTOM_TABLE, isIngestedIdsQuery } from "./fakeWorkspaceIngestedIds.js";
+import { answerDeviceProcessQuery, isDeviceProcessQuery } from "./fakeWorkspaceProcesses.js";
 import { answerRequestQuery, isRequestQuery } from "./fakeWorkspaceRequests.js";
 import { type ReadTable, toAnswer, toFakeTable } from "./fakeWorkspaceTable.js";
 import { FakeWorkspaceError, parseTimespan, QueryLines } from "./fakeWorkspaceText.js";

@@ -127,5 +127,7 @@ function readStrcat(lines: QueryLines, table: FakeTable, name: string): FakeTabl
 function kustoText(value: unknown, type: string): string {
   if (value === null || value === undefined) return "";
   if (type === "datetime") return new Date(value as number).toISOString().replace(/Z$/, "0000Z");
-  return String(value as string | number);
+  if (typeof value === "string" || typeof value === "number" || typeof value === "boolean")
+    return String(value);
+  throw new FakeWorkspaceError(`the fake does not strcat a ${type} value`);
 }

@@ -103,7 +103,9 @@ describe("createFakeWorkspace: buildDeviceProcessQuery", () => {
   it("reads by TimeGenerated on demand, the end exclusive, within the request's timespan", () => {
     const byTime = { ...PARAMS, by: "time" as const, to: at("10:10:01") };
     expect(ids(CHAIN_ROWS, byTime)).toEqual([7000]);
-    expect(ids(CHAIN_ROWS, PARAMS, `${iso("10:10:01")}/${iso("23:00:00")}`)).toEqual([7001, 7002, 7003, 7004]);
+    expect(ids(CHAIN_ROWS, PARAMS, `${iso("10:10:01")}/${iso("23:00:00")}`)).toEqual([
+      7001, 7002, 7003, 7004,
+    ]);
   });
 
   it("answers the columns and types the Kusto language service infers", () => {
