@@ -48,7 +48,12 @@ export function mergeObservations(
     }
     merged.push(process);
   }
-  return { observations: merged, benignExcluded };
+  // In the configured list's order, so every run reports them alike.
+  const ordered = [...benign.values()].filter((image) => benignExcluded.has(image));
+  return {
+    observations: merged,
+    benignExcluded: new Map(ordered.map((image) => [image, benignExcluded.get(image)!])),
+  };
 }
 
 function mergeGroup(
