@@ -1,4 +1,7 @@
+import { readFile } from "node:fs/promises";
+
 import { LogsQueryClient } from "@azure/monitor-query-logs";
+import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
 
 import { LogAnalyticsWorkspace } from "../../../../lib/adapters/azure/LogAnalyticsWorkspace.js";
@@ -6,7 +9,8 @@ import { runWorkspace } from "../../../../lib/adapters/cli/runWorkspace.js";
 import { Diagnostics } from "../../../../lib/core/Diagnostics.js";
 import { DEFAULT_ENGINE_OPTIONS } from "../../../../lib/core/model/EngineOptions.js";
 import { toJsonRecord } from "../../../../lib/core/records/toJsonRecord.js";
-import { createFakeWorkspace } from "../../../../tools/doubles/fakeWorkspace.js";
+import { runOffline } from "../../../../lib/job/runOffline.js";
+import { createFakeWorkspace, type DeviceProcessEventsRow } from "../../../../tools/doubles/fakeWorkspace.js";
 import { startLogAnalyticsServer } from "../../../../tools/doubles/startLogAnalyticsServer.js";
 import { staticTokenCredential } from "../../../../tools/doubles/staticTokenCredential.js";
 import { loadCliFixtureWorkspace, WORKSPACE_ID } from "../../../functions/azureHarness.js";
@@ -14,6 +18,21 @@ import { cliRecords, withoutStamp } from "../../../functions/expectedRecords.js"
 import { runCli } from "../../../support/runCli.js";
 
 const RANGE = { from: Date.parse("2026-11-20T00:00:00Z"), to: Date.parse("2026-11-21T00:00:00Z") };
+const PROCESSES = "test/fixtures/processes/advanced-hunting.csv";
+const LONG = new Set(["ProcessId", "InitiatingProcessId", "InitiatingProcessParentId", "ReportId"]);
+
+/** The Advanced Hunting fixture as the workspace's DeviceProcessEvents holds it (its damaged row left out). */
+async function processRows(): Promise<DeviceProcessEventsRow[]> {
+  const rows = parse<Record<string, string>>(await readFile(PROCESSES, "utf8"), { columns: true });
+  return rows
+    .filter((row) => !Number.isNaN(Date.parse(row.ProcessCreationTime ?? "")))
+    .map(({ Timestamp, ...columns }) => ({
+      TimeGenerated: Timestamp ?? "",
+      ...Object.fromEntries(
+        Object.entries(columns).map(([name, value]) => [name, LONG.has(name) ? Number(value) : value]),
+      ),
+    }));
+}
 
 describe("enrich --workspace", () => {
   it("finds in a workspace what the files give, through the real query client", async () => {
@@ -37,6 +56,44 @@ describe("enrich --workspace", () => {
     }
   });
 
+  it("finds the commands DeviceProcessEvents holds as the files give them, with ENRICH_PROCESS_SOURCES' sources", async () => {
+    const data = { ...(await loadCliFixtureWorkspace()), processes: await processRows() };
+    const server = await startLogAnalyticsServer({ answer: createFakeWorkspace(data) });
+    try {
+      const client = new LogsQueryClient(staticTokenCredential(), server.clientOptions);
+      const engine = {
+        ...DEFAULT_ENGINE_OPTIONS,
+        processSources: ["alerts", "deviceprocessevents"] as const,
+      };
+      const result = await runWorkspace(
+        { workspace: WORKSPACE_ID, endpoint: server.endpoint, range: RANGE },
+        { ...engine, processSources: [...engine.processSources] },
+        new Diagnostics(),
+        () => 0,
+        new LogAnalyticsWorkspace(client, WORKSPACE_ID),
+      );
+      const offline = await runOffline(
+        {
+          alerts: ["test/fixtures/cli/alerts.jsonl"],
+          processes: [PROCESSES],
+          iis: [{ path: "test/fixtures/cli/iis" }],
+          range: RANGE,
+        },
+        DEFAULT_ENGINE_OPTIONS,
+        new Diagnostics(),
+        () => 0,
+      );
+      const json = (records: typeof offline.records) => records.map((r) => withoutStamp(toJsonRecord(r)));
+      expect(json(result.records)).toEqual(json(offline.records));
+      expect(new Set(result.records.map((r) => r.ProcessSource))).toEqual(
+        new Set(["SecurityAlert", "DeviceProcessEvents", "SecurityAlert,DeviceProcessEvents"]),
+      );
+      expect(Object.fromEntries(result.processes.benignExcluded)).toEqual({ "conhost.exe": 2 });
+    } finally {
+      await server.close();
+    }
+  });
+
   it.each([
     [
       ["--workspace", "not-a-guid", "--from", "2026-11-20T00:00:00Z", "--to", "2026-11-21T00:00:00Z"],
@@ -54,7 +111,7 @@ describe("enrich --workspace", () => {
         "--to",
         "2026-11-21T00:00:00Z",
       ],
-      /--workspace replaces --alerts and --iis/,
+      /--workspace replaces --alerts, --processes and --iis/,
     ],
     [
       [
