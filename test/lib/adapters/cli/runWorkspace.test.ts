@@ -7,7 +7,10 @@ import { describe, expect, it } from "vitest";
 import { LogAnalyticsWorkspace } from "../../../../lib/adapters/azure/LogAnalyticsWorkspace.js";
 import { runWorkspace } from "../../../../lib/adapters/cli/runWorkspace.js";
 import { Diagnostics } from "../../../../lib/core/Diagnostics.js";
-import { DEFAULT_ENGINE_OPTIONS } from "../../../../lib/core/model/EngineOptions.js";
+import {
+  DEFAULT_ENGINE_OPTIONS,
+  type ProcessSourceSetting,
+} from "../../../../lib/core/model/EngineOptions.js";
 import { toJsonRecord } from "../../../../lib/core/records/toJsonRecord.js";
 import { runOffline } from "../../../../lib/job/runOffline.js";
 import { createFakeWorkspace, type DeviceProcessEventsRow } from "../../../../tools/doubles/fakeWorkspace.js";
@@ -61,13 +64,10 @@ describe("enrich --workspace", () => {
     const server = await startLogAnalyticsServer({ answer: createFakeWorkspace(data) });
     try {
       const client = new LogsQueryClient(staticTokenCredential(), server.clientOptions);
-      const engine = {
-        ...DEFAULT_ENGINE_OPTIONS,
-        processSources: ["alerts", "deviceprocessevents"] as const,
-      };
+      const sources: ProcessSourceSetting[] = ["alerts", "deviceprocessevents"];
       const result = await runWorkspace(
         { workspace: WORKSPACE_ID, endpoint: server.endpoint, range: RANGE },
-        { ...engine, processSources: [...engine.processSources] },
+        { ...DEFAULT_ENGINE_OPTIONS, processSources: sources },
         new Diagnostics(),
         () => 0,
         new LogAnalyticsWorkspace(client, WORKSPACE_ID),
