@@ -1,7 +1,4 @@
-import { readFile } from "node:fs/promises";
-
 import { LogsQueryClient } from "@azure/monitor-query-logs";
-import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
 
 import { LogAnalyticsWorkspace } from "../../../../lib/adapters/azure/LogAnalyticsWorkspace.js";
@@ -13,30 +10,15 @@ import {
 } from "../../../../lib/core/model/EngineOptions.js";
 import { toJsonRecord } from "../../../../lib/core/records/toJsonRecord.js";
 import { runOffline } from "../../../../lib/job/runOffline.js";
-import { createFakeWorkspace, type DeviceProcessEventsRow } from "../../../../tools/doubles/fakeWorkspace.js";
+import { createFakeWorkspace } from "../../../../tools/doubles/fakeWorkspace.js";
 import { startLogAnalyticsServer } from "../../../../tools/doubles/startLogAnalyticsServer.js";
 import { staticTokenCredential } from "../../../../tools/doubles/staticTokenCredential.js";
 import { loadCliFixtureWorkspace, WORKSPACE_ID } from "../../../functions/azureHarness.js";
 import { cliRecords, withoutStamp } from "../../../functions/expectedRecords.js";
+import { PROCESS_FIXTURE, processFixtureRows } from "../../../support/processFixtureRows.js";
 import { runCli } from "../../../support/runCli.js";
 
 const RANGE = { from: Date.parse("2026-11-20T00:00:00Z"), to: Date.parse("2026-11-21T00:00:00Z") };
-const PROCESSES = "test/fixtures/processes/advanced-hunting.csv";
-const LONG = new Set(["ProcessId", "InitiatingProcessId", "InitiatingProcessParentId", "ReportId"]);
-
-/** The Advanced Hunting fixture as the workspace's DeviceProcessEvents holds it (its damaged row left out). */
-async function processRows(): Promise<DeviceProcessEventsRow[]> {
-  const rows = parse<Record<string, string>>(await readFile(PROCESSES, "utf8"), { columns: true });
-  return rows
-    .filter((row) => !Number.isNaN(Date.parse(row.ProcessCreationTime ?? "")))
-    .map(({ Timestamp, ...columns }) => ({
-      TimeGenerated: Timestamp ?? "",
-      ...Object.fromEntries(
-        Object.entries(columns).map(([name, value]) => [name, LONG.has(name) ? Number(value) : value]),
-      ),
-    }));
-}
-
 describe("enrich --workspace", () => {
   it("finds in a workspace what the files give, through the real query client", async () => {
     const server = await startLogAnalyticsServer({
@@ -60,7 +42,7 @@ describe("enrich --workspace", () => {
   });
 
   it("finds the commands DeviceProcessEvents holds as the files give them, with ENRICH_PROCESS_SOURCES' sources", async () => {
-    const data = { ...(await loadCliFixtureWorkspace()), processes: await processRows() };
+    const data = { ...(await loadCliFixtureWorkspace()), processes: await processFixtureRows() };
     const server = await startLogAnalyticsServer({ answer: createFakeWorkspace(data) });
     try {
       const client = new LogsQueryClient(staticTokenCredential(), server.clientOptions);
@@ -75,7 +57,7 @@ describe("enrich --workspace", () => {
       const offline = await runOffline(
         {
           alerts: ["test/fixtures/cli/alerts.jsonl"],
-          processes: [PROCESSES],
+          processes: [PROCESS_FIXTURE],
           iis: [{ path: "test/fixtures/cli/iis" }],
           range: RANGE,
         },
