@@ -74,34 +74,29 @@ export async function collectRecords(
   };
 
   const sources = engine.processSources;
-  const byIngestion = params.alertsBy === "ingestion";
-  let alertRows: Record<string, unknown>[] = [];
-  if (sources.includes("alerts")) {
-    const alertQuery = buildAlertQuery({
-      mode: engine.mode,
-      from: window.from,
-      to: window.to,
-      by: params.alertsBy,
-      providers: engine.alertProviders,
-      products: engine.alertProducts,
-      workerImages: engine.workerImages,
-    });
-    const margin = byIngestion ? ALERT_INGESTION_MARGIN_MS : 0;
-    alertRows = await run(alertQuery, "alerts", window.from - margin, window.to);
-  }
+  const slice = { from: window.from, to: window.to, by: params.alertsBy, workerImages: engine.workerImages };
+  // The window's rows of a process source. By ingestion time, the `timespan` (on TimeGenerated) reaches back as far
+  // as that table's TimeGenerated can trail ingestion.
+  const readSource = (kql: string, name: string, ingestionMarginMs: number) =>
+    run(kql, name, window.from - (params.alertsBy === "ingestion" ? ingestionMarginMs : 0), window.to);
+  const alertRows = sources.includes("alerts")
+    ? await readSource(
+        buildAlertQuery({
+          ...slice,
+          mode: engine.mode,
+          providers: engine.alertProviders,
+          products: engine.alertProducts,
+        }),
+        "alerts",
+        ALERT_INGESTION_MARGIN_MS,
+      )
+    : [];
   const alerts = readAlerts(alertRows, diagnostics);
-  let deviceRows: Record<string, unknown>[] = [];
-  if (sources.includes("deviceprocessevents") && engine.mode === "precise") {
-    // Read by the same window and rules as the alerts (docs/design.md §6.2): the timer by ingestion time.
-    const query = buildDeviceProcessQuery({
-      from: window.from,
-      to: window.to,
-      by: params.alertsBy,
-      workerImages: engine.workerImages,
-    });
-    const margin = byIngestion ? DEVICE_INGESTION_MARGIN_MS : 0;
-    deviceRows = await run(query, "device processes", window.from - margin, window.to);
-  }
+  // Read by the same window and rules as the alerts (docs/design.md §6.2); compat reads alerts only.
+  const deviceRows =
+    sources.includes("deviceprocessevents") && engine.mode === "precise"
+      ? await readSource(buildDeviceProcessQuery(slice), "device processes", DEVICE_INGESTION_MARGIN_MS)
+      : [];
   const processes = readDeviceProcessRows(deviceRows, diagnostics);
   // On demand the range also bounds compat's IIS rows and sets precise's baseline end, as on the command line.
   const range = params.alertsBy === "time" ? window : undefined;

@@ -1,9 +1,6 @@
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 
-import { Diagnostics } from "../../lib/core/Diagnostics.js";
-import { DEFAULT_ENGINE_OPTIONS } from "../../lib/core/model/EngineOptions.js";
-import { runOffline } from "../../lib/job/runOffline.js";
-import { PROCESS_FIXTURE, processFixtureRows } from "../support/processFixtureRows.js";
+import { cliFixtureRecordsWithProcesses, processFixtureRows } from "../support/processFixtureRows.js";
 import {
   type AzureHarness,
   loadCliFixtureWorkspace,
@@ -23,18 +20,7 @@ let harness: AzureHarness;
 
 beforeAll(async () => {
   data = { ...(await loadCliFixtureWorkspace()), processes: await processFixtureRows() };
-  const offline = await runOffline(
-    {
-      alerts: ["test/fixtures/cli/alerts.jsonl"],
-      processes: [PROCESS_FIXTURE],
-      iis: [{ path: "test/fixtures/cli/iis" }],
-      range: undefined,
-    },
-    DEFAULT_ENGINE_OPTIONS,
-    new Diagnostics(),
-    () => 0,
-  );
-  expected = ids(offline.records.map((record) => ({ ...record })));
+  expected = ids((await cliFixtureRecordsWithProcesses()).map((record) => ({ RecordId: record.RecordId })));
   expect(expected).toHaveLength(7);
 });
 

@@ -2,6 +2,9 @@ import { readFile } from "node:fs/promises";
 
 import { parse } from "csv-parse/sync";
 
+import { Diagnostics } from "../../lib/core/Diagnostics.js";
+import { DEFAULT_ENGINE_OPTIONS, type TimeRange } from "../../lib/core/model/EngineOptions.js";
+import { runOffline } from "../../lib/job/runOffline.js";
 import type { DeviceProcessEventsRow } from "../../tools/doubles/fakeWorkspace.js";
 
 /** The Advanced Hunting export of `test/fixtures/processes/` (one web-shell session on web01). */
@@ -27,4 +30,20 @@ export async function processFixtureRows(
       ),
       ...extra,
     }));
+}
+
+/** What the command line finds on the CLI fixtures (`test/fixtures/cli`) with this export as `--processes`. */
+export async function cliFixtureRecordsWithProcesses(range?: TimeRange) {
+  const result = await runOffline(
+    {
+      alerts: ["test/fixtures/cli/alerts.jsonl"],
+      processes: [PROCESS_FIXTURE],
+      iis: [{ path: "test/fixtures/cli/iis" }],
+      range,
+    },
+    DEFAULT_ENGINE_OPTIONS,
+    new Diagnostics(),
+    () => 0,
+  );
+  return result.records;
 }

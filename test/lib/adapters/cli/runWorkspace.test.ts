@@ -9,13 +9,12 @@ import {
   type ProcessSourceSetting,
 } from "../../../../lib/core/model/EngineOptions.js";
 import { toJsonRecord } from "../../../../lib/core/records/toJsonRecord.js";
-import { runOffline } from "../../../../lib/job/runOffline.js";
 import { createFakeWorkspace } from "../../../../tools/doubles/fakeWorkspace.js";
 import { startLogAnalyticsServer } from "../../../../tools/doubles/startLogAnalyticsServer.js";
 import { staticTokenCredential } from "../../../../tools/doubles/staticTokenCredential.js";
 import { loadCliFixtureWorkspace, WORKSPACE_ID } from "../../../functions/azureHarness.js";
 import { cliRecords, withoutStamp } from "../../../functions/expectedRecords.js";
-import { PROCESS_FIXTURE, processFixtureRows } from "../../../support/processFixtureRows.js";
+import { cliFixtureRecordsWithProcesses, processFixtureRows } from "../../../support/processFixtureRows.js";
 import { runCli } from "../../../support/runCli.js";
 
 const RANGE = { from: Date.parse("2026-11-20T00:00:00Z"), to: Date.parse("2026-11-21T00:00:00Z") };
@@ -54,19 +53,9 @@ describe("enrich --workspace", () => {
         () => 0,
         new LogAnalyticsWorkspace(client, WORKSPACE_ID),
       );
-      const offline = await runOffline(
-        {
-          alerts: ["test/fixtures/cli/alerts.jsonl"],
-          processes: [PROCESS_FIXTURE],
-          iis: [{ path: "test/fixtures/cli/iis" }],
-          range: RANGE,
-        },
-        DEFAULT_ENGINE_OPTIONS,
-        new Diagnostics(),
-        () => 0,
-      );
-      const json = (records: typeof offline.records) => records.map((r) => withoutStamp(toJsonRecord(r)));
-      expect(json(result.records)).toEqual(json(offline.records));
+      const offline = await cliFixtureRecordsWithProcesses(RANGE);
+      const json = (records: typeof offline) => records.map((r) => withoutStamp(toJsonRecord(r)));
+      expect(json(result.records)).toEqual(json(offline));
       expect(new Set(result.records.map((r) => r.ProcessSource))).toEqual(
         new Set(["SecurityAlert", "DeviceProcessEvents", "SecurityAlert,DeviceProcessEvents"]),
       );

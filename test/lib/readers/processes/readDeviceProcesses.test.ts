@@ -1,14 +1,13 @@
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 
 import { Diagnostics } from "../../../../lib/core/Diagnostics.js";
 import { InputError } from "../../../../lib/core/errors.js";
 import { readDeviceProcesses } from "../../../../lib/readers/processes/readDeviceProcesses.js";
+import { scratchDir } from "../../../support/scratchDir.js";
 
 const fixture = (name: string) => fileURLToPath(new URL(`../../../fixtures/${name}`, import.meta.url));
 const AH_CSV = fixture("processes/advanced-hunting.csv");
@@ -18,23 +17,13 @@ const AH_API = fixture("processes/advanced-hunting-api.json");
 // its parent net.exe, on the second reading).
 const SESSION = ["7610", "7608", "7604", "7388", "7344", "7340", "7618"];
 
-let dir: string;
+const scratch = scratchDir("process-files-");
+const write = (name: string, content: string | Uint8Array) => scratch.write(name, content);
 let results: Record<string, unknown>[];
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "process-files-"));
   results = (JSON.parse(await readFile(AH_API, "utf8")) as { Results: Record<string, unknown>[] }).Results;
 });
-
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-
-async function write(name: string, content: string | Uint8Array): Promise<string> {
-  const path = join(dir, name);
-  await writeFile(path, content);
-  return path;
-}
 
 async function read(...paths: string[]) {
   const diagnostics = new Diagnostics(10);
