@@ -18,8 +18,9 @@ export interface DeviceProcessesRead {
  * children and grandchildren of the web server worker, and their descendants linked through their initiating
  * process. An export lists a process before its parent as often as after it (Advanced Hunting shows the newest
  * first), and keeping every row until the tree is known would hold the whole export; so the files are read again,
- * streamed, while a reading links a new process to a known one. Rows are counted, and bad rows reported, on the
- * first reading only.
+ * streamed, while a reading found the parent of a row it had turned down (see `WebShellProcessTree`): once for an
+ * export in time order, twice for one newest first. Rows are counted, and bad rows reported, on the first reading
+ * only.
  */
 export async function readDeviceProcesses(
   paths: readonly string[],
@@ -27,16 +28,14 @@ export async function readDeviceProcesses(
   diagnostics: Diagnostics,
 ): Promise<DeviceProcessesRead> {
   const tree = new WebShellProcessTree(workerImages);
+  const offer = (row: DeviceProcessRow) => void tree.offer(row);
+  tree.startPass();
   let read = 0;
-  let kept = 0;
-  const offer = (row: DeviceProcessRow) => {
-    if (tree.offer(row)) kept += 1;
-  };
   for (const path of paths) read += await readProcessFile(path, diagnostics, offer);
   let passes = 1;
-  while (kept > 0) {
-    kept = 0;
+  while (tree.needsAnotherPass) {
     passes += 1;
+    tree.startPass();
     // Already counted and reported: this reading only looks for children of the processes found since.
     const again = new Diagnostics(0, 0);
     for (const path of paths) await readProcessFile(path, again, offer);

@@ -26,7 +26,7 @@ export function toDeviceProcessRow(
 ): DeviceProcessRow | string | null {
   const columns = new Map<string, unknown>();
   for (const [key, value] of Object.entries(record)) {
-    const name = normalizeColumnName(key);
+    const name = columnKey(key);
     if (!columns.has(name)) columns.set(name, value);
   }
   const text = (name: string) => toText(columns.get(name)).trim();
@@ -73,6 +73,19 @@ export function toDeviceProcessRow(
 
 /** The columns that tell a DeviceProcessEvents record (for telling an export of something else apart). */
 export const DEVICE_PROCESS_COLUMNS = ["DeviceName", "ProcessId", "ProcessCreationTime"] as const;
+
+// An export repeats its column names on every row: each is normalised once. Bounded, as a JSON export's keys are
+// whatever its writer chose.
+const COLUMN_KEYS = new Map<string, string>();
+
+function columnKey(name: string): string {
+  let key = COLUMN_KEYS.get(name);
+  if (key === undefined) {
+    key = normalizeColumnName(name);
+    if (COLUMN_KEYS.size < 1024) COLUMN_KEYS.set(name, key);
+  }
+  return key;
+}
 
 /** A process id as decimal text (the table's `long`), `""` when absent or not a whole number. */
 function toProcessId(value: unknown): string {

@@ -2,6 +2,7 @@ import { firstDnsLabel } from "../../entities/readHost.js";
 import { type DeviceProcessRow, PROCESS_CREATED } from "../../model/DeviceProcessRow.js";
 import { type EngineOptions, inRange, type TimeRange } from "../../model/EngineOptions.js";
 import { processIdentity, type ProcessObservation } from "../../model/ProcessObservation.js";
+import { ApproximateKeySet } from "./ApproximateKeySet.js";
 
 /**
  * How many generations below a direct child or grandchild of the web server worker a process may be and still be
@@ -19,8 +20,10 @@ export const MAX_LINKED_GENERATIONS = 3;
  *   of these, up to {@link MAX_LINKED_GENERATIONS} links deep: the deeper descendants.
  *
  * Rows may come in any order (Advanced Hunting exports newest first), so a row whose parent is not known yet is
- * offered again in a later pass; a pass that keeps nothing new ends the search. Only the kept rows are held, never
- * the rows offered: memory grows with the web-shell processes, not with the input.
+ * offered again in a later pass. Only the kept rows are held, never the rows offered: memory grows with the
+ * web-shell processes, not with the input. To tell whether another pass can find anything, the tree remembers, in
+ * fixed memory, which parents the rows it turned down in this pass asked for: another pass is needed only when it
+ * later kept one of them (or, rarely, when the approximate memory says so wrongly).
  */
 export class WebShellProcessTree {
   /** The rows kept, in the order they were kept (one per process). */
@@ -28,9 +31,26 @@ export class WebShellProcessTree {
   /** Links below a direct child or grandchild of the worker, per kept process. */
   private readonly links = new Map<string, number>();
   private readonly workers: ReadonlySet<string>;
+  /** Parents asked for by the rows turned down since `startPass`. */
+  private readonly asked = new ApproximateKeySet(23);
+  private relinked = false;
 
   constructor(workerImages: readonly string[]) {
     this.workers = new Set(workerImages.map((image) => image.toLowerCase()));
+  }
+
+  /** Begins a pass over the rows: what `needsAnotherPass` says is about the offers from here on. */
+  startPass(): void {
+    this.asked.clear();
+    this.relinked = false;
+  }
+
+  /**
+   * Whether a row turned down in this pass may be kept in another: this pass kept a process that a row offered
+   * before it had asked for as its parent.
+   */
+  get needsAnotherPass(): boolean {
+    return this.relinked;
   }
 
   /**
@@ -45,10 +65,10 @@ export class WebShellProcessTree {
   ): ProcessObservation[] {
     const tree = new WebShellProcessTree(options.workerImages);
     const inWindow = rows.filter((row) => inRange(row.TimeGenerated, range));
-    for (let kept = 1; kept > 0;) {
-      kept = 0;
-      for (const row of inWindow) if (tree.offer(row)) kept += 1;
-    }
+    do {
+      tree.startPass();
+      for (const row of inWindow) tree.offer(row);
+    } while (tree.needsAnotherPass);
     return tree.rows.map(toObservation);
   }
 
@@ -62,10 +82,15 @@ export class WebShellProcessTree {
       links = 0;
     } else {
       const parent = parentKey(row);
-      const parentLinks = parent === undefined ? undefined : this.links.get(parent);
-      if (parentLinks !== undefined && parentLinks < MAX_LINKED_GENERATIONS) links = parentLinks + 1;
+      if (parent === undefined) return false;
+      const parentLinks = this.links.get(parent);
+      if (parentLinks === undefined || parentLinks >= MAX_LINKED_GENERATIONS) {
+        this.asked.add(parent);
+        return false;
+      }
+      links = parentLinks + 1;
     }
-    if (links === undefined) return false;
+    if (this.asked.has(key)) this.relinked = true;
     this.links.set(key, links);
     this.rows.push(row);
     return true;
