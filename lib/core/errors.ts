@@ -58,7 +58,7 @@ export class InputError extends EnrichmentError {
   }
 }
 
-export type InputKind = "alert" | "IIS";
+export type InputKind = "alert" | "IIS" | "DeviceProcessEvents";
 
 /** Why a Log Analytics query failed, as the service answered it (classified where the SDK answers). */
 export type QueryFailure =

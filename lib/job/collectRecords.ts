@@ -1,15 +1,18 @@
 import type { Correlator } from "../core/correlate/Correlator.js";
-import { createCorrelator } from "../core/correlate/createCorrelator.js";
+import { createCorrelator, type ProcessCounts } from "../core/correlate/createCorrelator.js";
 import { composeBaselineKey } from "../core/correlate/DistinctIpBaseline.js";
 import type { Diagnostics } from "../core/Diagnostics.js";
 import type { AlertRow } from "../core/model/AlertRow.js";
+import type { DeviceProcessRow } from "../core/model/DeviceProcessRow.js";
 import type { EngineOptions, TimeRange } from "../core/model/EngineOptions.js";
 import { type HostInterval, mergeHostIntervals } from "../core/model/HostInterval.js";
 import type { EnrichmentRecord } from "../core/records/EnrichmentRecord.js";
 import { toAlertRow } from "../readers/alerts/toAlertRow.js";
 import { ExportRowSink } from "../readers/iis/ExportRowSink.js";
+import { toDeviceProcessRow } from "../readers/processes/toDeviceProcessRow.js";
 import type { Deadline } from "./Deadline.js";
 import { buildAlertQuery } from "./kql/buildAlertQuery.js";
+import { buildDeviceProcessQuery } from "./kql/buildDeviceProcessQuery.js";
 import { buildBaselineQuery, buildCandidateRequestsQuery } from "./kql/buildRequestQueries.js";
 import { isKqlSafe } from "./kql/kqlLiterals.js";
 import type { WorkspaceQuery } from "./ports.js";
@@ -36,6 +39,9 @@ export interface CollectResult {
   /** SystemAlertIds of the alert rows read (the sweep knows from them which alerts this run saw again). */
   alertIds: Set<string>;
   selectedAlerts: number;
+  /** DeviceProcessEvents rows the workspace returned (web-shell process candidates). */
+  deviceProcessRows: number;
+  processes: ProcessCounts;
   commands: number;
   candidateRows: number;
   queries: number;
@@ -43,13 +49,17 @@ export interface CollectResult {
 
 // SecurityAlert's TimeGenerated is stamped at ingestion; a day is ample margin for the `timespan` bound.
 const ALERT_INGESTION_MARGIN_MS = 86_400_000;
+// DeviceProcessEvents' TimeGenerated is the device's, which can trail ingestion while a device is offline; Log
+// Analytics replaces a TimeGenerated more than two days old with the ingestion time, so two days bound it.
+const DEVICE_INGESTION_MARGIN_MS = 2 * 86_400_000;
 // Merged host windows per query: keeps query text well under the service's limits.
 const INTERVALS_PER_QUERY = 200;
 
 /**
- * Finds the records of one window against the workspace: candidate alerts, then only the IIS rows that can match
- * their commands and the rarity baseline of those rows' pages, both computed server-side (docs/design.md §6). The engine
- * applies its exact rules to what comes back.
+ * Finds the records of one window against the workspace: candidate alerts and (precise, when configured) the
+ * DeviceProcessEvents rows that can be web-shell processes, then only the IIS rows that can match their commands and
+ * the rarity baseline of those rows' pages, all computed server-side (docs/design.md §6). The engine applies its
+ * exact rules to what comes back.
  */
 export async function collectRecords(
   params: CollectParams,
@@ -65,21 +75,36 @@ export async function collectRecords(
     return workspace.query(kql, { name, timespan: { start, end }, ...limits });
   };
 
-  const alertQuery = buildAlertQuery({
-    mode: engine.mode,
-    from: window.from,
-    to: window.to,
-    by: params.alertsBy,
-    providers: engine.alertProviders,
-    products: engine.alertProducts,
-    workerImages: engine.workerImages,
-  });
-  const margin = params.alertsBy === "ingestion" ? ALERT_INGESTION_MARGIN_MS : 0;
-  const alertRows = await run(alertQuery, "alerts", window.from - margin, window.to);
+  const sources = engine.processSources;
+  const slice = { from: window.from, to: window.to, by: params.alertsBy, workerImages: engine.workerImages };
+  // The window's rows of a process source. By ingestion time, the `timespan` (on TimeGenerated) reaches back as far
+  // as that table's TimeGenerated can trail ingestion.
+  const readSource = (kql: string, name: string, ingestionMarginMs: number) =>
+    run(kql, name, window.from - (params.alertsBy === "ingestion" ? ingestionMarginMs : 0), window.to);
+  const alertRows = sources.includes("alerts")
+    ? await readSource(
+        buildAlertQuery({
+          ...slice,
+          mode: engine.mode,
+          providers: engine.alertProviders,
+          products: engine.alertProducts,
+        }),
+        "alerts",
+        ALERT_INGESTION_MARGIN_MS,
+      )
+    : [];
   const alerts = readAlerts(alertRows, diagnostics);
+  // Read by the same window and rules as the alerts (docs/design.md §6.2); compat reads alerts only.
+  const deviceRows =
+    sources.includes("deviceprocessevents") && engine.mode === "precise"
+      ? await readSource(buildDeviceProcessQuery(slice), "device processes", DEVICE_INGESTION_MARGIN_MS)
+      : [];
+  const processes = readDeviceProcessRows(deviceRows, diagnostics);
   // On demand the range also bounds compat's IIS rows and sets precise's baseline end, as on the command line.
   const range = params.alertsBy === "time" ? window : undefined;
-  const { correlator, selectedAlerts } = createCorrelator(alerts, engine, range, diagnostics);
+  const prepared = createCorrelator(alerts, engine, range, diagnostics, processes);
+  const { correlator } = prepared;
+  noteBenignExcluded(prepared.processes, diagnostics);
 
   const intervals = mergeHostIntervals(safeIntervals(correlator, diagnostics));
   let candidateRows = 0;
@@ -141,7 +166,9 @@ export async function collectRecords(
     records: correlator.finish(now()),
     alertRows: alertRows.length,
     alertIds: new Set(alerts.map((alert) => alert.SystemAlertId)),
-    selectedAlerts,
+    selectedAlerts: prepared.selectedAlerts,
+    deviceProcessRows: deviceRows.length,
+    processes: prepared.processes,
     commands: correlator.commandCount,
     candidateRows,
     queries,
@@ -165,6 +192,33 @@ function readAlerts(rows: readonly Record<string, unknown>[], diagnostics: Diagn
     }
   });
   return alerts;
+}
+
+function readDeviceProcessRows(
+  rows: readonly Record<string, unknown>[],
+  diagnostics: Diagnostics,
+): DeviceProcessRow[] {
+  const processes: DeviceProcessRow[] = [];
+  rows.forEach((record, index) => {
+    const row = toDeviceProcessRow(record, { source: "DeviceProcessEvents", line: index + 1 });
+    if (typeof row === "string")
+      diagnostics.skip({ source: "DeviceProcessEvents", line: index + 1, reason: row });
+    else {
+      diagnostics.read("DeviceProcessEvents");
+      if (row !== null) processes.push(row);
+    }
+  });
+  return processes;
+}
+
+/** Says what benign children of IIS were left out (docs/design.md §4.12), as a note of the run. */
+function noteBenignExcluded(processes: ProcessCounts, diagnostics: Diagnostics): void {
+  if (processes.benignExcluded.size === 0) return;
+  const images = [...processes.benignExcluded].map(([image, count]) => `${image} × ${count}`);
+  const total = [...processes.benignExcluded.values()].reduce((sum, count) => sum + count, 0);
+  diagnostics.warn(
+    `DeviceProcessEvents: ${total} benign child process(es) of IIS left out (${images.join(", ")})`,
+  );
 }
 
 function safeIntervals(correlator: Correlator, diagnostics: Diagnostics): HostInterval[] {

@@ -1,16 +1,19 @@
 import { availableParallelism } from "node:os";
 
-import { createCorrelator } from "../core/correlate/createCorrelator.js";
+import { createCorrelator, type ProcessCounts } from "../core/correlate/createCorrelator.js";
 import type { Diagnostics } from "../core/Diagnostics.js";
 import type { EngineOptions, TimeRange } from "../core/model/EngineOptions.js";
 import type { EnrichmentRecord } from "../core/records/EnrichmentRecord.js";
 import { readAlertFile } from "../readers/alerts/readAlertFile.js";
 import { type IisReadSummary, listIisInputFiles, readIisFiles } from "../readers/iis/readIisInputs.js";
 import { correlateInLanes } from "../readers/lanes/correlateInLanes.js";
+import { type DeviceProcessesRead, readDeviceProcesses } from "../readers/processes/readDeviceProcesses.js";
 import { makeStemFilter } from "../readers/w3c/scriptStemFilter.js";
 
 export interface OfflineInputs {
   alerts: readonly string[];
+  /** DeviceProcessEvents exports (precise mode); none when absent. */
+  processes?: readonly string[];
   iis: readonly { path: string; defaultHost?: string }[];
   range: TimeRange | undefined;
 }
@@ -18,6 +21,10 @@ export interface OfflineInputs {
 export interface OfflineResult {
   records: EnrichmentRecord[];
   selectedAlerts: number;
+  /** The web-shell processes by source, and the benign ones left out. */
+  processes: ProcessCounts;
+  /** What reading the DeviceProcessEvents exports gave; `undefined` when none were read. */
+  deviceProcesses: Omit<DeviceProcessesRead, "rows"> | undefined;
   commands: number;
   candidates: number;
   iis: IisReadSummary;
@@ -38,7 +45,8 @@ export function defaultWorkers(): number {
 }
 
 /**
- * The job on files: alert exports are read whole (they are few), IIS logs stream through the correlator, which
+ * The job on files: alert exports are read whole (they are few), DeviceProcessEvents exports are streamed for their
+ * web-shell processes (docs/design.md §4.12), IIS logs stream through the correlator, which
  * keeps only the baseline counts and the requests that can match a command. With several IIS files, 64 MiB or
  * more and `maxWorkers` > 0, the files are read on several threads (see `correlateInLanes`), with the same result.
  * Unreadable inputs throw typed errors; bad rows go to `diagnostics` and the run goes on.
@@ -53,7 +61,18 @@ export async function runOffline(
 ): Promise<OfflineResult> {
   const alerts = [];
   for (const path of inputs.alerts) alerts.push(...(await readAlertFile(path, diagnostics)));
-  const { correlator, selectedAlerts } = createCorrelator(alerts, options, inputs.range, diagnostics);
+  let deviceProcesses: DeviceProcessesRead | undefined;
+  const processFiles = inputs.processes ?? [];
+  if (processFiles.length > 0 && options.mode === "compat") {
+    diagnostics.warn(
+      "compat reproduces the original query, which reads SecurityAlert only: the DeviceProcessEvents inputs are not read",
+    );
+  } else if (processFiles.length > 0) {
+    deviceProcesses = await readDeviceProcesses(processFiles, options.workerImages, diagnostics);
+  }
+  const processes = deviceProcesses?.rows ?? [];
+  const prepared = createCorrelator(alerts, options, inputs.range, diagnostics, processes);
+  const { correlator } = prepared;
   const files = await listIisInputFiles(inputs.iis, diagnostics);
   const bytes = files.reduce((sum, file) => sum + file.size, 0);
   const workers = Math.min(files.length - 1, maxWorkers);
@@ -62,7 +81,13 @@ export async function runOffline(
       ? await correlateInLanes(
           correlator,
           files,
-          { alerts, options, range: inputs.range, examplesPerInput: diagnostics.examplesPerInput },
+          {
+            alerts,
+            processes,
+            options,
+            range: inputs.range,
+            examplesPerInput: diagnostics.examplesPerInput,
+          },
           diagnostics,
           { workers },
           onProgress,
@@ -80,7 +105,12 @@ export async function runOffline(
         );
   return {
     records: correlator.finish(now()),
-    selectedAlerts,
+    selectedAlerts: prepared.selectedAlerts,
+    processes: prepared.processes,
+    deviceProcesses:
+      deviceProcesses === undefined
+        ? undefined
+        : { read: deviceProcesses.read, passes: deviceProcesses.passes },
     commands: correlator.commandCount,
     candidates: correlator.candidateCount,
     iis,

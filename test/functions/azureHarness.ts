@@ -15,6 +15,7 @@ import type { JobDeps } from "../../lib/job/ports.js";
 import { parseW3cText } from "../../lib/readers/w3c/parseW3cText.js";
 import {
   createFakeWorkspace,
+  type DeviceProcessEventsRow,
   type SecurityAlertRow,
   type W3CIISLogRow,
 } from "../../tools/doubles/fakeWorkspace.js";
@@ -36,10 +37,11 @@ export const WORKSPACE_ID = "3f0c5a1e-8b2d-4c7e-9a6f-1d2e3b4c5a6f";
 export const RULE_ID = "dcr-0123456789abcdef0123456789abcdef";
 export const STREAM = "Custom-WebShellEnrichment_CL";
 
-/** A data set as a workspace holds it: SecurityAlert and W3CIISLog rows. */
+/** A data set as a workspace holds it: SecurityAlert and W3CIISLog rows, and DeviceProcessEvents if any. */
 export interface WorkspaceData {
   alerts: SecurityAlertRow[];
   iis: W3CIISLogRow[];
+  processes?: DeviceProcessEventsRow[];
 }
 
 /** How the doubles behave beyond their defaults. */

@@ -40,9 +40,10 @@ export interface HostileFields {
 
 /**
  * The CLI fixtures as a workspace holds them, plus `extra.copies` copies of the web01 alert whose cmd.exe command
- * line (and, for hostile copies, other attacker- or alert-controlled fields) the test chooses. The expected record
- * ids are what the command line finds on the same alerts and the fixture's IIS logs: record ids depend on the
- * alert, process, host, page and attacker address only (docs/design.md §4.9), not on the texts a test makes large.
+ * line (and, for hostile copies, other attacker- or alert-controlled fields) the test chooses. Each copy names
+ * processes of its own (other process ids): alerts that name one process make one record (docs/design.md §4.12).
+ * The expected record ids are what the command line finds on the same alerts and the fixture's IIS logs: record
+ * ids depend on the process, host, page and attacker address only (§4.9), not on the texts a test makes large.
  */
 export async function buildFaultData(extra?: ExtraAlerts): Promise<FaultData> {
   const base = await loadCliFixtureWorkspace();
@@ -67,10 +68,11 @@ function copyAlert(template: SecurityAlertRow, i: number, extra: ExtraAlerts): S
     });
   }
   for (const entity of entities) {
+    if (entity.$id === "11") entity.ProcessId = String(20_001 + 2 * i);
     if (entity.$id === "8") {
       if (hostile.parentImage !== undefined) entity.ParentProcess = { $ref: "99" };
       entity.CommandLine = extra.commandLine(i);
-      if (hostile.processId !== undefined) entity.ProcessId = hostile.processId;
+      entity.ProcessId = hostile.processId ?? String(20_000 + 2 * i);
       if (hostile.imageName !== undefined)
         (entity.ImageFile as Record<string, unknown>).Name = hostile.imageName;
     }

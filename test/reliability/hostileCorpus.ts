@@ -175,7 +175,11 @@ export async function writeGeneratedCases(dir: string): Promise<HostileCase[]> {
   const alert = JSON.parse((await readFile(WEB01_ALERT, "utf8")).trim()) as Record<string, unknown>;
   const entities = JSON.parse(String(alert.Entities)) as Record<string, unknown>[];
   for (const entity of entities) {
-    if (entity.$id === "8") entity.CommandLine = `cmd.exe /c "${"A=".repeat(500_000)}"`;
+    // Another process than the alert's own copy below names: one process makes one record (docs/design.md §4.12).
+    if (entity.$id === "8") {
+      entity.CommandLine = `cmd.exe /c "${"A=".repeat(500_000)}"`;
+      entity.ProcessId = "7341";
+    }
   }
   const bigAlert = join(dir, "alerts-1mb-command-line.jsonl");
   await writeFile(

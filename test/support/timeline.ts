@@ -1,8 +1,9 @@
 import { readFileSync } from "node:fs";
 
-import { createCorrelator } from "../../lib/core/correlate/createCorrelator.js";
+import { createCorrelator, type ProcessCounts } from "../../lib/core/correlate/createCorrelator.js";
 import { Diagnostics } from "../../lib/core/Diagnostics.js";
 import type { AlertRow } from "../../lib/core/model/AlertRow.js";
+import type { DeviceProcessRow } from "../../lib/core/model/DeviceProcessRow.js";
 import {
   DEFAULT_ENGINE_OPTIONS,
   type EngineOptions,
@@ -11,6 +12,7 @@ import {
 import { emptyWebRequest, type WebRequest } from "../../lib/core/model/WebRequest.js";
 import type { EnrichmentRecord } from "../../lib/core/records/EnrichmentRecord.js";
 import { toAlertRow } from "../../lib/readers/alerts/toAlertRow.js";
+import { toDeviceProcessRow } from "../../lib/readers/processes/toDeviceProcessRow.js";
 
 /**
  * Builders for correlation timelines: the real-shaped base events under `test/fixtures/timeline/`, varied by spread
@@ -22,6 +24,7 @@ const load = (name: string) => JSON.parse(readFileSync(new URL(name, FIXTURES), 
 const MDE_ROW = load("mde-webshell-alert.json");
 const LEGACY_ROW = load("legacy-webshell-alert.json");
 const IIS_ROW = load("iis-request.json");
+const PROCESS_ROW = load("device-process-event.json");
 
 export const DAY = "2026-11-20";
 /** Epoch ms of a time of day on the fixtures' day (`"10:15:31"`, `"10:15:31.250"`). */
@@ -47,6 +50,49 @@ function buildAlert(base: Json, variant: AlertVariant): AlertRow {
   const alert = toAlertRow(row, { source: "timeline", line: 1 });
   if (typeof alert === "string") throw new Error(`bad alert fixture: ${alert}`);
   return alert;
+}
+
+/**
+ * A DeviceProcessEvents row, by the reader's mapping: the base row (w3wp 4816 → cmd 7340 at 10:15:30.5176023 on
+ * web01.contoso.local, the alert fixture's cmd.exe) with columns overridden.
+ */
+export function deviceProcess(overrides: Json = {}): DeviceProcessRow {
+  const row = toDeviceProcessRow({ ...PROCESS_ROW, ...overrides }, { source: "timeline", line: 1 });
+  if (row === null || typeof row === "string") throw new Error(`bad process fixture: ${String(row)}`);
+  return row;
+}
+
+/** Another command the web shell ran: a child of the same w3wp.exe, started at `time`. */
+export function command(processId: number, time: string, commandLine: string, overrides: Json = {}) {
+  return deviceProcess({
+    ProcessId: processId,
+    ProcessCreationTime: iso(time),
+    TimeGenerated: iso(time),
+    ProcessCommandLine: commandLine,
+    FileName: commandLine.split(" ")[0],
+    ...overrides,
+  });
+}
+
+/** A process that `parent` started at `time`: its initiating-process columns are the parent's. */
+export function childOf(
+  parent: DeviceProcessRow,
+  child: { FileName: string; ProcessId: number; time: string; ProcessCommandLine?: string },
+  overrides: Json = {},
+): DeviceProcessRow {
+  return deviceProcess({
+    FileName: child.FileName,
+    ProcessId: child.ProcessId,
+    ProcessCommandLine: child.ProcessCommandLine ?? child.FileName,
+    ProcessCreationTime: iso(child.time),
+    TimeGenerated: iso(child.time),
+    InitiatingProcessFileName: parent.FileName,
+    InitiatingProcessId: Number(parent.ProcessId),
+    InitiatingProcessCreationTime: new Date(parent.ProcessCreationTime).toISOString(),
+    InitiatingProcessCommandLine: parent.ProcessCommandLine,
+    InitiatingProcessParentFileName: parent.InitiatingProcessFileName,
+    ...overrides,
+  });
 }
 
 /** The entity carrying `$id` = id, wherever Defender inlined it. */
@@ -113,25 +159,37 @@ export function visitors(page: string, count: number, time: string, overrides: P
 export interface TimelineResult {
   records: EnrichmentRecord[];
   diagnostics: Diagnostics;
+  processes: ProcessCounts;
 }
 
-/** Runs one mode over a timeline, offline style: every request is observed (baseline and matching). */
+/**
+ * Runs one mode over a timeline, offline style: every request is observed (baseline and matching). `alerts` are the
+ * SecurityAlert rows, or the rows of both process sources.
+ */
 export function correlate(
   mode: EngineOptions["mode"],
-  alerts: readonly AlertRow[],
+  sources: readonly AlertRow[] | ProcessSources,
   requests: readonly WebRequest[],
   options: Partial<EngineOptions> = {},
   range?: TimeRange,
 ): TimelineResult {
   const diagnostics = new Diagnostics();
-  const { correlator } = createCorrelator(
+  const { alerts = [], processes = [] } = "length" in sources ? { alerts: sources } : sources;
+  const prepared = createCorrelator(
     alerts,
     { ...DEFAULT_ENGINE_OPTIONS, ...options, mode },
     range,
     diagnostics,
+    processes,
   );
-  for (const r of requests) correlator.observe(r);
-  return { records: correlator.finish(at("23:59:59")), diagnostics };
+  for (const r of requests) prepared.correlator.observe(r);
+  return { records: prepared.correlator.finish(at("23:59:59")), diagnostics, processes: prepared.processes };
+}
+
+/** What a timeline's processes come from. */
+export interface ProcessSources {
+  alerts?: readonly AlertRow[];
+  processes?: readonly DeviceProcessRow[];
 }
 
 /** The parts of a record a timeline asserts on, so expectations stay short and readable. */

@@ -1,6 +1,7 @@
 import type { LogAnalyticsAnswer } from "./encodeLogAnalyticsTable.js";
 import { answerAlertQuery, isAlertQuery } from "./fakeWorkspaceAlerts.js";
 import { answerIngestedIdsQuery, CUSTOM_TABLE, isIngestedIdsQuery } from "./fakeWorkspaceIngestedIds.js";
+import { answerDeviceProcessQuery, isDeviceProcessQuery } from "./fakeWorkspaceProcesses.js";
 import { answerRequestQuery, isRequestQuery } from "./fakeWorkspaceRequests.js";
 import { answerRuleQuery, isRuleQuery } from "./fakeWorkspaceRule.js";
 import { type ReadTable, toAnswer, toFakeTable } from "./fakeWorkspaceTable.js";
@@ -52,10 +53,34 @@ export interface W3CIISLogRow {
   readonly TimeTaken?: number;
 }
 
+/**
+ * A DeviceProcessEvents row of the data set: the table's columns (times as ISO 8601 UTC strings, process ids as
+ * numbers), plus `_ingestionTime` for `ingestion_time()` (default `TimeGenerated`).
+ */
+export interface DeviceProcessEventsRow {
+  readonly TimeGenerated: string;
+  readonly DeviceId?: string;
+  readonly DeviceName?: string;
+  readonly ActionType?: string;
+  readonly FileName?: string;
+  readonly ProcessId?: number;
+  readonly ProcessCommandLine?: string;
+  readonly ProcessCreationTime?: string;
+  readonly InitiatingProcessFileName?: string;
+  readonly InitiatingProcessId?: number;
+  readonly InitiatingProcessCreationTime?: string;
+  readonly InitiatingProcessParentFileName?: string;
+  readonly _ingestionTime?: string;
+  /** Any other column of the table. */
+  readonly [column: string]: string | number | null | undefined;
+}
+
 /** What the fake workspace holds. */
 export interface FakeWorkspaceData {
   readonly alerts: readonly SecurityAlertRow[];
   readonly iis: readonly W3CIISLogRow[];
+  /** DeviceProcessEvents; default none. */
+  readonly processes?: readonly DeviceProcessEventsRow[];
   /** The rows `WebShellEnrichment_CL` was sent (e.g. the ingestion double's `receivedOf(stream)`); default none. */
   readonly customTable?: () => readonly ReceivedRow[];
   /**
@@ -100,6 +125,8 @@ export function createFakeWorkspace(data: FakeWorkspaceData): FakeWorkspaceAnswe
           return toFakeTable(name, data.alerts, timespan);
         case "W3CIISLog":
           return toFakeTable(name, data.iis, timespan);
+        case "DeviceProcessEvents":
+          return toFakeTable(name, data.processes ?? [], timespan);
         case CUSTOM_TABLE:
           return toFakeTable(name, queryable(data.customTable?.() ?? [], latency, now), timespan);
       }
@@ -109,6 +136,7 @@ export function createFakeWorkspace(data: FakeWorkspaceData): FakeWorkspaceAnswe
     const [first = "", second] = query.split(/\r?\n/, 2);
     if (isAlertQuery(first)) return toAnswer(answerAlertQuery(lines, read));
     if (isRequestQuery(first)) return toAnswer(answerRequestQuery(lines, read));
+    if (isDeviceProcessQuery(first)) return toAnswer(answerDeviceProcessQuery(lines, read));
     if (isIngestedIdsQuery(first, second)) return toAnswer(answerIngestedIdsQuery(lines, read));
     if (isRuleQuery(query)) return toAnswer(answerRuleQuery(query, read, now));
     throw new FakeWorkspaceError(

@@ -16,7 +16,7 @@ export interface ColumnSchema {
 }
 
 /** The Sentinel workspace's tables the KQL validator knows; a query may read only these. */
-export type TableName = "SecurityAlert" | "W3CIISLog" | "WebShellEnrichment_CL";
+export type TableName = "SecurityAlert" | "W3CIISLog" | "DeviceProcessEvents" | "WebShellEnrichment_CL";
 
 /** The tables of the app's own telemetry workspace that the health alert rules read. */
 export type TelemetryTableName = "AppTraces" | "DCRLogErrors";
@@ -134,13 +134,14 @@ const W3CIISLOG_UNDOCUMENTED_COLUMNS: readonly ColumnSchema[] = [
 ];
 
 /**
- * Every table the KQL validator declares, with its columns: `SecurityAlert` and `W3CIISLog` as Microsoft
- * documents them (plus `_ItemId`), and `WebShellEnrichment_CL` as `RECORD_COLUMNS` plus the standard columns of a
+ * Every table the KQL validator declares, with its columns: `SecurityAlert`, `W3CIISLog` and `DeviceProcessEvents`
+ * as Microsoft documents them (plus `_ItemId`), and `WebShellEnrichment_CL` as `RECORD_COLUMNS` plus the standard columns of a
  * custom table.
  */
 export const TABLE_SCHEMAS: Readonly<Record<TableName, readonly ColumnSchema[]>> = {
   SecurityAlert: [...readDocumentedTable("securityalert-include.md"), ITEM_ID],
   W3CIISLog: [...readDocumentedTable("w3ciislog-include.md"), ...W3CIISLOG_UNDOCUMENTED_COLUMNS],
+  DeviceProcessEvents: [...readDocumentedTable("deviceprocessevents-include.md"), ITEM_ID],
   WebShellEnrichment_CL: [...RECORD_COLUMNS, ...CUSTOM_TABLE_STANDARD_COLUMNS],
 };
 

@@ -65,6 +65,18 @@ export interface PlantedRequest {
   record: W3cRecord;
 }
 
+/** The account a process runs as, as Defender names it. */
+export type ProcessAccount = PlannedAlert["account"];
+
+/** A process the Defender sensor of a machine recorded: one `DeviceProcessEvents` row. */
+export interface DeviceProcess {
+  /** The scenario that ran it. */
+  scenario: string;
+  machine: Machine;
+  account: ProcessAccount;
+  process: PlannedProcess;
+}
+
 /** Something precise mode must not report, and why. */
 export interface Decoy {
   scenario: string;
@@ -77,6 +89,8 @@ export interface Decoy {
 export interface Plan {
   alerts: PlannedAlert[];
   planted: PlantedRequest[];
+  /** Every process the machines' sensors recorded for the scenarios (alerted or not), with a console host per cmd.exe. */
+  deviceProcesses: DeviceProcess[];
   decoys: Decoy[];
   slots: SlotPlan;
   /** Number of times the scenario set was repeated (grows with `--lines`). */

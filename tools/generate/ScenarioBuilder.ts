@@ -2,11 +2,18 @@ import { buildRequest, type RequestInit } from "./buildRequest.js";
 import type { CommandKit } from "./commandKits.js";
 import type { IpAllocator } from "./IpAllocator.js";
 import { isBenignPage } from "./pageCatalog.js";
-import type { Decoy, PlannedAlert, PlannedProcess, PlantedRequest } from "./Plan.js";
+import type {
+  Decoy,
+  DeviceProcess,
+  PlannedAlert,
+  PlannedProcess,
+  PlantedRequest,
+  ProcessAccount,
+} from "./Plan.js";
 import { ProcessFactory } from "./ProcessFactory.js";
 import type { Random } from "./Random.js";
 import { SLOT_MARGIN_MS, type SlotPlan } from "./SlotPlan.js";
-import type { Client, IisHost, Topology } from "./Topology.js";
+import type { Client, IisHost, Machine, Topology } from "./Topology.js";
 import { ATTACKER_TOOL_USER_AGENTS, toW3cUserAgent } from "./userAgents.js";
 import type { W3cRecord } from "./W3cRecord.js";
 
@@ -24,9 +31,11 @@ export type AlertInit = Omit<
 export class ScenarioBuilder {
   readonly alerts: PlannedAlert[] = [];
   readonly planted: PlantedRequest[] = [];
+  readonly deviceProcesses: DeviceProcess[] = [];
   readonly decoys: Decoy[] = [];
   readonly processes: ProcessFactory;
   private readonly pages = new Set<string>();
+  private readonly recorded = new Set<PlannedProcess>();
 
   constructor(
     readonly random: Random,
@@ -156,7 +165,42 @@ export class ScenarioBuilder {
     return out;
   }
 
-  /** Records an alert raised `delayMs` (default 45 min to 3.5 h) after its last process. */
+  /**
+   * Records processes as the machine's Defender sensor saw them (its `DeviceProcessEvents` rows): each with its
+   * ancestors, and for each `cmd.exe` the console host (`conhost.exe`) Windows starts for it a few milliseconds
+   * later. A process is recorded once, whichever scenario or alert names it again.
+   */
+  ran(
+    scenario: string,
+    machine: Machine,
+    account: ProcessAccount,
+    processes: readonly PlannedProcess[],
+  ): void {
+    for (const process of processes) {
+      for (
+        let p: PlannedProcess | undefined = process;
+        p !== undefined && !this.recorded.has(p);
+        p = p.parent
+      ) {
+        this.recorded.add(p);
+        this.deviceProcesses.push({ scenario, machine, account, process: p });
+        if (p.image.name !== "cmd.exe") continue;
+        const conhost = this.processes.process(
+          "conhost.exe",
+          "\\??\\C:\\Windows\\system32\\conhost.exe 0xffffffff -ForceV1",
+          p.created + this.random.between(8, 30),
+          p,
+        );
+        this.recorded.add(conhost);
+        this.deviceProcesses.push({ scenario, machine, account, process: conhost });
+      }
+    }
+  }
+
+  /**
+   * Records an alert raised `delayMs` (default 45 min to 3.5 h) after its last process; the sensor recorded its
+   * processes too (see {@link ran}).
+   */
   alert(init: AlertInit): PlannedAlert {
     const { delayMs, ...fields } = init;
     const last = Math.max(...init.processes.map((p) => p.created));
@@ -171,6 +215,7 @@ export class ScenarioBuilder {
       timeGenerated: last + delay,
     };
     this.alerts.push(alert);
+    this.ran(alert.scenario, alert.machine, alert.account, alert.processes);
     return alert;
   }
 

@@ -21,10 +21,11 @@ const IIS10 = "Microsoft Internet Information Services 10.0";
 export const BALANCER_IP = "10.10.2.4";
 
 /**
- * The fixed world of a data set: four IIS hosts that differ in what they log (WEB01: site and computer names, then
+ * The fixed world of a data set: five IIS hosts that differ in what they log (WEB01: site and computer names, then
  * a custom `X-Forwarded-For` field from a config change; WEB02: computer name only; WEB03: behind a load balancer;
- * WEB04: IIS 8.5 defaults, no computer name), an app server without IIS logs, workstations, and the client
- * population (browsers, crawlers, scanners), sized from `--lines`.
+ * WEB04: IIS 8.5 defaults, no computer name; WEB05: a second node of the shop's farm, where nothing alerts), an app
+ * server without IIS logs, workstations, and the client population (browsers, crawlers, scanners), sized from
+ * `--lines`.
  */
 export function buildTopology(random: Random, ips: IpAllocator, options: GenerateOptions): Topology {
   const end = options.start + options.days * DAY;
@@ -70,7 +71,7 @@ export function buildTopology(random: Random, ips: IpAllocator, options: Generat
         fields: SITE_AND_COMPUTER_FIELDS_WITH_XFF,
       },
       balancerIp: undefined,
-      share: 0.35,
+      share: 0.32,
       appPool: "DefaultAppPool",
     }),
     host({
@@ -80,7 +81,7 @@ export function buildTopology(random: Random, ips: IpAllocator, options: Generat
       fields: COMPUTER_FIELDS,
       fieldChange: undefined,
       balancerIp: undefined,
-      share: 0.25,
+      share: 0.22,
       appPool: "DefaultAppPool",
     }),
     host({
@@ -90,7 +91,7 @@ export function buildTopology(random: Random, ips: IpAllocator, options: Generat
       fields: LOAD_BALANCED_FIELDS,
       fieldChange: undefined,
       balancerIp: BALANCER_IP,
-      share: 0.25,
+      share: 0.22,
       appPool: "PortalAppPool",
     }),
     host({
@@ -102,8 +103,18 @@ export function buildTopology(random: Random, ips: IpAllocator, options: Generat
       fields: IIS_DEFAULT_FIELDS,
       fieldChange: undefined,
       balancerIp: undefined,
-      share: 0.15,
+      share: 0.14,
       appPool: "IntranetAppPool",
+    }),
+    host({
+      machine: machine("web05", "10.10.1.15", "1809"),
+      software: IIS10,
+      sites: [www],
+      fields: SITE_AND_COMPUTER_FIELDS,
+      fieldChange: undefined,
+      balancerIp: undefined,
+      share: 0.1,
+      appPool: "DefaultAppPool",
     }),
   ];
   ips.reserve(...iisHosts.map((h) => h.ip), "10.10.3.21");

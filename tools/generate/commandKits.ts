@@ -79,3 +79,21 @@ export function pickKits(
   }
   return kits;
 }
+
+/**
+ * What ASP.NET runs when a page is first requested after it changed (or was uploaded): the C# compiler, which runs
+ * the resource converter. Routine on every ASP.NET server, and so a benign child of IIS (docs/design.md §4.12).
+ */
+export function aspnetCompilation(random: Random): CommandKit {
+  const framework = "C:\\Windows\\Microsoft.NET\\Framework64\\v4.0.30319";
+  const dir = `${framework}\\Temporary ASP.NET Files\\root\\${random.hex(8)}\\${random.hex(8)}`;
+  const name = random.hex(8);
+  return {
+    image: "csc.exe",
+    commandLine: `"${framework}\\csc.exe" /noconfig /fullpaths @"${dir}\\${name}.cmdline"`,
+    child: {
+      image: "cvtres.exe",
+      commandLine: `${framework}\\cvtres.exe /NOLOGO /READONLY /MACHINE:IX86 "/OUT:C:\\Windows\\TEMP\\RES${random.hex(4).toUpperCase()}.tmp" "${dir}\\CSC${random.hex(8).toUpperCase()}.TMP"`,
+    },
+  };
+}

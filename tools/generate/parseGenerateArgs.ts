@@ -14,7 +14,8 @@ import {
 export const GENERATE_USAGE = `Usage: npm run generate -- --out <dir> [options]
 
 Writes a seeded, realistic web-shell data set: <dir>/alerts.json (SecurityAlert rows),
-<dir>/iis/<host>/u_exYYMMDD.log (IIS W3C logs), <dir>/truth.json (ground truth) and <dir>/README.md.
+<dir>/DeviceProcessEvents.csv (an Advanced Hunting export), <dir>/iis/<host>/u_exYYMMDD.log (IIS W3C logs),
+<dir>/truth.json (ground truth) and <dir>/README.md.
 
 Options:
   --out <dir>      output folder (required)

@@ -23,6 +23,7 @@ import {
   plantWorkstationAlert,
 } from "./plantNearMisses.js";
 import { plantPopularitySeeds } from "./plantPopularitySeeds.js";
+import { plantNoAlertServer, plantOneCommandAlerted } from "./plantUnalerted.js";
 import type { Random } from "./Random.js";
 import { ScenarioBuilder } from "./ScenarioBuilder.js";
 import { SlotPlan } from "./SlotPlan.js";
@@ -43,8 +44,9 @@ export function roundsFor(options: GenerateOptions, usableSlots: number): number
 }
 
 /**
- * Plans every alert and every planted request: the scenarios that precise mode must find (1-7 of the brief), the
- * decoys it must not report, and the popularity seeds that make popular pages popular whatever the size.
+ * Plans every alert, every planted request and every process the machines' sensors record: the scenarios that
+ * precise mode must find (1-9), the decoys it must not report, and the popularity seeds that make popular pages
+ * popular whatever the size.
  */
 export function planScenarios(
   random: Random,
@@ -54,9 +56,9 @@ export function planScenarios(
 ): Plan {
   const slots = new SlotPlan(options.start, options.start + options.days * DAY);
   const s = new ScenarioBuilder(random.fork("scenarios"), topology, slots, ips);
-  const [web01, web02, web03, web04] = ["web01", "web02", "web03", "web04"].map((name) =>
+  const [web01, web02, web03, web04, web05] = ["web01", "web02", "web03", "web04", "web05"].map((name) =>
     s.iisHost(name),
-  ) as [IisHost, IisHost, IisHost, IisHost];
+  ) as [IisHost, IisHost, IisHost, IisHost, IisHost];
   const rotation = [web01, web02, web03, web04];
   const rounds = roundsFor(options, slots.usable);
   for (let round = 0; round < rounds; round++) {
@@ -68,6 +70,9 @@ export function planScenarios(
     plantTwoUserAgents(s, rotate(0));
     plantPathCase(s, rotate(1), round);
     plantLegacyPair(s, [web01, web02]);
+    // Hosts that log s-computername: DeviceProcessEvents names a device, not its address.
+    plantOneCommandAlerted(s, [web01, web02, web03][round % 3] ?? web01);
+    plantNoAlertServer(s, web05);
     plantCompilation(s, rotate(0));
     plantInteractiveCommand(s, rotate(1));
     plantSecurityCenter(s, rotate(0));
@@ -80,5 +85,12 @@ export function planScenarios(
       plantWorkstationAlert(s, workstation, slots.slotStart(s.random.between(1, slots.usable)));
   }
   plantPopularitySeeds(s, options);
-  return { alerts: s.alerts, planted: s.planted, decoys: s.decoys, slots, rounds };
+  return {
+    alerts: s.alerts,
+    planted: s.planted,
+    deviceProcesses: s.deviceProcesses,
+    decoys: s.decoys,
+    slots,
+    rounds,
+  };
 }

@@ -5,7 +5,7 @@ import {
   webShellAlert,
 } from "./alertTemplates.js";
 import { appPoolAccount } from "./appPoolAccount.js";
-import { pickKits } from "./commandKits.js";
+import { aspnetCompilation, pickKits } from "./commandKits.js";
 import type { ScenarioBuilder } from "./ScenarioBuilder.js";
 import type { IisHost, Machine } from "./Topology.js";
 
@@ -27,18 +27,7 @@ export function plantCompilation(s: ScenarioBuilder, host: IisHost): void {
   });
   for (let i = 1; i <= 3; i++)
     s.request(host, t + i * 7 * SECOND, { stem: s.random.pick(popular), client: s.benignClient() });
-  const dir = `C:\\Windows\\Microsoft.NET\\Framework64\\v4.0.30319\\Temporary ASP.NET Files\\root\\${s.random.hex(8)}\\${s.random.hex(8)}`;
-  const name = s.random.hex(8);
-  const processes = s.runDuring(record, s.workerOf(host, t), [
-    {
-      image: "csc.exe",
-      commandLine: `"C:\\Windows\\Microsoft.NET\\Framework64\\v4.0.30319\\csc.exe" /noconfig /fullpaths @"${dir}\\${name}.cmdline"`,
-      child: {
-        image: "cvtres.exe",
-        commandLine: `C:\\Windows\\Microsoft.NET\\Framework64\\v4.0.30319\\cvtres.exe /NOLOGO /READONLY /MACHINE:IX86 "/OUT:C:\\Windows\\TEMP\\RES${s.random.hex(4).toUpperCase()}.tmp" "${dir}\\CSC${s.random.hex(8).toUpperCase()}.TMP"`,
-      },
-    },
-  ]);
+  const processes = s.runDuring(record, s.workerOf(host, t), [aspnetCompilation(s.random)]);
   const alert = s.alert({
     scenario: "aspnet-compilation",
     shape: "defender",
@@ -111,9 +100,8 @@ export function plantSecurityCenter(s: ScenarioBuilder, host: IisHost): void {
   });
   s.decoy({
     scenario: "security-center-alert",
-    why: "ProviderName is Azure Security Center: precise mode reads Defender for Endpoint alerts only",
+    why: "ProviderName is Azure Security Center: precise mode reads Defender for Endpoint alerts only (the command it names is found through DeviceProcessEvents)",
     SystemAlertId: alert.systemAlertId,
-    page,
   });
 }
 

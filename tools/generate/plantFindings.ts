@@ -1,6 +1,7 @@
 import { webShellAlert, webShellAlertFromXdr } from "./alertTemplates.js";
 import { appPoolAccount } from "./appPoolAccount.js";
 import { pickKits } from "./commandKits.js";
+import { compileOnFirstRequest } from "./plantUnalerted.js";
 import { postCommands } from "./postCommands.js";
 import type { ScenarioBuilder } from "./ScenarioBuilder.js";
 import type { Client, IisHost } from "./Topology.js";
@@ -13,9 +14,9 @@ function extensionFor(host: IisHost): string {
 }
 
 /**
- * 1. The classic case: the attacker uploads `/uploads/<random>.aspx`, checks it, and POSTs commands to it several
- * times within ~90 s; the alert arrives hours later. (The original query drops such groups, B1, and anchors on
- * the alert time, B4.)
+ * 1. The classic case: the attacker uploads `/uploads/<random>.aspx`, checks it (ASP.NET compiles it: `csc.exe`, a
+ * benign child of IIS), and POSTs commands to it several times within ~90 s; the alert arrives hours later. (The
+ * original query drops such groups, B1, and anchors on the alert time, B4.)
  */
 export function plantClassicShell(s: ScenarioBuilder, host: IisHost): void {
   const t = s.slotTime([host]);
@@ -29,7 +30,7 @@ export function plantClassicShell(s: ScenarioBuilder, host: IisHost): void {
     client: attacker,
     timeTaken: s.random.between(300, 900),
   });
-  s.request(host, t + 30 * SECOND, { stem: page, client: attacker });
+  compileOnFirstRequest(s, "classic-upload-shell", host, page, attacker, t + 30 * SECOND);
   const first = t + 150 * SECOND;
   const posts = [first, first + s.random.between(30, 45) * SECOND, first + s.random.between(75, 90) * SECOND];
   const [a, b, c] = pickKits(s.random, 3, 4, attacker.ip);

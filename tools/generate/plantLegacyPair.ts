@@ -27,7 +27,8 @@ export function plantLegacyPair(s: ScenarioBuilder, hosts: readonly [IisHost, Ii
     });
     const created = record.time - record.timeTaken + s.random.between(500, 1500);
     const commandLine = s.random.pick(["cmd.exe /c whoami", "cmd.exe /c hostname", "cmd.exe /c ver"]);
-    const process = s.processes.process("cmd.exe", commandLine, created, undefined);
+    // Started by the worker, as the device's sensor records it; the legacy entities do not link the parent.
+    const process = s.processes.process("cmd.exe", commandLine, created, s.workerOf(host, at));
     s.alert({
       scenario: "legacy-entities",
       shape: "legacy",

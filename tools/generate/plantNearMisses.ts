@@ -95,9 +95,8 @@ export function plantBrokenEntities(s: ScenarioBuilder, host: IisHost): void {
   });
   s.decoy({
     scenario: "broken-entities-json",
-    why: "Entities is not valid JSON (cut short): the alert is reported as skipped, nothing is attributed",
+    why: "Entities is not valid JSON (cut short): the alert is reported as skipped, nothing is attributed to it (its commands are found through DeviceProcessEvents)",
     SystemAlertId: alert.systemAlertId,
-    page,
   });
 }
 

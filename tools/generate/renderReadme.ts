@@ -1,12 +1,12 @@
 import { formatTimestamp } from "../../lib/core/model/parseTimestamp.js";
-import type { Finding } from "./computeFindings.js";
+import { MAX_LINKED_GENERATIONS, type Truth } from "./computeFindings.js";
 import type { GenerateOptions } from "./GenerateOptions.js";
 import type { Plan } from "./Plan.js";
 import type { Topology } from "./Topology.js";
 
 const SCENARIOS: Readonly<Record<string, string>> = {
   "classic-upload-shell":
-    "upload `/uploads/<random>.aspx`, then several POSTs within ~90 s, commands during the requests; alert hours later",
+    "upload `/uploads/<random>.aspx`, its first request compiles it (`csc.exe`, a benign child of IIS), then several POSTs within ~90 s, commands during the requests; alert hours later",
   "host-name-case":
     "Defender says `web02` / `web02.contoso.local`, IIS logs `WEB02`; two attacker IPs on one shell",
   "no-s-computername":
@@ -17,6 +17,14 @@ const SCENARIOS: Readonly<Record<string, string>> = {
   "path-case": "the shell is requested as `/Uploads/Cmd.ASPX` and `/uploads/cmd.aspx`: one page",
   "legacy-entities":
     "two flat, legacy-shaped alerts on WEB01 and WEB02 the original query can read (same `$id`s: its cross-alert join, B2)",
+  "one-command-alerted":
+    "four commands POSTed to one shell, one of them a chain cmd → powershell → net → net1; Defender alerts on the third only: the others are in DeviceProcessEvents alone",
+  "no-alert-server":
+    "WEB05, where nothing alerted: a shell uploaded, compiled on its first request (`csc.exe`), then three commands; only DeviceProcessEvents sees them",
+  "security-center-alert":
+    "the Security Center alert is not read (not Defender for Endpoint), but the command it names is in DeviceProcessEvents",
+  "broken-entities-json":
+    "the alert's Entities cannot be read, but the command it names is in DeviceProcessEvents",
 };
 
 /** The data set's README: what is in it, and how the truth is defined. */
@@ -24,10 +32,15 @@ export function renderReadme(
   options: GenerateOptions,
   topology: Topology,
   plan: Plan,
-  findings: readonly Finding[],
-  lines: number,
+  truth: Truth,
+  sizes: { iisLines: number; processEvents: number },
 ): string {
-  const count = (scenario: string) => findings.filter((f) => f.scenario === scenario).length;
+  const { findings } = truth;
+  const count = (scenario: string, source?: string) =>
+    findings.filter((f) => f.scenario === scenario && (source === undefined || f.ProcessSource === source))
+      .length;
+  const bySource = (source: string) => findings.filter((f) => f.ProcessSource === source).length;
+  const excluded = Object.entries(truth.benignExcluded);
   const decoys = new Map<string, { why: string; n: number }>();
   for (const d of plan.decoys)
     decoys.set(d.scenario, { why: d.why, n: (decoys.get(d.scenario)?.n ?? 0) + 1 });
@@ -42,8 +55,12 @@ export function renderReadme(
     "Same options, same bytes. Do not edit by hand: regenerate.",
     "",
     `- \`alerts.json\`: ${plan.alerts.length} SecurityAlert rows (\`Entities\` as a JSON string, as stored).`,
-    `- \`iis/<HOST>/u_exYYMMDD.log\`: ${lines} IIS W3C log lines, one file per host and UTC day.`,
-    "- `truth.json`: what precise mode must report (`findings`) and must not (`decoys`).",
+    `- \`DeviceProcessEvents.csv\`: ${sizes.processEvents} process creations of the onboarded machines, as Advanced`,
+    "  Hunting exports them (`Timestamp`, newest first): the scenarios' processes, alerted or not, a `conhost.exe`",
+    "  for every `cmd.exe`, and the machines' routine programs.",
+    `- \`iis/<HOST>/u_exYYMMDD.log\`: ${sizes.iisLines} IIS W3C log lines, one file per host and UTC day.`,
+    "- `truth.json`: what precise mode must report (`findings`, each with the `ProcessSource` that saw its process)",
+    "  and must not (`decoys`), and the benign children of IIS it leaves out (`benignExcluded`).",
     "",
     "## Hosts",
     "",
@@ -52,7 +69,18 @@ export function renderReadme(
     "",
     `## Findings (${findings.length}; scenarios repeated ${plan.rounds} time(s))`,
     "",
-    ...Object.entries(SCENARIOS).map(([name, text]) => `- \`${name}\` (${count(name)}): ${text}`),
+    `By source: ${bySource("SecurityAlert,DeviceProcessEvents")} whose process an alert named and DeviceProcessEvents holds, ` +
+      `${bySource("SecurityAlert")} from an alert alone, ${bySource("DeviceProcessEvents")} from DeviceProcessEvents alone ` +
+      "(commands that raised no alert, or whose alert cannot be read).",
+    "",
+    ...Object.entries(SCENARIOS).map(
+      ([name, text]) =>
+        `- \`${name}\` (${count(name)}, ${count(name, "DeviceProcessEvents")} from DeviceProcessEvents alone): ${text}`,
+    ),
+    "",
+    `Left out as benign children of IIS (only DeviceProcessEvents saw them): ${
+      excluded.length === 0 ? "none" : excluded.map(([image, n]) => `${image} × ${n}`).join(", ")
+    }.`,
     "",
     "## Decoys",
     "",
@@ -66,8 +94,12 @@ export function renderReadme(
     "LastIpAddress) when `logTime - time-taken - 60 s <= CreationTimeUtc <= logTime + 60 s`, the page is a script",
     "page (Kusto term `.php .jsp .js .aspx .asmx .asax .cfm .shtml`) and at most 3 distinct client IPs (first",
     "`X-Forwarded-For` address when logged, else `c-ip`) requested it (case-insensitively) over the 7 days up to the",
-    "end of the data. One finding per (alert, process, page, attacker IP); `ShellLocation` is the spelling of the",
-    "earliest matching request.",
+    "end of the data. One finding per (process, page, attacker IP); `ShellLocation` is the page in lower case.",
+    "",
+    "DeviceProcessEvents adds the processes no alert named: process creations whose initiating process or its parent",
+    `is \`w3wp.exe\`, and their descendants linked through their initiating process, at most ${MAX_LINKED_GENERATIONS} links deep. A process`,
+    "both sources saw is one finding, with the earliest alert that named it. Its benign children of IIS",
+    "(`conhost.exe`, `csc.exe`, `vbc.exe`, `cvtres.exe`, `WerFault.exe`) are left out unless an alert named them.",
     "",
   ].join("\n");
 }

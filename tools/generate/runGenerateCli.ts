@@ -26,8 +26,9 @@ export function runGenerateCli(args: readonly string[], stdout: CliOutput, stder
     const result = generateDataSet(command.out, command.options);
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     stdout.write(
-      `generate: wrote ${command.out}: ${result.iisLines} IIS lines in ${result.files.length - 3} files, ` +
-        `${result.alerts} alerts, ${result.findings} findings, ${result.decoys} decoys (${seconds} s)\n`,
+      `generate: wrote ${command.out}: ${result.iisLines} IIS lines in ${result.files.length - 4} files, ` +
+        `${result.alerts} alerts, ${result.findings} findings, ${result.decoys} decoys, ` +
+        `${result.processEvents} process events (${seconds} s)\n`,
     );
     return 0;
   } catch (error) {

@@ -8,7 +8,7 @@ import { toTerminalText } from "./output/escapeForOutput.js";
  */
 export function formatSummary(
   result: Pick<OfflineResult, "records" | "selectedAlerts" | "commands" | "candidates"> &
-    Partial<Pick<OfflineResult, "iis">>,
+    Partial<Pick<OfflineResult, "iis" | "processes" | "deviceProcesses">>,
   diagnostics: Diagnostics,
   mode: string,
   elapsedMs: number,
@@ -31,10 +31,36 @@ export function formatSummary(
   for (const warning of diagnostics.warnings) lines.push(`note: ${toTerminalText(warning)}`);
   if (diagnostics.droppedWarnings > 0)
     lines.push(`note: ${diagnostics.droppedWarnings} more note(s) not shown`);
+  lines.push(...processLines(result));
   lines.push(
     `mode ${mode}: ${result.selectedAlerts} alert(s) selected, ${result.commands} command(s), ` +
       `${result.candidates} candidate request(s), ${result.records.length} record(s) out, ` +
       `${diagnostics.totalSkipped} row(s) skipped, ${(elapsedMs / 1000).toFixed(2)} s`,
   );
   return lines.join("\n") + "\n";
+}
+
+/**
+ * What each process source gave (docs/design.md §4.12): the web-shell processes by the sources that saw them, the
+ * benign children of IIS left out and why, and the records by source. Nothing when no DeviceProcessEvents were read.
+ */
+function processLines(
+  result: Partial<Pick<OfflineResult, "processes" | "deviceProcesses" | "records">>,
+): string[] {
+  const { processes, deviceProcesses, records = [] } = result;
+  if (processes === undefined || deviceProcesses === undefined) return [];
+  const excluded = [...processes.benignExcluded];
+  const total = excluded.reduce((sum, [, count]) => sum + count, 0);
+  const bySource = new Map<string, number>();
+  for (const record of records)
+    bySource.set(record.ProcessSource, (bySource.get(record.ProcessSource) ?? 0) + 1);
+  const count = (source: string) => bySource.get(source) ?? 0;
+  return [
+    `DeviceProcessEvents: ${deviceProcesses.read} row(s) read in ${deviceProcesses.passes} pass(es)`,
+    `processes: ${processes.alertOnly} from SecurityAlert only, ${processes.deviceOnly} from DeviceProcessEvents ` +
+      `only, ${processes.both} from both; ${total} benign child process(es) of IIS left out` +
+      (excluded.length === 0 ? "" : ` (${excluded.map(([image, n]) => `${image} × ${n}`).join(", ")})`),
+    `records by source: ${count("SecurityAlert")} SecurityAlert, ${count("DeviceProcessEvents")} ` +
+      `DeviceProcessEvents, ${count("SecurityAlert,DeviceProcessEvents")} both`,
+  ];
 }

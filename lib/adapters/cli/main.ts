@@ -41,7 +41,12 @@ export async function main(argv: readonly string[]): Promise<number> {
     : undefined;
   let barStarted = false;
   try {
-    const engine = { ...DEFAULT_ENGINE_OPTIONS, mode: cli.mode };
+    const engine = {
+      ...DEFAULT_ENGINE_OPTIONS,
+      mode: cli.mode,
+      ...(cli.benignChildren === undefined ? {} : { benignChildren: cli.benignChildren }),
+      ...(cli.processSources === undefined ? {} : { processSources: cli.processSources }),
+    };
     const now = () => Date.now();
     const result =
       cli.workspace !== undefined && cli.range !== undefined

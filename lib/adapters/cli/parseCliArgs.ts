@@ -1,8 +1,15 @@
 import { parseArgs } from "node:util";
 
 import { UsageError } from "../../core/errors.js";
-import { MATCH_MODES, type MatchMode, type TimeRange } from "../../core/model/EngineOptions.js";
+import {
+  MATCH_MODES,
+  type MatchMode,
+  PROCESS_SOURCE_SETTINGS,
+  type ProcessSourceSetting,
+  type TimeRange,
+} from "../../core/model/EngineOptions.js";
 import { parseTimestamp } from "../../core/model/parseTimestamp.js";
+import { parseBenignChildren, parseProcessSources } from "../../job/config/parseConfig.js";
 
 const DEFAULT_ENDPOINT = "https://api.loganalytics.io/v1";
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -16,6 +23,12 @@ export interface CliOptions {
   /** Log Analytics query endpoint (with /v1) for --workspace. */
   endpoint: string;
   alerts: string[];
+  /** DeviceProcessEvents exports (precise mode). */
+  processes: string[];
+  /** `--benign-children`: images left out of DeviceProcessEvents; `undefined` for the default list. */
+  benignChildren: string[] | undefined;
+  /** `--process-sources` with `--workspace`; `undefined` for the default (alerts). */
+  processSources: ProcessSourceSetting[] | undefined;
   /** IIS inputs in order, each with the `--iis-host` that was in force when it was named. */
   iis: { path: string; defaultHost?: string }[];
   mode: MatchMode;
@@ -27,12 +40,18 @@ export interface CliOptions {
   help: boolean;
 }
 
-export const USAGE = `Usage: npm run --silent enrich -- --alerts <file> --iis <file-or-folder> [--iis …]
+export const USAGE = `Usage: npm run --silent enrich -- --alerts <file> [--processes <file>] --iis <file-or-folder> [--iis …]
        [--mode precise|compat] [--from <ISO>] [--to <ISO>] [--format table|jsonl|json|csv|html] [--out <file>]
-       [--iis-host <name>] [--strict]
-   or: npm run --silent enrich -- --workspace <id> --from <ISO> --to <ISO> [--endpoint <url>] [--mode …] [--format …]
+       [--iis-host <name>] [--benign-children <images>] [--strict]
+   or: npm run --silent enrich -- --workspace <id> --from <ISO> --to <ISO> [--endpoint <url>]
+       [--process-sources alerts,deviceprocessevents] [--mode …] [--format …]
 
   --alerts <file>      SecurityAlert export (JSON array, JSONL, CSV, Log Analytics response); repeatable
+  --processes <file>   DeviceProcessEvents export (Advanced Hunting CSV or JSON, Log Analytics JSON, JSONL or
+                       CSV), for the commands that raised no alert (precise); repeatable; --alerts is then optional
+  --benign-children <images>
+                       images IIS starts itself, left out of DeviceProcessEvents (default
+                       conhost.exe,csc.exe,vbc.exe,cvtres.exe,WerFault.exe; "" or none for no list)
   --iis <path>         IIS W3C log file or folder (recursive, .gz too) or W3CIISLog export; repeatable
   --iis-host <name>    host name for the --iis paths after it whose logs have no s-computername
   --mode <mode>        precise (default: the query's defects fixed) or compat (the original query's output)
@@ -44,6 +63,8 @@ export const USAGE = `Usage: npm run --silent enrich -- --alerts <file> --iis <f
   --workspace <id>     query a Log Analytics workspace (credentials from the environment: Azure CLI login,
                        managed identity or AZURE_CLIENT_ID/AZURE_TENANT_ID/AZURE_CLIENT_SECRET); needs --from/--to
   --endpoint <url>     Log Analytics query endpoint (default ${DEFAULT_ENDPOINT})
+  --process-sources <list>
+                       with --workspace: alerts (default), deviceprocessevents, or both, comma-separated
 
 Exit codes: 0 done (with or without findings), 2 bad usage or unreadable input, 1 internal failure.`;
 
@@ -59,6 +80,9 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     tokens: true,
     options: {
       alerts: { type: "string", multiple: true },
+      processes: { type: "string", multiple: true },
+      "benign-children": { type: "string" },
+      "process-sources": { type: "string" },
       iis: { type: "string", multiple: true },
       "iis-host": { type: "string", multiple: true },
       mode: { type: "string" },
@@ -86,15 +110,34 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
   if (workspace !== undefined) {
     if (!GUID.test(workspace))
       problems.push(`--workspace must be a workspace id (a GUID), got "${workspace}"`);
-    if ((values.alerts ?? []).length > 0 || iis.length > 0)
-      problems.push("--workspace replaces --alerts and --iis");
+    if ((values.alerts ?? []).length > 0 || (values.processes ?? []).length > 0 || iis.length > 0)
+      problems.push("--workspace replaces --alerts, --processes and --iis");
     if (values.from === undefined || values.to === undefined)
       problems.push("--workspace needs --from and --to");
   } else if (!help) {
-    if ((values.alerts ?? []).length === 0) problems.push("--alerts <file> is required (an alert export)");
+    if ((values.alerts ?? []).length === 0 && (values.processes ?? []).length === 0)
+      problems.push("--alerts <file> is required (an alert export), or --processes <file> (precise)");
+    else if ((values.alerts ?? []).length === 0 && values.mode === "compat")
+      problems.push("--mode compat reproduces the alert-only query: it needs --alerts <file>");
     if (iis.length === 0)
       problems.push("--iis <file-or-folder> is required (IIS logs or a W3CIISLog export)");
+    if (values["process-sources"] !== undefined)
+      problems.push("--process-sources goes with --workspace; with files, --alerts and --processes say it");
   }
+  const processSources =
+    values["process-sources"] === undefined ? undefined : parseProcessSources(values["process-sources"]);
+  if (values["process-sources"] !== undefined && processSources === undefined) {
+    problems.push(
+      `--process-sources must list ${PROCESS_SOURCE_SETTINGS.join(", ")}, got "${values["process-sources"]}"`,
+    );
+  }
+  const benign = values["benign-children"];
+  const benignChildren =
+    benign === undefined ? undefined : benign.trim() === "" ? [] : parseBenignChildren(benign);
+  if (benign !== undefined && benignChildren === undefined)
+    problems.push(
+      `--benign-children must be a comma-separated list of images, got ${JSON.stringify(benign)}`,
+    );
   const endpoint = values.endpoint ?? DEFAULT_ENDPOINT;
   if (!/^https:\/\/\S+\/v1\/?$/.test(endpoint)) {
     problems.push(`--endpoint must be an https:// URL ending in /v1, got "${endpoint}"`);
@@ -118,6 +161,9 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     workspace,
     endpoint: endpoint.replace(/\/$/, ""),
     alerts: values.alerts ?? [],
+    processes: values.processes ?? [],
+    benignChildren,
+    processSources,
     iis,
     mode: mode as MatchMode,
     range:

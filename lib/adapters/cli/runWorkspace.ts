@@ -30,6 +30,9 @@ export async function runWorkspace(
   return {
     records: result.records,
     selectedAlerts: result.selectedAlerts,
+    processes: result.processes,
+    deviceProcesses:
+      result.deviceProcessRows === 0 ? undefined : { read: result.deviceProcessRows, passes: 1 },
     commands: result.commands,
     candidates: result.candidateRows,
   };

@@ -6,6 +6,16 @@ export interface EngineOptions {
   scriptExtensions: readonly string[];
   /** Web server worker images (case-insensitive) whose children are web-shell commands. */
   workerImages: readonly string[];
+  /**
+   * Images (case-insensitive) that IIS starts on its own (console hosts, the ASP.NET compilers): a process of these
+   * that only `DeviceProcessEvents` saw is left out and counted (docs/design.md §4.12).
+   */
+  benignChildren: readonly string[];
+  /**
+   * The tables a workspace run reads processes from (docs/design.md §4.12): `alerts` (SecurityAlert) and, in precise
+   * mode, `deviceprocessevents`. An offline run reads the files it is given instead.
+   */
+  processSources: readonly ProcessSourceSetting[];
   /** SecurityAlert `ProviderName` values (`=~`) that mark a Defender for Endpoint alert. */
   alertProviders: readonly string[];
   /** SecurityAlert `ProductName` values (`=~`) that mark a Defender for Endpoint alert (precise mode). */
@@ -28,16 +38,20 @@ export interface EngineOptions {
 }
 
 export type MatchMode = "precise" | "compat";
+export type ProcessSourceSetting = "alerts" | "deviceprocessevents";
 export type BaselineScope = "page" | "host" | "site";
 
 export const MATCH_MODES: readonly MatchMode[] = ["precise", "compat"];
 export const BASELINE_SCOPES: readonly BaselineScope[] = ["page", "host", "site"];
+export const PROCESS_SOURCE_SETTINGS: readonly ProcessSourceSetting[] = ["alerts", "deviceprocessevents"];
 
 /** The original query's values, and docs/design.md §4's defaults for what it did not have. */
 export const DEFAULT_ENGINE_OPTIONS: Readonly<EngineOptions> = Object.freeze({
   mode: "precise",
   scriptExtensions: [".php", ".jsp", ".js", ".aspx", ".asmx", ".asax", ".cfm", ".shtml"],
   workerImages: ["w3wp.exe"],
+  benignChildren: ["conhost.exe", "csc.exe", "vbc.exe", "cvtres.exe", "WerFault.exe"],
+  processSources: ["alerts"] as ProcessSourceSetting[],
   alertProviders: ["MDATP"],
   alertProducts: [
     "Microsoft Defender Advanced Threat Protection",

@@ -38,6 +38,7 @@ export interface EnrichmentRecord {
   ProcessId: string;
   ProcessCreationTime: number | null;
   ParentProcessName: string;
+  ProcessSource: string;
   AttackerIP: string;
   AttackerUserAgents: string[];
   Attacker: Record<string, string>;

@@ -50,6 +50,12 @@ export const RECORD_COLUMNS = [
     description: "Image name of the parent process (e.g. w3wp.exe).",
   },
   {
+    name: "ProcessSource",
+    type: "string",
+    description:
+      "What saw the process: SecurityAlert, DeviceProcessEvents, or SecurityAlert,DeviceProcessEvents (compat: empty).",
+  },
+  {
     name: "AttackerIP",
     type: "string",
     description: "Client address (first X-Forwarded-For address if logged).",

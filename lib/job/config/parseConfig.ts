@@ -5,6 +5,8 @@ import {
   DEFAULT_ENGINE_OPTIONS,
   MATCH_MODES,
   type MatchMode,
+  PROCESS_SOURCE_SETTINGS,
+  type ProcessSourceSetting,
 } from "../../core/model/EngineOptions.js";
 import { isKqlSafe } from "../kql/kqlLiterals.js";
 import type { AppConfig } from "./AppConfig.js";
@@ -99,6 +101,16 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
       mode: check("ENRICH_MODE", `one of ${MATCH_MODES.join(", ")}`, (t) => oneOf<MatchMode>(t, MATCH_MODES)),
       scriptExtensions: list("ENRICH_SCRIPT_EXTENSIONS"),
       workerImages: list("ENRICH_WORKER_IMAGES"),
+      benignChildren: check(
+        "ENRICH_BENIGN_CHILDREN",
+        "a comma-separated list of images, or none",
+        parseBenignChildren,
+      ),
+      processSources: check(
+        "ENRICH_PROCESS_SOURCES",
+        `a comma-separated list of ${PROCESS_SOURCE_SETTINGS.join(", ")}`,
+        parseProcessSources,
+      ),
       alertProviders: list("ENRICH_ALERT_PROVIDERS"),
       alertProducts: list("ENRICH_ALERT_PRODUCTS"),
       windowSlackMs: duration("ENRICH_WINDOW_SLACK"),
@@ -150,6 +162,21 @@ function checkSettle(config: AppConfig, text: string, problems: string[]): void 
       `ENRICH_SETTLE: expected a duration longer than ${shorter.join(" and ")}, got "${redactSecrets(text)}"`,
     );
   }
+}
+
+/** A list of images, or `none` (any case) for an empty list; `undefined` when an image has control characters. */
+export function parseBenignChildren(text: string): string[] | undefined {
+  if (text.trim().toLowerCase() === "none") return [];
+  const items = parseList(text);
+  return items?.every(isKqlSafe) === true ? items : undefined;
+}
+
+/** The distinct sources named, in their canonical order; `undefined` when one is unknown. */
+export function parseProcessSources(text: string): ProcessSourceSetting[] | undefined {
+  const items = parseList(text.toLowerCase());
+  if (items === undefined || !items.every((item) => oneOf(item, PROCESS_SOURCE_SETTINGS) !== undefined))
+    return undefined;
+  return PROCESS_SOURCE_SETTINGS.filter((source) => items.includes(source));
 }
 
 function parsePositive(text: string): number | undefined {

@@ -62,6 +62,14 @@ export const SETTINGS = {
     description: "Script page terms (Kusto has_any).",
   },
   ENRICH_WORKER_IMAGES: { default: "w3wp.exe", description: "Web server worker images (case-insensitive)." },
+  ENRICH_PROCESS_SOURCES: {
+    default: "alerts",
+    description: "Where processes come from: alerts, deviceprocessevents (precise), or both.",
+  },
+  ENRICH_BENIGN_CHILDREN: {
+    default: "conhost.exe,csc.exe,vbc.exe,cvtres.exe,WerFault.exe",
+    description: "Images IIS starts itself, left out of DeviceProcessEvents (none for no list).",
+  },
   ENRICH_ALERT_PROVIDERS: { default: "MDATP", description: "SecurityAlert ProviderName values (=~)." },
   ENRICH_ALERT_PRODUCTS: {
     default:

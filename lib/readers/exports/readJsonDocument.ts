@@ -13,18 +13,24 @@ export interface NotADocument {
 /** The JSON layouts an export may have, for messages. */
 export const ACCEPTED_JSON_SHAPES =
   'a JSON array of rows, JSON lines, {"rows": [...]}, {"value": [...]}, a Log Analytics query response ' +
-  '{"tables": [{"columns": [...], "rows": [[...]]}]}, one row object, or CSV with a header';
+  '{"tables": [{"columns": [...], "rows": [[...]]}]}, an advanced hunting answer {"Schema": [...], "Results": [...]}, ' +
+  "one row object, or CSV with a header";
 
 // Members of a wrapper object that hold the rows (case-insensitive: the current query API writes `tables`, the
-// older one `Tables`), and the one that says a query answer is partial.
-const CONTAINERS = new Set(["tables", "rows", "value"]);
+// older one `Tables`; the hunting APIs `Results` or `results`), and the one that says a query answer is partial.
+const CONTAINERS = new Set(["tables", "rows", "value", "results"]);
 const ERROR = "error";
+// What an advanced hunting answer opens with before its `Results` (Defender's API: `Stats`, `Schema`; Microsoft
+// Graph's: `@odata.context`, `schema`).
+const HUNTING_ANSWER = new Set(["stats", "schema", "@odata.context"]);
 
 /**
  * The records of one JSON document, streamed: an array of row objects (`az monitor log-analytics query`, the
  * portal's JSON export); `{"rows": [...]}` (stix-shifter) or `{"value": [...]}` (REST list answers); a Log Analytics
  * query answer `{"tables": [{"columns": [{"name"}], "rows": [[...]]}]}` (also the older `Tables`/`ColumnName`
- * spelling), whose `error` beside the tables (a partial answer) comes out as a warning; or a single row object.
+ * spelling), whose `error` beside the tables (a partial answer) comes out as a warning; an advanced hunting answer
+ * `{"Stats", "Schema", "Results": [...]}` (Defender's API) or `{"schema", "results": [...]}` (Microsoft Graph); or a
+ * single row object.
  * Rows are numbered from 1 across the document (`line`), as they have no line of their own.
  *
  * Only one row is held at a time, whatever the document's size. A document that breaks off (cut, invalid) gives
@@ -47,6 +53,7 @@ export async function* readJsonDocument(stream: Readable): AsyncGenerator<Export
   if (
     opening?.bracket === "{" &&
     !CONTAINERS.has(opening.key?.toLowerCase() ?? "") &&
+    !HUNTING_ANSWER.has(opening.key?.toLowerCase() ?? "") &&
     opening.key?.toLowerCase() !== ERROR
   ) {
     // One row object: small by nature, parsed whole.
@@ -109,7 +116,9 @@ async function* streamRows(
       ? ["$.*"]
       : key.toLowerCase() === "tables" || key.toLowerCase() === ERROR
         ? tablePaths()
-        : [`$.${key}.*`, "$.error", "$.Error"];
+        : HUNTING_ANSWER.has(key.toLowerCase())
+          ? ["$.Results.*", "$.results.*", "$.error", "$.Error"]
+          : [`$.${key}.*`, "$.error", "$.Error"];
   const parser = new JSONParser({ paths, keepStack: false });
   const rows = new RowNumbering();
   const columns = new Map<number, unknown>();

@@ -1,11 +1,14 @@
 import type { AlertRow } from "../../core/model/AlertRow.js";
+import type { DeviceProcessRow } from "../../core/model/DeviceProcessRow.js";
 import type { EngineOptions, TimeRange } from "../../core/model/EngineOptions.js";
 import type { IisInputFile } from "../iis/readIisInputs.js";
 import type { FileOutcome } from "./readFileIntoCorrelator.js";
 
-/** What a lane worker starts from: the run's alerts and options, to build the same correlator as the run's. */
+/** What a lane worker starts from: the run's process sources and options, to build the same correlator as the run's. */
 export interface LaneInit {
   alerts: readonly AlertRow[];
+  /** The DeviceProcessEvents rows of web-shell processes; none when absent. */
+  processes?: readonly DeviceProcessRow[];
   options: EngineOptions;
   range: TimeRange | undefined;
   examplesPerInput: number;

@@ -12,8 +12,14 @@ import { readFileIntoCorrelator } from "./readFileIntoCorrelator.js";
 const PROGRESS_BYTES = 32 << 20;
 
 const init = workerData as LaneInit;
-// The alerts were already read and reported by the run: this correlator's own diagnostics are not needed.
-const { correlator } = createCorrelator(init.alerts, init.options, init.range, new Diagnostics());
+// The process sources were already read and reported by the run: this correlator's own diagnostics are not needed.
+const { correlator } = createCorrelator(
+  init.alerts,
+  init.options,
+  init.range,
+  new Diagnostics(),
+  init.processes,
+);
 const acceptStem = makeStemFilter(init.options.scriptExtensions);
 const port = parentPort!;
 const send = (message: FromLane) => port.postMessage(message);

@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { generateDataSet } from "../../../tools/generate/generateDataSet.js";
 import { DEFAULT_GENERATE_OPTIONS } from "../../../tools/generate/GenerateOptions.js";
 import { bruteForceFindings } from "./bruteForceFindings.js";
-import { readAlerts, readAllFiles, readLogs, readTruth } from "./readDataSet.js";
+import { readAlerts, readAllFiles, readLogs, readProcessEvents, readTruth } from "./readDataSet.js";
 
 const SAMPLE = fileURLToPath(new URL("../../../data/sample", import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), "generate-sample-"));
@@ -27,9 +27,9 @@ describe("the committed sample (data/sample)", () => {
   it("has the findings its truth.json lists, by a brute-force reading of its files", () => {
     const truth = readTruth(SAMPLE);
     const key = (f: Record<string, string>) =>
-      [f.SystemAlertId, f.ProcessId, f.ShellLocation, f.AttackerIP].join("|");
+      [f.HostName, f.ProcessId, f.ProcessCommandLine, f.ShellLocation, f.AttackerIP].join("|");
     const expected = truth.findings.map(({ scenario: _scenario, ...rest }) => rest);
-    const actual = bruteForceFindings(readAlerts(SAMPLE), readLogs(SAMPLE));
+    const actual = bruteForceFindings(readAlerts(SAMPLE), readLogs(SAMPLE), readProcessEvents(SAMPLE));
     expect(actual.sort((a, b) => key(a).localeCompare(key(b)))).toEqual(
       expected.sort((a, b) => key(a).localeCompare(key(b))),
     );

@@ -7,11 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateDataSet } from "../../../tools/generate/generateDataSet.js";
 import { DEFAULT_GENERATE_OPTIONS, type GenerateOptions } from "../../../tools/generate/GenerateOptions.js";
 import { bruteForceFindings } from "./bruteForceFindings.js";
-import { readAlerts, readAllFiles, readLogs, readTruth } from "./readDataSet.js";
+import { readAlerts, readAllFiles, readLogs, readProcessEvents, readTruth } from "./readDataSet.js";
 
 const SMALL: GenerateOptions = { ...DEFAULT_GENERATE_OPTIONS, lines: 4000 };
 const sortKey = (f: Record<string, string>) =>
-  [f.SystemAlertId, f.ProcessId, f.ShellLocation?.toLowerCase(), f.AttackerIP].join("|");
+  [f.HostName, f.ProcessId, f.ProcessCommandLine, f.ShellLocation?.toLowerCase(), f.AttackerIP].join("|");
 const withoutScenario = (findings: Record<string, string>[]) =>
   findings
     .map(({ scenario: _scenario, ...rest }) => rest)
@@ -103,9 +103,8 @@ describe("generateDataSet", () => {
       const dir = dataSet(name, options);
       const truth = readTruth(dir);
       expect(truth.findings.length, name).toBeGreaterThan(0);
-      expect(withoutScenario(bruteForceFindings(readAlerts(dir), readLogs(dir))), name).toEqual(
-        withoutScenario(truth.findings),
-      );
+      const found = bruteForceFindings(readAlerts(dir), readLogs(dir), readProcessEvents(dir));
+      expect(withoutScenario(found), name).toEqual(withoutScenario(truth.findings));
     }
   });
 
@@ -125,6 +124,11 @@ describe("generateDataSet", () => {
         "two-user-agents",
         "path-case",
         "legacy-entities",
+        "one-command-alerted",
+        "no-alert-server",
+        // Their alerts are not read, but DeviceProcessEvents holds their commands.
+        "security-center-alert",
+        "broken-entities-json",
       ]),
     );
     expect(new Set(truth.decoys.map((d) => d.scenario))).toEqual(
@@ -140,6 +144,34 @@ describe("generateDataSet", () => {
       ]),
     );
     expect(truth.options).toEqual({ seed: 1, lines: 4000, start: "2026-11-20T00:00:00.000Z", days: 2 });
+  });
+
+  it("holds commands only DeviceProcessEvents saw, on a server where nothing alerted, and the benign children it leaves out", () => {
+    const dir = dataSet("a", SMALL);
+    const truth = readTruth(dir);
+    const bySource = (scenario: string) =>
+      new Set(truth.findings.filter((f) => f.scenario === scenario).map((f) => f.ProcessSource));
+    expect(bySource("one-command-alerted")).toEqual(
+      new Set(["SecurityAlert,DeviceProcessEvents", "DeviceProcessEvents"]),
+    );
+    expect(bySource("no-alert-server")).toEqual(new Set(["DeviceProcessEvents"]));
+    expect(new Set(truth.findings.filter((f) => f.HostName === "web05").map((f) => f.SystemAlertId))).toEqual(
+      new Set([""]),
+    );
+    expect(readAlerts(dir).some((alert) => String(alert.CompromisedEntity) === "web05")).toBe(false);
+    // net1.exe, which net.exe started, which PowerShell started: found through its links alone.
+    expect(truth.findings.some((f) => f.ProcessCommandLine?.startsWith("C:\\Windows\\system32\\net1 "))).toBe(
+      true,
+    );
+    const rows = readProcessEvents(dir);
+    const conhosts = rows.filter(
+      (row) => row.FileName === "conhost.exe" && row.InitiatingProcessFileName === "cmd.exe",
+    );
+    expect(conhosts.length).toBe(rows.filter((row) => row.FileName === "cmd.exe").length);
+    expect(Object.keys(truth.benignExcluded)).toEqual(["conhost.exe", "csc.exe", "cvtres.exe"]);
+    // Newest first, as Advanced Hunting exports them.
+    const times = rows.map((row) => row.Timestamp ?? "");
+    expect(times).toEqual([...times].sort().reverse());
   });
 
   it("spells a path-case shell one way in its truth, though its requests spell it two ways, and attributes the load-balanced one to X-Forwarded-For", () => {

@@ -1,6 +1,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
+import { parse } from "csv-parse/sync";
+
 /** One data line of a generated W3C log, by field name, with where it came from. */
 export interface LogRow {
   file: string;
@@ -59,11 +61,19 @@ export function readAlerts(dir: string): Record<string, unknown>[] {
   return JSON.parse(readFileSync(join(dir, "alerts.json"), "utf8")) as Record<string, unknown>[];
 }
 
+/** The DeviceProcessEvents rows of a data set (its Advanced Hunting CSV), by column name. */
+export function readProcessEvents(dir: string): Record<string, string>[] {
+  return parse<Record<string, string>>(readFileSync(join(dir, "DeviceProcessEvents.csv"), "utf8"), {
+    columns: true,
+  });
+}
+
 /** The truth file of a data set. */
 export interface Truth {
   seed: number;
   options: { seed: number; lines: number; start: string; days: number };
   findings: Record<string, string>[];
+  benignExcluded: Record<string, number>;
   decoys: { scenario: string; why: string; SystemAlertId?: string; page?: string }[];
 }
 

@@ -35,6 +35,7 @@ export function makeRecords(count: number, tag: string): EnrichmentRecord[] {
     ProcessId: String(7000 + (i % 1000)),
     ProcessCreationTime: T0 - 500,
     ParentProcessName: "w3wp.exe",
+    ProcessSource: "SecurityAlert",
     AttackerIP: `203.0.113.${i % 250}`,
     AttackerUserAgents: ["python-requests/2.32.3"],
     Attacker: { [`203.0.113.${i % 250}`]: "python-requests/2.32.3" },

@@ -100,6 +100,7 @@ function session(s: Session): EnrichmentRecord[] {
       ProcessId: processId,
       ProcessCreationTime: process.start,
       ParentProcessName: process.parent,
+      ProcessSource: "SecurityAlert",
       AttackerIP: s.ip,
       AttackerUserAgents: [s.userAgent],
       Attacker: { [s.ip]: s.userAgent },

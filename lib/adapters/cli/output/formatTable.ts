@@ -2,6 +2,13 @@ import { formatTimestamp } from "../../../core/model/parseTimestamp.js";
 import type { EnrichmentRecord } from "../../../core/records/EnrichmentRecord.js";
 import { toTerminalText } from "./escapeForOutput.js";
 
+/** `ProcessSource` in a word (docs/design.md §4.12); compat's empty source stays empty. */
+const SEEN_BY: Readonly<Record<string, string>> = {
+  SecurityAlert: "alert",
+  DeviceProcessEvents: "events",
+  "SecurityAlert,DeviceProcessEvents": "both",
+};
+
 const COLUMNS: { title: string; value: (record: EnrichmentRecord) => string; max: number }[] = [
   {
     title: "Time (UTC)",
@@ -12,6 +19,7 @@ const COLUMNS: { title: string; value: (record: EnrichmentRecord) => string; max
   { title: "Shell", value: (r) => r.ShellLocation, max: 36 },
   { title: "Attacker IP", value: (r) => r.AttackerIP, max: 39 },
   { title: "Req", value: (r) => (r.RequestCount === null ? "" : String(r.RequestCount)), max: 4 },
+  { title: "Seen by", value: (r) => SEEN_BY[r.ProcessSource] ?? r.ProcessSource, max: 7 },
   { title: "Process", value: (r) => r.ProcessName, max: 16 },
   { title: "Command line", value: (r) => r.ProcessCommandLine, max: Number.POSITIVE_INFINITY },
 ];

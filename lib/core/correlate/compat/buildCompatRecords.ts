@@ -150,6 +150,7 @@ function toCompatRecord(group: OutputGroup, distinctIps: number, enrichedAt: num
     ProcessId: "",
     ProcessCreationTime: null,
     ParentProcessName: "",
+    ProcessSource: "",
     AttackerIP: group.ip,
     AttackerUserAgents: makeSet(Object.values(attacker)),
     Attacker: attacker,

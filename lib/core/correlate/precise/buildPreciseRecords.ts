@@ -26,8 +26,9 @@ export interface Match {
 }
 
 /**
- * Groups matches into records, one per (alert, process, shell page, attacker IP) (docs/design.md §4.7), and keeps those
- * whose page is rare: at most `distinctIpThreshold` distinct client addresses in the baseline.
+ * Groups matches into records, one per (process, shell page, attacker IP) (docs/design.md §4.7), whichever sources saw
+ * the process, and keeps those whose page is rare: at most `distinctIpThreshold` distinct client addresses in the
+ * baseline.
  */
 export function buildPreciseRecords(
   matches: readonly Match[],
@@ -35,17 +36,14 @@ export function buildPreciseRecords(
   options: Pick<EngineOptions, "distinctIpThreshold" | "evidenceCap">,
   enrichedAt: number,
 ): EnrichmentRecord[] {
-  // (alert, process) → page → attacker → matches: nested maps, no key text to build per match.
+  // process → page → attacker → matches: nested maps, no key text to build per match.
   const groups = new Map<string, Map<string, Map<string, Match[]>>>();
-  const processIds = new Map<ProcessObservation, string>();
   for (const match of matches) {
-    const o = match.observation;
-    let processId = processIds.get(o);
-    if (processId === undefined) {
-      processId = JSON.stringify([o.origin.systemAlertId, o.processId, o.creationTime, o.commandLine]);
-      processIds.set(o, processId);
-    }
-    const byPage = getOrAdd(groups, processId, () => new Map<string, Map<string, Match[]>>());
+    const byPage = getOrAdd(
+      groups,
+      match.observation.identity,
+      () => new Map<string, Map<string, Match[]>>(),
+    );
     getOrAdd(
       getOrAdd(byPage, match.page, () => new Map<string, Match[]>()),
       match.attacker,
@@ -98,18 +96,11 @@ function toRecord(
   const userAgents = makeSet(requests.map((request) => request.csUserAgent));
   return {
     TimeGenerated: first.TimeGenerated,
-    RecordId: computeRecordId([
-      o.origin.systemAlertId,
-      o.processId,
-      o.creationTime === null ? "" : formatTimestamp(o.creationTime),
-      host.name,
-      page,
-      attackerIP,
-    ]),
+    RecordId: recordIdOf(o, host.name, page, attackerIP),
     MatchMode: "precise",
-    SystemAlertId: o.origin.systemAlertId,
-    AlertName: o.origin.alertName,
-    AlertTime: o.origin.alertTime,
+    SystemAlertId: o.alert?.systemAlertId ?? "",
+    AlertName: o.alert?.alertName ?? "",
+    AlertTime: o.alert?.alertTime ?? null,
     HostName: host.name,
     DnsDomain: host.domain,
     Sites: makeSet(requests.map((request) => request.sSiteName).filter((site) => site !== "")),
@@ -121,6 +112,7 @@ function toRecord(
     ProcessId: o.processId,
     ProcessCreationTime: o.creationTime,
     ParentProcessName: o.parentProcessName,
+    ProcessSource: o.sources.join(","),
     AttackerIP: attackerIP,
     AttackerUserAgents: userAgents,
     Attacker: makeBag(requests.map((request) => [attackerIP, request.csUserAgent] as const)),
@@ -131,6 +123,17 @@ function toRecord(
     Evidence: requests.slice(0, evidenceCap).map(toEvidence),
     EnrichedAt: enrichedAt,
   };
+}
+
+/**
+ * The record id (docs/design.md §4.9): the process (host, id, creation time), the page and the attacker, and not the
+ * alert, so the record of a process keeps its id whichever source saw it first. A process without a creation time
+ * cannot be matched across sources or told from a later one with its id: the alert that named it is part of its id.
+ */
+function recordIdOf(o: ProcessObservation, host: string, page: string, attacker: string): string {
+  const time = o.creationTime === null ? "" : formatTimestamp(o.creationTime);
+  const parts = [host, o.processId, time, page, attacker];
+  return computeRecordId(o.creationTime === null ? [...parts, o.alert?.systemAlertId ?? ""] : parts);
 }
 
 /**

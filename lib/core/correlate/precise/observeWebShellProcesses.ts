@@ -4,7 +4,11 @@ import { type HostEntity, readHost, shortHostName } from "../../entities/readHos
 import { processAncestors, type ProcessEntity, readProcess } from "../../entities/readProcess.js";
 import type { AlertRow } from "../../model/AlertRow.js";
 import type { EngineOptions } from "../../model/EngineOptions.js";
-import type { ObservedHost, ProcessObservation } from "../../model/ProcessObservation.js";
+import {
+  type ObservedHost,
+  processIdentity,
+  type ProcessObservation,
+} from "../../model/ProcessObservation.js";
 
 /** What an alert yielded: its web-shell processes, or why none could be taken. */
 export type AlertObservations =
@@ -57,9 +61,11 @@ export function observeWebShellProcesses(
     if (anchor === undefined)
       return { ok: false, reason: "no process CreationTimeUtc, StartTime or TimeGenerated" };
     const parent = process.parent === undefined ? undefined : readProcess(graph, process.parent);
+    const creationTime = process.creationTimeUtc ?? null;
     observations.push({
-      origin: {
-        kind: "SecurityAlert",
+      identity: processIdentity(host, process.processId, creationTime, alert.SystemAlertId),
+      sources: ["SecurityAlert"],
+      alert: {
         systemAlertId: alert.SystemAlertId,
         alertName: alert.AlertName,
         alertTime: alert.TimeGenerated ?? null,
@@ -68,7 +74,7 @@ export function observeWebShellProcesses(
       processId: process.processId,
       processName: process.imageName,
       commandLine: process.commandLine,
-      creationTime: process.creationTimeUtc ?? null,
+      creationTime,
       parentProcessName: parent?.imageName ?? "",
       anchor,
       signal,

@@ -11,6 +11,7 @@ import { parseJsonl, runCli } from "../../../support/runCli.js";
 // The enrich command as a process: exit codes, formats, bad input (see test/fixtures/cli/README.md).
 const F = "test/fixtures/cli";
 const BASE = ["--alerts", `${F}/alerts.jsonl`, "--iis", `${F}/iis`];
+const PROCESSES = "test/fixtures/processes/advanced-hunting.csv";
 
 describe("enrich command line", () => {
   it("writes JSONL with exactly the schema's columns when stdout is not a terminal", async () => {
@@ -57,6 +58,45 @@ describe("enrich command line", () => {
     expect(run.stderr).not.toMatch(/no host name/);
     const hosts = parseJsonl(run.stdout).map((record) => record.HostName);
     expect(hosts).toEqual(["web01", "web01", "web01", "web02", "web02"]);
+  });
+
+  it("adds the commands that raised no alert from --processes, and counts per source", async () => {
+    const run = await runCli([...BASE, "--processes", PROCESSES]);
+    expect(run.code).toBe(0);
+    const records = parseJsonl(run.stdout);
+    expect(records.map((r) => [r.ProcessName, r.ProcessSource, r.SystemAlertId !== ""])).toEqual([
+      ["cmd.exe", "SecurityAlert,DeviceProcessEvents", true],
+      ["cmd.exe", "SecurityAlert", true],
+      ["whoami.exe", "DeviceProcessEvents", false],
+      ["powershell.exe", "SecurityAlert", true],
+      ["cmd.exe", "DeviceProcessEvents", false],
+      ["net.exe", "DeviceProcessEvents", false],
+      ["net1.exe", "DeviceProcessEvents", false],
+    ]);
+    expect(run.stderr).toContain(`${PROCESSES}:6: ProcessCreationTime "soon" is not a timestamp`);
+    expect(run.stderr).toContain("DeviceProcessEvents: 9 row(s) read in 2 pass(es)");
+    expect(run.stderr).toContain(
+      "processes: 4 from SecurityAlert only, 4 from DeviceProcessEvents only, 1 from both; " +
+        "2 benign child process(es) of IIS left out (conhost.exe × 2)",
+    );
+    expect(run.stderr).toContain("records by source: 2 SecurityAlert, 4 DeviceProcessEvents, 1 both");
+  });
+
+  it("runs on --processes without --alerts, and takes --benign-children", async () => {
+    const run = await runCli(["--processes", PROCESSES, "--iis", `${F}/iis`, "--benign-children", ""]);
+    expect(run.code).toBe(0);
+    const records = parseJsonl(run.stdout);
+    expect(records.every((r) => r.ProcessSource === "DeviceProcessEvents")).toBe(true);
+    expect(records.map((r) => r.ProcessName).sort()).toEqual([
+      "cmd.exe",
+      "cmd.exe",
+      "conhost.exe",
+      "conhost.exe",
+      "net.exe",
+      "net1.exe",
+      "whoami.exe",
+    ]);
+    expect(run.stderr).toMatch(/0 alert\(s\) selected/);
   });
 
   it("runs the original query's logic in compat mode", async () => {
@@ -121,6 +161,12 @@ describe("enrich command line", () => {
       /--from must be before --to/,
     ],
     [[...BASE, "--frobnicate"], /Unknown option '--frobnicate'/],
+    [
+      ["--processes", PROCESSES, "--iis", `${F}/iis`, "--mode", "compat"],
+      /--mode compat reproduces the alert-only query: it needs --alerts <file>/,
+    ],
+    [[...BASE, "--process-sources", "alerts"], /--process-sources goes with --workspace/],
+    [[...BASE, "--benign-children", "a\u0007.exe"], /--benign-children must be a comma-separated list/],
   ])("exits 2 on bad usage %#", async (args, message) => {
     const run = await runCli(args);
     expect(run.code).toBe(2);

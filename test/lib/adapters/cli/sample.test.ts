@@ -17,14 +17,27 @@ interface Finding {
   HostName: string;
   ShellLocation: string;
   AttackerIP: string;
+  ProcessSource: string;
+}
+
+interface Truth {
+  findings: Finding[];
+  benignExcluded: Record<string, number>;
 }
 
 const ENRICHED_AT = Date.parse("2026-11-28T00:00:00Z");
+const SAMPLE = {
+  alerts: ["data/sample/alerts.json"],
+  processes: ["data/sample/DeviceProcessEvents.csv"],
+  iis: [{ path: "data/sample/iis" }],
+  range: undefined,
+};
 
-async function runSample(mode: MatchMode) {
+/** The sample as `npm start` reads it: alerts and DeviceProcessEvents, or the sources named. */
+async function runSample(mode: MatchMode, sources: Partial<typeof SAMPLE> = {}) {
   const diagnostics = new Diagnostics();
   const result = await runOffline(
-    { alerts: ["data/sample/alerts.json"], iis: [{ path: "data/sample/iis" }], range: undefined },
+    { ...SAMPLE, ...sources },
     { ...DEFAULT_ENGINE_OPTIONS, mode },
     diagnostics,
     () => ENRICHED_AT,
@@ -32,14 +45,50 @@ async function runSample(mode: MatchMode) {
   return { ...result, diagnostics };
 }
 
+const readTruth = async () => JSON.parse(await readFile("data/sample/truth.json", "utf8")) as Truth;
+
 const key = (f: Finding) =>
-  [f.SystemAlertId, f.ProcessId, f.ProcessCommandLine, f.HostName, f.ShellLocation, f.AttackerIP].join(" | ");
+  [
+    f.SystemAlertId,
+    f.ProcessId,
+    f.ProcessCommandLine,
+    f.HostName,
+    f.ShellLocation,
+    f.AttackerIP,
+    f.ProcessSource,
+  ].join(" | ");
 
 describe("the bundled sample", () => {
   it("precise finds every planted attack of the ground truth and nothing else", async () => {
-    const truth = JSON.parse(await readFile("data/sample/truth.json", "utf8")) as { findings: Finding[] };
+    const truth = await readTruth();
     const { records } = await runSample("precise");
     expect(records.map(key).sort()).toEqual(truth.findings.map(key).sort());
+  });
+
+  it("finds, from the alerts alone, the findings whose process an alert named", async () => {
+    const truth = await readTruth();
+    const { records } = await runSample("precise", { processes: [] });
+    const expected = truth.findings
+      .filter((f) => f.ProcessSource.startsWith("SecurityAlert"))
+      .map((f) => ({ ...f, ProcessSource: "SecurityAlert" }));
+    expect(expected.length).toBeLessThan(truth.findings.length);
+    expect(records.map(key).sort()).toEqual(expected.map(key).sort());
+  });
+
+  it("finds, from DeviceProcessEvents alone, every finding but those only an alert's address places", async () => {
+    const truth = await readTruth();
+    const { records } = await runSample("precise", { alerts: [] });
+    // WEB04 logs no s-computername, and DeviceProcessEvents names a device but not its address.
+    const expected = truth.findings
+      .filter((f) => f.ProcessSource.endsWith("DeviceProcessEvents") && f.HostName !== "web04")
+      .map((f) => ({ ...f, SystemAlertId: "", ProcessSource: "DeviceProcessEvents" }));
+    expect(records.map(key).sort()).toEqual(expected.map(key).sort());
+  });
+
+  it("leaves out the benign children of IIS that its truth counts", async () => {
+    const truth = await readTruth();
+    const { processes } = await runSample("precise");
+    expect(Object.fromEntries(processes.benignExcluded)).toEqual(truth.benignExcluded);
   });
 
   it("spells each host and each shell one way in precise, as its alerts and logs do not (docs/design.md §4.11)", async () => {

@@ -38,6 +38,8 @@ describe("parseConfig", () => {
       baselineScope: "page",
       distinctIpThreshold: 3,
       workerImages: ["w3wp.exe"],
+      processSources: ["alerts"],
+      benignChildren: ["conhost.exe", "csc.exe", "vbc.exe", "cvtres.exe", "WerFault.exe"],
     });
     expect(config.engine.scriptExtensions).toHaveLength(8);
     expect(config).toMatchObject({
@@ -58,6 +60,8 @@ describe("parseConfig", () => {
       ENRICH_WORKER_IMAGES: "w3wp.exe, php-cgi.exe",
       ENRICH_WINDOW_SLACK: "PT90S",
       ENRICH_OVERLAP: "PT0S",
+      ENRICH_PROCESS_SOURCES: "DeviceProcessEvents, alerts",
+      ENRICH_BENIGN_CHILDREN: "conhost.exe, php-cgi.exe",
     });
     expect(config.engine).toMatchObject({
       mode: "compat",
@@ -65,8 +69,22 @@ describe("parseConfig", () => {
       distinctIpThreshold: 5,
       workerImages: ["w3wp.exe", "php-cgi.exe"],
       windowSlackMs: 90_000,
+      processSources: ["alerts", "deviceprocessevents"],
+      benignChildren: ["conhost.exe", "php-cgi.exe"],
     });
     expect(config.overlapMs).toBe(0);
+  });
+
+  it("reads one process source alone, and no benign children as none", () => {
+    const config = parseConfig({
+      ...REQUIRED,
+      ENRICH_PROCESS_SOURCES: "deviceprocessevents",
+      ENRICH_BENIGN_CHILDREN: "None",
+    });
+    expect(config.engine).toMatchObject({ processSources: ["deviceprocessevents"], benignChildren: [] });
+    expect(problemsOf({ ...REQUIRED, ENRICH_PROCESS_SOURCES: "alerts,sysmon" })).toEqual([
+      'ENRICH_PROCESS_SOURCES: expected a comma-separated list of alerts, deviceprocessevents, got "alerts,sysmon"',
+    ]);
   });
 
   it("names every bad setting in one error", () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 
 import { mergeHostIntervals } from "../../../../lib/core/model/HostInterval.js";
 import { buildAlertQuery } from "../../../../lib/job/kql/buildAlertQuery.js";
+import { buildDeviceProcessQuery } from "../../../../lib/job/kql/buildDeviceProcessQuery.js";
 import { buildIngestedIdsQuery } from "../../../../lib/job/kql/buildIngestedIdsQuery.js";
 import {
   buildBaselineQuery,
@@ -81,6 +82,18 @@ const QUERIES = {
     baselineTo: t("16:00:00"),
     scope: "page",
     cap: 4,
+  }),
+  "device-processes-by-ingestion": buildDeviceProcessQuery({
+    from: t("10:00:00"),
+    to: t("16:00:00"),
+    by: "ingestion",
+    workerImages: ["w3wp.exe"],
+  }),
+  "device-processes-by-time": buildDeviceProcessQuery({
+    from: t("10:00:00"),
+    to: t("16:00:00"),
+    by: "time",
+    workerImages: ["w3wp.exe", "php-cgi.exe"],
   }),
   "ingested-ids": buildIngestedIdsQuery("WebShellEnrichment_CL", [
     "0f3c2a9e5b7d41c8a6e2f0b9d4c3a1e7",

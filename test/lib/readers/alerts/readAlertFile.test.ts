@@ -1,14 +1,14 @@
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 
 import { Diagnostics } from "../../../../lib/core/Diagnostics.js";
 import { InputError } from "../../../../lib/core/errors.js";
 import type { AlertRow } from "../../../../lib/core/model/AlertRow.js";
 import { readAlertFile } from "../../../../lib/readers/alerts/readAlertFile.js";
+import { scratchDir } from "../../../support/scratchDir.js";
 
 const fixture = (name: string) => fileURLToPath(new URL(`../../../fixtures/alerts/${name}`, import.meta.url));
 const STIX = fixture("stix-shifter_azure_log_analytics_SecurityAlert_rows.json");
@@ -41,22 +41,12 @@ const EXPECTED = [
 ];
 
 let sampleRows: Record<string, unknown>[];
-let dir: string;
+const scratch = scratchDir("alert-files-");
+const write = (name: string, content: string | Uint8Array) => scratch.write(name, content);
 
 beforeAll(async () => {
   sampleRows = (JSON.parse(await readFile(STIX, "utf8")) as { rows: Record<string, unknown>[] }).rows;
-  dir = await mkdtemp(join(tmpdir(), "alert-files-"));
 });
-
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-
-async function write(name: string, content: string | Uint8Array): Promise<string> {
-  const path = join(dir, name);
-  await writeFile(path, content);
-  return path;
-}
 
 async function read(path: string) {
   const diagnostics = new Diagnostics(10);
@@ -193,7 +183,7 @@ describe("readAlertFile refuses files it cannot read at all", () => {
   };
 
   it("a missing file, naming the path and the OS reason", async () => {
-    const path = join(dir, "no-such-alerts.json");
+    const path = join(scratch.path, "no-such-alerts.json");
     expect(await rejection(path)).toMatch(
       new RegExp(
         `^cannot read alert input ${path}: expected a readable file or folder \\(ENOENT: no such file`,
@@ -202,7 +192,7 @@ describe("readAlertFile refuses files it cannot read at all", () => {
   });
 
   it("a directory", async () => {
-    expect(await rejection(dir)).toMatch(/expected a readable file or folder \(EISDIR/);
+    expect(await rejection(scratch.path)).toMatch(/expected a readable file or folder \(EISDIR/);
   });
 
   it("JSON of no known shape, saying which shapes are accepted", async () => {

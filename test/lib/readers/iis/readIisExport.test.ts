@@ -1,10 +1,8 @@
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
 import { Diagnostics } from "../../../../lib/core/Diagnostics.js";
 import { emptyWebRequest, type WebRequest } from "../../../../lib/core/model/WebRequest.js";
@@ -12,6 +10,7 @@ import { BAD_TIME_REASON, NO_TIME_REASON } from "../../../../lib/readers/iis/Exp
 import type { IisFileReadOptions } from "../../../../lib/readers/iis/IisReadOptions.js";
 import { readIisExport } from "../../../../lib/readers/iis/readIisExport.js";
 import { makeStemFilter } from "../../../../lib/readers/w3c/scriptStemFilter.js";
+import { scratchDir } from "../../../support/scratchDir.js";
 
 const fixture = (name: string) => fileURLToPath(new URL(`../../../fixtures/iis/${name}`, import.meta.url));
 
@@ -142,19 +141,8 @@ describe("readIisExport: the portal's CSV", () => {
 });
 
 describe("readIisExport on broken files", () => {
-  let dir: string;
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), "iis-export-"));
-  });
-  afterAll(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
-
-  async function file(name: string, content: string | Buffer): Promise<string> {
-    const path = join(dir, name);
-    await writeFile(path, content);
-    return path;
-  }
+  const scratch = scratchDir("iis-export-");
+  const file = (name: string, content: string | Buffer) => scratch.write(name, content);
 
   it("reports a CSV without a TimeGenerated column once, at its header", async () => {
     const path = await file("no-time.csv", "Computer,csUriStem\nWEB01,/x.aspx\n");

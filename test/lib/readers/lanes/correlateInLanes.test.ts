@@ -11,6 +11,7 @@ import { createCorrelator } from "../../../../lib/core/correlate/createCorrelato
 import { Diagnostics } from "../../../../lib/core/Diagnostics.js";
 import { InputError } from "../../../../lib/core/errors.js";
 import type { AlertRow } from "../../../../lib/core/model/AlertRow.js";
+import type { DeviceProcessRow } from "../../../../lib/core/model/DeviceProcessRow.js";
 import {
   DEFAULT_ENGINE_OPTIONS,
   type EngineOptions,
@@ -23,6 +24,7 @@ import {
   readIisFiles,
 } from "../../../../lib/readers/iis/readIisInputs.js";
 import { correlateInLanes } from "../../../../lib/readers/lanes/correlateInLanes.js";
+import { readDeviceProcesses } from "../../../../lib/readers/processes/readDeviceProcesses.js";
 import { makeStemFilter } from "../../../../lib/readers/w3c/scriptStemFilter.js";
 import { generateDataSet } from "../../../../tools/generate/generateDataSet.js";
 
@@ -33,9 +35,14 @@ import { generateDataSet } from "../../../../tools/generate/generateDataSet.js";
 const WORKER = new URL("../../../../dist/lib/readers/lanes/laneWorker.js", import.meta.url);
 const fixture = (name: string) => fileURLToPath(new URL(`../../../fixtures/iis/${name}`, import.meta.url));
 
-async function sequential(alerts: AlertRow[], files: IisInputFile[], options: EngineOptions) {
+async function sequential(
+  alerts: AlertRow[],
+  files: IisInputFile[],
+  options: EngineOptions,
+  processes: DeviceProcessRow[] = [],
+) {
   const diagnostics = new Diagnostics();
-  const { correlator } = createCorrelator(alerts, options, undefined, new Diagnostics());
+  const { correlator } = createCorrelator(alerts, options, undefined, new Diagnostics(), processes);
   const summary = await readIisFiles(
     files,
     {
@@ -48,13 +55,19 @@ async function sequential(alerts: AlertRow[], files: IisInputFile[], options: En
   return { records: correlator.finish(0), candidates: correlator.candidateCount, summary, diagnostics };
 }
 
-async function inLanes(alerts: AlertRow[], files: IisInputFile[], options: EngineOptions, workers: number) {
+async function inLanes(
+  alerts: AlertRow[],
+  files: IisInputFile[],
+  options: EngineOptions,
+  workers: number,
+  processes: DeviceProcessRow[] = [],
+) {
   const diagnostics = new Diagnostics();
-  const { correlator } = createCorrelator(alerts, options, undefined, new Diagnostics());
+  const { correlator } = createCorrelator(alerts, options, undefined, new Diagnostics(), processes);
   const summary = await correlateInLanes(
     correlator,
     files,
-    { alerts, options, range: undefined, examplesPerInput: diagnostics.examplesPerInput },
+    { alerts, processes, options, range: undefined, examplesPerInput: diagnostics.examplesPerInput },
     diagnostics,
     { workers, workerUrl: WORKER },
   );
@@ -103,6 +116,16 @@ describe("correlateInLanes", () => {
     },
     60_000,
   );
+
+  it("gives, with DeviceProcessEvents as a second process source, what reading the files in order gives", async () => {
+    const options = { ...DEFAULT_ENGINE_OPTIONS, mode: "precise" as const };
+    const export_ = join(dir, "set", "DeviceProcessEvents.csv");
+    const { rows } = await readDeviceProcesses([export_], options.workerImages, new Diagnostics());
+    const expected = await sequential(alerts, files, options, rows);
+    const actual = await inLanes(alerts, files, options, 2, rows);
+    expect(actual.records).toEqual(expected.records);
+    expect(expected.records.some((record) => record.ProcessSource === "DeviceProcessEvents")).toBe(true);
+  }, 60_000);
 
   it("throws for the first file in order that cannot be read, as reading in order does", async () => {
     const gone = files.filter((file) => file.path.endsWith(".log")).slice(2, 5);

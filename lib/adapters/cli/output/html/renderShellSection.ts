@@ -115,8 +115,13 @@ function commandRow(event: CommandEvent, nameAlert: boolean): Markup {
     nameAlert && record.SystemAlertId !== ""
       ? markup`\n<span class="sub">alert ${alertText(record)}</span>`
       : null;
+  // Which process sources saw the command (docs/design.md §4.12): a command no alert named is the news here.
+  const seen =
+    record.ProcessSource === ""
+      ? null
+      : markup`\n<span class="sub">seen by ${record.ProcessSource.split(",").join(" and ")}${record.SystemAlertId === "" ? " (no alert)" : null}</span>`;
   const findings = event.records.map((r, i) => markup`${i === 0 ? null : "\n"}${findingText(r)}`);
-  return markup`<tr class="command"><td>${timeCell(event.time)}${when}</td><td class="k">command</td><td>${dataText(record.ProcessName)}${codeText(record.ProcessCommandLine, "cmd")}</td><td>${findings}${parent}${alert}</td></tr>\n`;
+  return markup`<tr class="command"><td>${timeCell(event.time)}${when}</td><td class="k">command</td><td>${dataText(record.ProcessName)}${codeText(record.ProcessCommandLine, "cmd")}</td><td>${findings}${parent}${seen}${alert}</td></tr>\n`;
 }
 
 /**

@@ -31,6 +31,7 @@ export const aRecord: EnrichmentRecord = {
   ProcessId: "8812",
   ProcessCreationTime: T0 - 500,
   ParentProcessName: "w3wp.exe",
+  ProcessSource: "SecurityAlert",
   AttackerIP: "203.0.113.77",
   AttackerUserAgents: ["Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0"],
   Attacker: {
@@ -75,6 +76,7 @@ export const aCompatRecord: EnrichmentRecord = {
   RecordId: computeRecordId(["compat", aRecord.SystemAlertId]),
   MatchMode: "compat",
   AlertTime: null,
+  ProcessSource: "",
   ProcessCreationTime: null,
   RequestCount: null,
   FirstRequestTime: null,

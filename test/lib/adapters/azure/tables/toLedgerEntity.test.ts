@@ -50,6 +50,7 @@ describe("toLedgerEntity", () => {
       ProcessId: "8812",
       ProcessCreationTime: new Date(aRecord.ProcessCreationTime ?? Number.NaN),
       ParentProcessName: "w3wp.exe",
+      ProcessSource: "SecurityAlert",
       AttackerIP: "203.0.113.77",
       AttackerUserAgents: JSON.stringify(aRecord.AttackerUserAgents),
       Attacker: JSON.stringify(aRecord.Attacker),
@@ -115,6 +116,7 @@ describe("toLedgerEntity", () => {
       ProcessCommandLine: huge("c"),
       ProcessId: huge("9"),
       ParentProcessName: huge("q"),
+      ProcessSource: huge("o"),
       AttackerIP: huge("i"),
       AttackerUserAgents: [huge("g")],
       Attacker: { [huge("k")]: huge("v") },
@@ -132,7 +134,7 @@ describe("toLedgerEntity", () => {
     const strings = stringProperties(row).filter(
       ([name]) => !["partitionKey", "rowKey", "RecordId", "LedgerState"].includes(name),
     );
-    expect(strings).toHaveLength(17);
+    expect(strings).toHaveLength(18);
     for (const [, value] of strings) {
       expect(value.length).toBeLessThanOrEqual(32_768);
       expect(value).toMatch(MARKER);

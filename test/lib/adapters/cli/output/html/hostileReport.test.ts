@@ -87,6 +87,7 @@ function record(commandLine: string, i: number): EnrichmentRecord {
     ProcessId: `${HOSTILE.processId}${i}`,
     ProcessCreationTime: T0 - 500 + i,
     ParentProcessName: HOSTILE.parent,
+    ProcessSource: "SecurityAlert",
     AttackerIP: "203.0.113.77",
     AttackerUserAgents: [HOSTILE.userAgent],
     Attacker: { "203.0.113.77": HOSTILE.userAgent },

@@ -18,7 +18,11 @@ import { runCli } from "../../../../../support/runCli.js";
 // driven by Playwright): one section per shell, the counts of the ground truth, nothing loaded, nothing run, and a
 // clean print to PDF.
 
-const SAMPLE = ["--alerts", "data/sample/alerts.json", "--iis", "data/sample/iis"];
+// As `npm start` reads it: alerts, DeviceProcessEvents (precise only: compat is the original query) and IIS logs.
+const SAMPLE = {
+  precise: ["--alerts", "data/sample/alerts.json", "--processes", "data/sample/DeviceProcessEvents.csv"],
+  compat: ["--alerts", "data/sample/alerts.json"],
+};
 
 let browser: Browser;
 let dir: string;
@@ -33,7 +37,8 @@ beforeAll(async () => {
     launchChromium(),
     ...(["precise", "compat"] as const).map(async (mode) => {
       reports[mode] = join(dir, `${mode}.html`);
-      const run = await runCli([...SAMPLE, "--mode", mode, "--format", "html", "--out", reports[mode]]);
+      const args = [...SAMPLE[mode], "--iis", "data/sample/iis", "--mode", mode];
+      const run = await runCli([...args, "--format", "html", "--out", reports[mode]]);
       expect(run.code, run.stderr).toBe(0);
       expect(run.stdout).toBe("");
     }),
@@ -56,6 +61,9 @@ async function openReport(path: string) {
   await page.goto(url, { waitUntil: "load" });
   return { page, problems };
 }
+
+/** A process of the ground truth: one per host and process id, whichever source saw it. */
+const processOf = (f: Finding) => `${f.HostName}/${f.ProcessId}`;
 
 /** Per shell section: its heading, counts, the command lines and attackers of its timeline, its evidence rows. */
 function readSections(page: Page) {
@@ -86,7 +94,7 @@ function summaryCount(page: Page, name: string): Promise<number> {
 
 describe("the sample's report in Chromium", () => {
   it("is asked for with --format html --out <file>: a page is not for a terminal", async () => {
-    const run = await runCli([...SAMPLE, "--format", "html"]);
+    const run = await runCli([...SAMPLE.precise, "--iis", "data/sample/iis", "--format", "html"]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain("error: --format html needs --out <file>");
     expect(run.stdout).toBe("");
@@ -103,7 +111,7 @@ describe("the sample's report in Chromium", () => {
     expect(sections.map((s) => s.title.replace(/^\d+\. /, "")).sort()).toEqual([...shells.keys()].sort());
     for (const section of sections) {
       const findings = shells.get(section.title.replace(/^\d+\. /, ""))!;
-      const processes = new Set(findings.map((f) => `${f.SystemAlertId}/${f.ProcessId}`));
+      const processes = new Set(findings.map(processOf));
       expect(section.commands, section.title).toBe(processes.size);
       expect(section.commandRows, section.title).toBe(processes.size);
       expect(section.attackers, section.title).toBe(new Set(findings.map((f) => f.AttackerIP)).size);
@@ -112,11 +120,7 @@ describe("the sample's report in Chromium", () => {
       expect(section.requestRows, section.title).toBe(section.requests);
       expect(section.requestRows, section.title).toBeGreaterThan(0);
       expect([...section.commandLines].sort()).toEqual(
-        [
-          ...new Map(
-            findings.map((f) => [`${f.SystemAlertId}/${f.ProcessId}`, f.ProcessCommandLine]),
-          ).values(),
-        ].sort(),
+        [...new Map(findings.map((f) => [processOf(f), f.ProcessCommandLine])).values()].sort(),
       );
       expect(section.findingLines.map((line) => line.split(" ")[1]).sort()).toEqual(
         findings.map((f) => f.AttackerIP).sort(),
@@ -126,11 +130,15 @@ describe("the sample's report in Chromium", () => {
     expect(await summaryCount(page, "findings")).toBe(truth.length);
     expect(await summaryCount(page, "hosts")).toBe(new Set(truth.map((f) => f.HostName)).size);
     expect(await summaryCount(page, "attackers")).toBe(new Set(truth.map((f) => f.AttackerIP)).size);
-    expect(await summaryCount(page, "commands")).toBe(
-      new Set(truth.map((f) => `${f.SystemAlertId}/${f.ProcessId}`)).size,
-    );
+    expect(await summaryCount(page, "commands")).toBe(new Set(truth.map(processOf)).size);
     expect(await summaryCount(page, "skipped")).toBe(1);
-    expect(await summaryCount(page, "selected-alerts")).toBe(15);
+    expect(await summaryCount(page, "selected-alerts")).toBe(16);
+    // Commands no alert named say so: the sample has some (docs/design.md §4.12).
+    const unalerted = truth.filter((f) => f.SystemAlertId === "").map(processOf);
+    expect(unalerted.length).toBeGreaterThan(0);
+    expect(
+      await page.locator("tr.command", { hasText: "seen by DeviceProcessEvents (no alert)" }).count(),
+    ).toBe(new Set(unalerted).size);
     // The index links every section, in order.
     const links = await page.$$eval("nav.index a", (as) => as.map((a) => a.getAttribute("href")));
     expect(links).toEqual(sections.map((_, i) => `#shell-${i + 1}`));
@@ -143,9 +151,11 @@ describe("the sample's report in Chromium", () => {
     const rows = await page.$$eval("table.inputs tbody tr", (trs) =>
       trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent)),
     );
-    expect(rows).toHaveLength(9);
-    expect(rows[0]!.slice(0, 3)).toEqual(["data/sample/alerts.json", "16", "1"]);
-    expect(rows[0]![3]).toContain("data/sample/alerts.json:3: Entities is not valid JSON");
+    // The alerts, the processes and the ten IIS logs, as the command's own summary lists them.
+    expect(rows).toHaveLength(12);
+    expect(rows[0]!.slice(0, 3)).toEqual(["data/sample/alerts.json", "17", "1"]);
+    expect(rows[0]![3]).toContain("data/sample/alerts.json:8: Entities is not valid JSON");
+    expect(rows[1]!.slice(0, 3)).toEqual(["data/sample/DeviceProcessEvents.csv", "945", "0"]);
     expect(await page.textContent("#summary")).toMatch(/2 IIS files had no host name/);
     expect(await page.textContent("header")).toContain("mode precise");
     await page.close();
@@ -207,17 +217,36 @@ describe("the sample's report in Chromium", () => {
 
   it("tells the story of compat records, which have no evidence and no process times", async () => {
     const { page, problems } = await openReport(reports.compat);
+    // What compat finds on the sample: its golden output (test/lib/adapters/cli/golden/).
+    const golden = (await readFile("test/lib/adapters/cli/golden/sample-compat.jsonl", "utf8"))
+      .split("\n")
+      .filter((line) => line !== "")
+      .map(
+        (line) =>
+          JSON.parse(line) as {
+            HostName: string;
+            ShellLocation: string;
+            ProcessCommandLine: string;
+            Attacker: Record<string, string>;
+          },
+      );
     const sections = await readSections(page);
-    expect(sections).toHaveLength(2);
+    expect(sections.map((s) => s.title.replace(/^\d+\. /, "")).sort()).toEqual(
+      [...new Set(golden.map((r) => `${r.HostName} ${r.ShellLocation}`))].sort(),
+    );
     for (const section of sections) {
-      expect(section.commandRows).toBe(1);
+      const records = golden.filter((r) => section.title.endsWith(` ${r.HostName} ${r.ShellLocation}`));
+      expect(section.commandRows).toBe(new Set(records.map((r) => r.ProcessCommandLine)).size);
       expect(section.requestRows).toBe(0);
-      expect(section.commandLines).toEqual(["cmd.exe /c hostname"]);
+      expect([...section.commandLines].sort()).toEqual(
+        [...new Set(records.map((r) => r.ProcessCommandLine))].sort(),
+      );
     }
     const text = await page.textContent("section.shell");
     expect(text).toContain("Compat mode keeps no requests as evidence");
     expect(text).toContain("query timestamp");
-    expect(text).toContain("python-requests/2.31.0");
+    // The user agent the query joined, shown decoded (IIS writes its spaces as +).
+    expect(text).toContain(Object.values(golden[0]!.Attacker)[0]!.replaceAll("+", " "));
     expect(await page.textContent("header")).toContain("mode compat");
     expect(problems).toEqual([]);
     await page.close();
