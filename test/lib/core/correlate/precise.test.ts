@@ -108,6 +108,16 @@ describe("behind a load balancer", () => {
     });
   });
 
+  it.each([
+    ["203.0.113.77,+10.0.0.4", "203.0.113.77"],
+    ["+203.0.113.77+,10.0.0.4", "203.0.113.77"],
+    ["+", "10.0.0.4"],
+  ])("reads the chain as IIS logs it, + for a space (%s)", (forwarded, attacker) => {
+    const [record] = correlate("precise", [legacyAlert()], [viaBalancer("10:15:31", forwarded)]).records;
+    expect(record?.AttackerIP).toBe(attacker);
+    expect(record?.Evidence[0]?.forwardedFor).toBe(forwarded); // kept as logged (docs/design.md §4.10)
+  });
+
   it("counts forwarded clients in the baseline, so a page popular behind the balancer is not rare", () => {
     const popular = ["198.51.100.1", "198.51.100.2", "198.51.100.3"].map((ip) => viaBalancer("09:00:00", ip));
     const requests = [viaBalancer("10:15:31", "203.0.113.77"), ...popular];
