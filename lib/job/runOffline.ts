@@ -5,7 +5,12 @@ import type { Diagnostics } from "../core/Diagnostics.js";
 import type { EngineOptions, TimeRange } from "../core/model/EngineOptions.js";
 import type { EnrichmentRecord } from "../core/records/EnrichmentRecord.js";
 import { readAlertFile } from "../readers/alerts/readAlertFile.js";
-import { type IisReadSummary, listIisInputFiles, readIisFiles } from "../readers/iis/readIisInputs.js";
+import {
+  emptyReadSummary,
+  type IisReadSummary,
+  listIisInputFiles,
+  readIisFiles,
+} from "../readers/iis/readIisInputs.js";
 import { correlateInLanes } from "../readers/lanes/correlateInLanes.js";
 import { makeStemFilter } from "../readers/w3c/scriptStemFilter.js";
 
@@ -16,7 +21,8 @@ export interface OfflineInputs {
 }
 
 export interface OfflineResult {
-  records: EnrichmentRecord[];
+  /** The records in output order, made as they are read: read them once (see `Correlator.records`). */
+  records: Iterable<EnrichmentRecord>;
   selectedAlerts: number;
   commands: number;
   candidates: number;
@@ -41,6 +47,7 @@ export function defaultWorkers(): number {
  * The job on files: alert exports are read whole (they are few), IIS logs stream through the correlator, which
  * keeps only the baseline counts and the requests that can match a command. With several IIS files, 64 MiB or
  * more and `maxWorkers` > 0, the files are read on several threads (see `correlateInLanes`), with the same result.
+ * When the alerts give no command at all, no request can match one and the logs are listed but not read.
  * Unreadable inputs throw typed errors; bad rows go to `diagnostics` and the run goes on.
  */
 export async function runOffline(
@@ -57,8 +64,12 @@ export async function runOffline(
   const files = await listIisInputFiles(inputs.iis, diagnostics);
   const bytes = files.reduce((sum, file) => sum + file.size, 0);
   const workers = Math.min(files.length - 1, maxWorkers);
-  const iis =
-    workers > 0 && bytes >= LANES_MIN_BYTES
+  const noCommand = correlator.commandCount === 0;
+  if (noCommand && files.length > 0)
+    diagnostics.warn(`IIS logs not read (${files.length} file(s)): no alert gave a command to match them to`);
+  const iis = noCommand
+    ? emptyReadSummary(files)
+    : workers > 0 && bytes >= LANES_MIN_BYTES
       ? await correlateInLanes(
           correlator,
           files,
@@ -79,7 +90,7 @@ export async function runOffline(
           (request) => correlator.observe(request),
         );
   return {
-    records: correlator.finish(now()),
+    records: correlator.records(now()),
     selectedAlerts,
     commands: correlator.commandCount,
     candidates: correlator.candidateCount,

@@ -8,9 +8,11 @@ const COLUMNS = 32;
 
 /**
  * The compat correlation (the original hunting query, defects included: docs/design.md §2) as one DuckDB query over the
- * W3C files, given the `commands` table (`timeKey` BIGINT epoch ms, `hostName`, `imageName`, `commandLine`). Files
- * are read with `read_csv` (space-delimited, no quoting, `#` lines skipped), one scan per distinct layout:
+ * W3C files, given the two sides of the query's entity join: `files` (`timeKey` BIGINT epoch ms, `hostName`,
+ * `imageName`, `id`) and `processes` (`ref`, `commandLine`). Files are read with `read_csv` (space-delimited, no
+ * quoting, `#` lines skipped), one scan per distinct layout:
  *
+ * - `commands`: files joined to processes on `$id` = `$ref` across alerts (B2), as the query's `commandKeyedData`;
  * - `script`: requests whose `cs-uri-stem` has one of the script extensions as a Kusto term (`has_any`: after
  *   lower-casing, the term followed by no ASCII letter or digit), `-` read as empty, user agents as logged;
  * - `baseline`: distinct client IPs per exact `cs-uri-stem` (the query's `dcount(SourceIP) by PageAccessed`; only
@@ -41,7 +43,10 @@ script AS MATERIALIZED (
   WHERE regexp_matches(lower(stem), '\\.(php|jsp|js|aspx|asmx|asax|cfm|shtml)([^0-9a-z]|$)')
 ),
 baseline AS (SELECT stem, count(DISTINCT ip) AS ips FROM script GROUP BY stem),
-waiting AS (SELECT DISTINCT timeKey, hostName FROM commands),
+commands AS (
+  SELECT DISTINCT f.timeKey, f.hostName, f.imageName, p.commandLine FROM files f JOIN processes p ON p.ref = f.id
+),
+waiting AS (SELECT DISTINCT timeKey, hostName FROM files),
 groups AS (
   SELECT site, host, ip, ua, stem, w.timeKey, min(ms) AS startMs, max(ms) AS endMs
   FROM script s JOIN waiting w

@@ -23,13 +23,15 @@ export interface CliOptions {
   /** `undefined`: a table on a terminal, JSONL otherwise. */
   format: OutputFormat | undefined;
   out: string | undefined;
+  /** Most records written (`--max-records`); the run stops making them there. */
+  maxRecords: number | undefined;
   strict: boolean;
   help: boolean;
 }
 
 export const USAGE = `Usage: npm run --silent enrich -- --alerts <file> --iis <file-or-folder> [--iis …]
        [--mode precise|compat] [--from <ISO>] [--to <ISO>] [--format table|jsonl|json|csv] [--out <file>]
-       [--iis-host <name>] [--strict]
+       [--iis-host <name>] [--max-records <n>] [--strict]
    or: npm run --silent enrich -- --workspace <id> --from <ISO> --to <ISO> [--endpoint <url>] [--mode …] [--format …]
 
   --alerts <file>      SecurityAlert export (JSON array, JSONL, CSV, Log Analytics response); repeatable
@@ -39,6 +41,7 @@ export const USAGE = `Usage: npm run --silent enrich -- --alerts <file> --iis <f
   --from, --to <ISO>   time range (default: the whole input)
   --format <format>    table (default on a terminal), jsonl (default otherwise), json or csv
   --out <file>         write the records to a file instead of standard output
+  --max-records <n>    write at most n records (compat's cross-alert join can multiply them: see README)
   --strict             exit with code 2 if any input row was skipped
   --workspace <id>     query a Log Analytics workspace (credentials from the environment: Azure CLI login,
                        managed identity or AZURE_CLIENT_ID/AZURE_TENANT_ID/AZURE_CLIENT_SECRET); needs --from/--to
@@ -65,6 +68,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
       to: { type: "string" },
       format: { type: "string" },
       out: { type: "string" },
+      "max-records": { type: "string" },
       strict: { type: "boolean" },
       workspace: { type: "string" },
       endpoint: { type: "string" },
@@ -106,6 +110,9 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
   if (format !== undefined && !isOneOf(format, OUTPUT_FORMATS)) {
     problems.push(`--format must be one of ${OUTPUT_FORMATS.join(", ")}, got "${format}"`);
   }
+  const maxRecords = values["max-records"];
+  if (maxRecords !== undefined && !/^[1-9]\d{0,14}$/.test(maxRecords))
+    problems.push(`--max-records must be a whole number of at least 1, got "${maxRecords}"`);
   const from = readTime("--from", values.from, problems);
   const to = readTime("--to", values.to, problems);
   if (from !== undefined && to !== undefined && from >= to) problems.push("--from must be before --to");
@@ -123,6 +130,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
         : { from: from ?? Number.NEGATIVE_INFINITY, to: to ?? Number.POSITIVE_INFINITY },
     format: format as OutputFormat | undefined,
     out: values.out,
+    maxRecords: maxRecords === undefined ? undefined : Number(maxRecords),
     strict: values.strict === true,
     help,
   };

@@ -24,8 +24,8 @@ export function createCorrelator(
   diagnostics: Diagnostics,
 ): PreparedCorrelation {
   if (options.mode === "compat") {
-    const { commands, shellAlerts } = extractCompatCommands(alerts, options, range, diagnostics);
-    return { correlator: new CompatCorrelator(commands, options, range), selectedAlerts: shellAlerts };
+    const { join, shellAlerts } = extractCompatCommands(alerts, options, range, diagnostics);
+    return { correlator: new CompatCorrelator(join, options, range), selectedAlerts: shellAlerts };
   }
   const collected = collectObservations(alerts, options, range, diagnostics);
   return {

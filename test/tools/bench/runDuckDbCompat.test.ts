@@ -18,7 +18,9 @@ describe("the DuckDB compat reference", () => {
       new Diagnostics(),
       () => 0,
     );
-    const cli = compatRowsOfCli(records.map((record) => JSON.stringify(toJsonRecord(record))).join("\n"));
+    const cli = compatRowsOfCli(
+      [...records].map((record) => JSON.stringify(toJsonRecord(record))).join("\n"),
+    );
     const duckdb = await runDuckDbCompat("data/sample/alerts.json", "data/sample/iis");
     expect(cli.length).toBeGreaterThan(0);
     expect(sameRows(cli, duckdb)).toBe(true);

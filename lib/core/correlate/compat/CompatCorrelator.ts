@@ -8,7 +8,12 @@ import type { CandidateBatch, Correlator } from "../Correlator.js";
 import { DistinctIpBaseline, type IpTally } from "../DistinctIpBaseline.js";
 import { PageTable } from "../PageTable.js";
 import { buildCompatRecords } from "./buildCompatRecords.js";
-import { COMPAT_LOOKUP_BIN_MS, COMPAT_LOOKUP_WINDOW_MS, type CompatCommand } from "./CompatCommand.js";
+import {
+  commandLinesOf,
+  COMPAT_LOOKUP_BIN_MS,
+  COMPAT_LOOKUP_WINDOW_MS,
+  type CompatJoin,
+} from "./CompatCommand.js";
 
 /**
  * The original hunting query, row for row, defects B1–B9 included (docs/design.md §2–3): requests are spread over three
@@ -28,9 +33,10 @@ export class CompatCorrelator implements Correlator {
   private dropped = 0;
   /** Per page: its baseline tally, or `null` when it is no script page. */
   private readonly pages: PageTable<IpTally | null>;
+  private joinRows: number | undefined;
 
   constructor(
-    private readonly commands: readonly CompatCommand[],
+    private readonly join: CompatJoin,
     private readonly options: Pick<EngineOptions, "scriptExtensions" | "distinctIpThreshold">,
     private readonly range: TimeRange | undefined,
   ) {
@@ -38,15 +44,17 @@ export class CompatCorrelator implements Correlator {
     this.pages = new PageTable((stem) =>
       hasAny(stem, options.scriptExtensions) ? this.baseline.tally(stem) : null,
     );
-    for (const command of commands) {
-      const bins = this.binsByHost.get(command.hostName) ?? new Set<number>();
-      bins.add(command.timeKey / COMPAT_LOOKUP_BIN_MS);
-      this.binsByHost.set(command.hostName, bins);
+    for (const file of join.files) {
+      const bins = this.binsByHost.get(file.hostName) ?? new Set<number>();
+      bins.add(file.timeKey / COMPAT_LOOKUP_BIN_MS);
+      this.binsByHost.set(file.hostName, bins);
     }
   }
 
+  /** The rows of the query's `commandKeyedData` (bin, host, file name, command line), each once. */
   get commandCount(): number {
-    return this.commands.length;
+    this.joinRows ??= this.join.files.reduce((sum, file) => sum + commandLinesOf(this.join, file).length, 0);
+    return this.joinRows;
   }
 
   get candidateCount(): number {
@@ -60,7 +68,7 @@ export class CompatCorrelator implements Correlator {
   hostIntervals(): HostInterval[] {
     // bin(t) ∈ {K, K+30s, K+60s}  ⇔  K ≤ t < K + 90 s
     const reach = COMPAT_LOOKUP_WINDOW_MS + COMPAT_LOOKUP_BIN_MS - 1;
-    return this.commands.map((c) => ({ hostKey: c.hostName, from: c.timeKey, to: c.timeKey + reach }));
+    return this.join.files.map((f) => ({ hostKey: f.hostName, from: f.timeKey, to: f.timeKey + reach }));
   }
 
   observe(request: WebRequest): void {
@@ -100,15 +108,19 @@ export class CompatCorrelator implements Correlator {
     else this.candidates.push(line.toRequest());
   }
 
-  finish(enrichedAt: number): EnrichmentRecord[] {
+  records(enrichedAt: number): Iterable<EnrichmentRecord> {
     return buildCompatRecords(
-      this.commands,
+      this.join,
       this.candidates,
       (request) => this.timeKeysFor(request),
-      this.baseline,
+      (stem) => this.baseline.count(stem),
       this.options.distinctIpThreshold,
       enrichedAt,
     );
+  }
+
+  finish(enrichedAt: number): EnrichmentRecord[] {
+    return [...this.records(enrichedAt)];
   }
 
   takeCandidates(): CandidateBatch {

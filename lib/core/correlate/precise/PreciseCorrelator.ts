@@ -134,6 +134,11 @@ export class PreciseCorrelator implements Correlator {
     });
   }
 
+  // A record gathers matches, which are all held anyway: its records are made together and sorted.
+  records(enrichedAt: number): Iterable<EnrichmentRecord> {
+    return this.finish(enrichedAt);
+  }
+
   finish(enrichedAt: number): EnrichmentRecord[] {
     return buildPreciseRecords(this.matches, this.baseline, this.options, enrichedAt);
   }

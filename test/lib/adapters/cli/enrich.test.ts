@@ -104,6 +104,21 @@ describe("enrich command line", () => {
     expect(Object.keys(rows[0] ?? {})).toEqual(RECORD_COLUMN_NAMES);
   });
 
+  it("stops at --max-records, says so, and exits 0", async () => {
+    const run = await runCli([...BASE, "--max-records", "2"]);
+    expect(run.code).toBe(0);
+    expect(parseJsonl(run.stdout)).toHaveLength(2);
+    expect(run.stderr).toContain("output stopped at --max-records 2: more records followed");
+    expect(run.stderr).toMatch(/2 record\(s\) out \(cut at --max-records\)/);
+  });
+
+  it("exits 2 naming an --out file it cannot write, before reading anything", async () => {
+    const run = await runCli([...BASE, "--out", "/nonexistent-folder/records.jsonl"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/cannot write output \/nonexistent-folder\/records\.jsonl: .*ENOENT/);
+    expect(run.stderr).not.toContain("row(s) read");
+  });
+
   it("exits 2 with --strict when rows were skipped, after writing the findings", async () => {
     const run = await runCli([...BASE, "--strict"]);
     expect(run.code).toBe(2);
@@ -121,6 +136,7 @@ describe("enrich command line", () => {
       /--from must be before --to/,
     ],
     [[...BASE, "--frobnicate"], /Unknown option '--frobnicate'/],
+    [[...BASE, "--max-records", "0"], /--max-records must be a whole number of at least 1, got "0"/],
   ])("exits 2 on bad usage %#", async (args, message) => {
     const run = await runCli(args);
     expect(run.code).toBe(2);

@@ -29,7 +29,7 @@ async function runSample(mode: MatchMode) {
     diagnostics,
     () => ENRICHED_AT,
   );
-  return { ...result, diagnostics };
+  return { ...result, records: [...result.records], diagnostics };
 }
 
 const key = (f: Finding) =>
