@@ -29,10 +29,12 @@ export interface CliOptions {
   help: boolean;
 }
 
-export const USAGE = `Usage: npm run --silent enrich -- --alerts <file> --iis <file-or-folder> [--iis …]
-       [--mode precise|compat] [--from <ISO>] [--to <ISO>] [--format table|jsonl|json|csv] [--out <file>]
-       [--iis-host <name>] [--max-records <n>] [--strict]
-   or: npm run --silent enrich -- --workspace <id> --from <ISO> --to <ISO> [--endpoint <url>] [--mode …] [--format …]
+export const USAGE = `Usage: webshell-enrich --alerts <file> --iis <file-or-folder> [--iis …] [--mode precise|compat]
+       [--from <ISO>] [--to <ISO>] [--format table|jsonl|json|csv] [--out <file>] [--iis-host <name>]
+       [--max-records <n>] [--strict]
+   or: webshell-enrich --workspace <id> --from <ISO> --to <ISO> [--endpoint <url>] [--mode …] [--format …]
+
+  (in this package's folder: npx webshell-enrich …, or npm run --silent enrich -- …)
 
   --alerts <file>      SecurityAlert export (JSON array, JSONL, CSV, Log Analytics response); repeatable
   --iis <path>         IIS W3C log file or folder (recursive, .gz too) or W3CIISLog export; repeatable
