@@ -5,7 +5,7 @@ import { formatTimestamp } from "../../lib/core/model/parseTimestamp.js";
 import { buildAlertRow } from "./buildAlertRow.js";
 import { buildTopology } from "./buildTopology.js";
 import { computeFindings, DISTINCT_IP_THRESHOLD, MATCH_SLACK_MS } from "./computeFindings.js";
-import type { GenerateOptions } from "./GenerateOptions.js";
+import { type GenerateOptions, PROFILE_OPTIONS } from "./GenerateOptions.js";
 import { IpAllocator } from "./IpAllocator.js";
 import { SCRIPT_EXTENSIONS } from "./pageCatalog.js";
 import { planScenarios } from "./planScenarios.js";
@@ -46,13 +46,17 @@ export function generateDataSet(outDir: string, options: GenerateOptions): Gener
   const logs = writeIisLogs(outDir, random, topology, plan, options);
   const alerts = [...plan.alerts]
     .sort((a, b) => a.timeGenerated - b.timeGenerated || (a.systemAlertId < b.systemAlertId ? -1 : 1))
-    .map((alert) => buildAlertRow(alert, topology.tenantId));
+    .map((alert) => buildAlertRow(alert, topology.tenantId, options.entityIdsFrom ?? 2));
   writeJson(join(outDir, "alerts.json"), alerts);
   const optionsOut = {
     seed: options.seed,
     lines: options.lines,
     start: formatTimestamp(options.start),
     days: options.days,
+    // The profile's options only when set: the bundled sample's truth stays as it was.
+    ...Object.fromEntries(
+      PROFILE_OPTIONS.flatMap(([name]) => (options[name] === undefined ? [] : [[name, options[name]]])),
+    ),
   };
   writeJson(join(outDir, "truth.json"), {
     seed: options.seed,

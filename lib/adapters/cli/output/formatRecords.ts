@@ -2,6 +2,7 @@ import { stringify } from "csv-stringify/sync";
 
 import { RECORD_COLUMNS } from "../../../core/records/columns.js";
 import type { EnrichmentRecord } from "../../../core/records/EnrichmentRecord.js";
+import { formatJsonRecord } from "../../../core/records/formatJsonRecord.js";
 import { toJsonRecord } from "../../../core/records/toJsonRecord.js";
 import { neutralizeCsvFormula } from "./escapeForOutput.js";
 import { TableFormatter } from "./formatTable.js";
@@ -29,8 +30,10 @@ export interface RecordFormatter {
  */
 export function createRecordFormatter(format: RecordFormat, width = 160): RecordFormatter {
   switch (format) {
-    case "jsonl":
-      return { start: () => "", record: (r) => JSON.stringify(toJsonRecord(r)) + "\n", end: () => "" };
+    case "jsonl": {
+      const json = formatJsonRecord();
+      return { start: () => "", record: (r) => json(r) + "\n", end: () => "" };
+    }
     case "json":
       return new JsonArrayFormatter();
     case "csv":

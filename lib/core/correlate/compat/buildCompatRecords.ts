@@ -30,6 +30,8 @@ interface Cell {
   timestamp: number;
   hostName: string;
   stem: string;
+  /** The page's last segment (`ShellName`). */
+  name: string;
   ip: string;
   byImage: Map<string, Contribution[]>;
 }
@@ -78,6 +80,7 @@ export function* buildCompatRecords(
         timestamp: group.start,
         hostName: r.sComputerName,
         stem: r.csUriStem,
+        name: splitAt(r.csUriStem, "/", -1),
         ip: r.cIP,
         byImage: new Map(),
       };
@@ -98,18 +101,47 @@ export function* buildCompatRecords(
   for (const cell of [...cells.values()].sort(compareCells)) {
     const records: EnrichmentRecord[] = [];
     for (const [imageName, contributions] of cell.byImage) {
+      // A command line takes the groups of the file entries that join it. Entries are few (usually one) and lines
+      // many: the lines that take the same entries share one summary, the same objects in every record.
+      const entries = [...new Set(contributions.map(({ ids }) => ids))];
+      const summaries = new Map<string, CellSummary>();
       const lines = new Set<string>();
-      for (const { ids } of contributions)
+      for (const ids of entries)
         for (const id of ids) for (const line of join.commandLines.get(id) ?? []) lines.add(line);
       for (const commandLine of lines) {
-        const joined = contributions.filter(({ ids }) => ids.some((id) => joins(id, commandLine)));
+        const taking =
+          entries.length === 1
+            ? [0]
+            : entries.map((ids, i) => (ids.some((id) => joins(id, commandLine)) ? i : -1));
+        const key = taking.join();
+        let summary = summaries.get(key);
+        if (summary === undefined) {
+          const joined = contributions.filter(({ ids }) => taking[entries.indexOf(ids)]! >= 0);
+          summaries.set(key, (summary = summarize(cell.ip, joined)));
+        }
         records.push(
-          toCompatRecord(cell, imageName, commandLine, joined, distinctIps(cell.stem), enrichedAt),
+          toCompatRecord(cell, imageName, commandLine, summary, distinctIps(cell.stem), enrichedAt),
         );
       }
     }
     yield* records.sort(compareRecords);
   }
+}
+
+/** What the query's summarize keeps of a cell's groups: `make_set(Site)`, `make_bag(pack(ip, ua))`. */
+interface CellSummary {
+  sites: string[];
+  attacker: Record<string, string>;
+  userAgents: string[];
+}
+
+function summarize(ip: string, joined: readonly Contribution[]): CellSummary {
+  const attacker = makeBag(joined.map(({ userAgent }) => [ip, userAgent] as const));
+  return {
+    sites: makeSet(joined.map(({ site }) => site)),
+    attacker,
+    userAgents: makeSet(Object.values(attacker)),
+  };
 }
 
 /** The output order's leading keys (`compareRecords`; compat has no process start): timestamp, host, page, IP. */
@@ -160,11 +192,10 @@ function toCompatRecord(
   cell: Cell,
   imageName: string,
   commandLine: string,
-  joined: readonly Contribution[],
+  summary: CellSummary,
   distinctIps: number,
   enrichedAt: number,
 ): EnrichmentRecord {
-  const attacker = makeBag(joined.map(({ userAgent }) => [cell.ip, userAgent] as const));
   return {
     TimeGenerated: cell.timestamp,
     RecordId: computeRecordId([
@@ -182,9 +213,9 @@ function toCompatRecord(
     AlertTime: null,
     HostName: cell.hostName,
     DnsDomain: "",
-    Sites: makeSet(joined.map(({ site }) => site)),
+    Sites: summary.sites,
     ShellLocation: cell.stem,
-    ShellName: splitAt(cell.stem, "/", -1),
+    ShellName: cell.name,
     ShellDirectory: "",
     ProcessName: imageName, // the query's ParentProcess column holds the file entity's name (B6)
     ProcessCommandLine: commandLine,
@@ -192,8 +223,8 @@ function toCompatRecord(
     ProcessCreationTime: null,
     ParentProcessName: "",
     AttackerIP: cell.ip,
-    AttackerUserAgents: makeSet(Object.values(attacker)),
-    Attacker: attacker,
+    AttackerUserAgents: summary.userAgents,
+    Attacker: summary.attacker,
     RequestCount: null,
     FirstRequestTime: null,
     LastRequestTime: null,
