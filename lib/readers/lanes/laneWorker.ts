@@ -20,7 +20,7 @@ const send = (message: FromLane) => port.postMessage(message);
 
 port.on("message", (message: ToLane) => {
   if (message.kind === "finish") {
-    send({ kind: "baseline", entries: correlator.baseline.entries() });
+    send({ kind: "baseline", snapshot: correlator.baseline.snapshot() });
     port.close();
     return;
   }

@@ -64,7 +64,20 @@ export class W3cLine implements RequestLine {
 
   stemEnd(): number {
     const index = this.layout.stemIndex;
-    return index < 0 ? 0 : this.fieldEnd(index);
+    if (index < 0) return 0;
+    const start = this.fieldStart(index);
+    const end = this.fieldEnd(index);
+    return end - start === 1 && this.buf[start] === 0x2d ? start : end; // "-": not logged
+  }
+
+  columnStart(column: TextColumn): number {
+    const index = this.layout.columnIndex[column];
+    return index === undefined ? -1 : this.fieldStart(index);
+  }
+
+  columnEnd(column: TextColumn): number {
+    const index = this.layout.columnIndex[column];
+    return index === undefined ? -1 : this.fieldEnd(index);
   }
 
   /** Start of field `index` in `buf`. */

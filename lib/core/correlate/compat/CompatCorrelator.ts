@@ -5,8 +5,7 @@ import type { RequestLine } from "../../model/RequestLine.js";
 import type { WebRequest } from "../../model/WebRequest.js";
 import type { EnrichmentRecord } from "../../records/EnrichmentRecord.js";
 import type { CandidateBatch, Correlator } from "../Correlator.js";
-import { DistinctIpBaseline, type IpTally } from "../DistinctIpBaseline.js";
-import { PageTable } from "../PageTable.js";
+import { DistinctIpBaseline } from "../DistinctIpBaseline.js";
 import { buildCompatRecords } from "./buildCompatRecords.js";
 import {
   commandLinesOf,
@@ -14,6 +13,11 @@ import {
   COMPAT_LOOKUP_WINDOW_MS,
   type CompatJoin,
 } from "./CompatCommand.js";
+
+/** What `observeLine` notes per page (`DistinctIpBaseline.noteOf`). */
+const UNKNOWN = 0;
+const NOT_SCRIPT = 1;
+const SCRIPT = 2;
 
 /**
  * The original hunting query, row for row, defects B1–B9 included (docs/design.md §2–3): requests are spread over three
@@ -31,8 +35,6 @@ export class CompatCorrelator implements Correlator {
   private readonly candidates: WebRequest[] = [];
   /** Candidates not kept because their page was already too popular (see `observeLine`). */
   private dropped = 0;
-  /** Per page: its baseline tally, or `null` when it is no script page. */
-  private readonly pages: PageTable<IpTally | null>;
   private joinRows: number | undefined;
 
   constructor(
@@ -41,9 +43,6 @@ export class CompatCorrelator implements Correlator {
     private readonly range: TimeRange | undefined,
   ) {
     this.baseline = new DistinctIpBaseline(options.distinctIpThreshold + 1);
-    this.pages = new PageTable((stem) =>
-      hasAny(stem, options.scriptExtensions) ? this.baseline.tally(stem) : null,
-    );
     for (const file of join.files) {
       const bins = this.binsByHost.get(file.hostName) ?? new Set<number>();
       bins.add(file.timeKey / COMPAT_LOOKUP_BIN_MS);
@@ -92,20 +91,37 @@ export class CompatCorrelator implements Correlator {
   }
 
   /**
-   * `observe(line.toRequest())`, building strings only where needed: the page is found from its bytes, the client
-   * address is read only while the page's tally is not full, and the request is built only for a candidate.
+   * `observe(line.toRequest())`, deciding from the line's bytes: the page is its baseline key, found by its bytes
+   * (its text is read once per page, to tell whether it is a script page), the client address is read as a number
+   * while the page has fewer than threshold + 1, and the request is built only for a candidate.
    */
   observeLine(line: RequestLine): void {
     const t = line.time;
     if (!inRange(t, this.range)) return;
-    const tally = this.pages.of(line);
-    if (tally === null) return;
-    if (!tally.full) tally.add(line.text("cIP"));
+    const { baseline } = this;
+    // The key is the page's text as UTF-8: its bytes as logged when the line is ASCII, else the decoded text's.
+    const page = line.ascii
+      ? baseline.keyOfBytes(line.buf, line.stemStart(), line.stemEnd())
+      : baseline.keyOf(line.text("csUriStem"));
+    let note = baseline.noteOf(page);
+    if (note === UNKNOWN) {
+      note = hasAny(line.text("csUriStem"), this.options.scriptExtensions) ? SCRIPT : NOT_SCRIPT;
+      baseline.setNote(page, note);
+    }
+    if (note === NOT_SCRIPT) return;
+    if (!baseline.full(page)) baseline.addCode(page, this.clientOf(line));
     if (!this.awaited(line.text("sComputerName"), t)) return;
     // Every group and record of this request is on its page, and the page is past the threshold for good: the
     // query's baseline join would drop them. Not keeping the request saves building it.
-    if (tally.full) this.dropped += 1;
+    if (baseline.full(page)) this.dropped += 1;
     else this.candidates.push(line.toRequest());
+  }
+
+  /** The code of the line's `cIP`, from its bytes when it is an IPv4 address. */
+  private clientOf(line: RequestLine): number {
+    const start = line.columnStart("cIP");
+    if (start < 0) return this.baseline.codes.ofText("");
+    return this.baseline.codes.ofBytes(line.buf, start, line.columnEnd("cIP"), () => line.text("cIP"));
   }
 
   records(enrichedAt: number): Iterable<EnrichmentRecord> {
