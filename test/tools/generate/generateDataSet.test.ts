@@ -130,7 +130,10 @@ describe("generateDataSet", () => {
     expect(distinct).toBeLessThan(110_000);
     expect(stems.some((stem) => /^\/portal\/orders\/\d{6}\/view\.aspx$/.test(stem))).toBe(true);
     const legacy = readAlerts(dir).filter((row) => !String(row.Entities).includes('"ParentProcess"'));
-    for (const row of legacy) expect(JSON.parse(String(row.Entities))[0].$id).toBe("1");
+    for (const row of legacy) {
+      const entities = JSON.parse(String(row.Entities)) as { $id: string }[];
+      expect(entities[0]?.$id).toBe("1");
+    }
     expect(
       readTruth(dir).findings.filter((f) => f.scenario === "legacy-entities").length,
     ).toBeGreaterThanOrEqual(30);
