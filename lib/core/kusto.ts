@@ -51,6 +51,49 @@ export function hasAny(text: string, terms: readonly string[]): boolean {
   return false;
 }
 
+/**
+ * {@link hasAny} over ASCII text given as bytes (`bytes[start..end)`, every byte below 0x80), so that a reader of
+ * raw lines needs no string: the same answer as `hasAny` on the text. `terms` come from {@link asciiTerms}.
+ *
+ * @example hasAnyAscii(Buffer.from("/x.PHP.bak"), 0, 10, asciiTerms([".php"])) // true
+ */
+export function hasAnyAscii(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  terms: readonly Uint8Array[],
+): boolean {
+  for (const term of terms) {
+    const last = end - term.length;
+    const checkBefore = isAsciiAlnum(term[0]!);
+    const checkAfter = isAsciiAlnum(term[term.length - 1]!);
+    for (let at = start; at <= last; at++) {
+      let k = 0;
+      while (k < term.length && lowerAscii(bytes[at + k]!) === term[k]) k++;
+      if (k < term.length) continue;
+      if (checkBefore && at > start && isAsciiAlnum(bytes[at - 1]!)) continue;
+      if (checkAfter && at + k < end && isAsciiAlnum(bytes[at + k]!)) continue;
+      return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * The terms of {@link hasAnyAscii}: each in lower case as bytes, without those that can match no ASCII text (a term
+ * that is still not ASCII in lower case, or empty).
+ */
+export function asciiTerms(terms: readonly string[]): Uint8Array[] {
+  return terms
+    .map((term) => term.toLowerCase())
+    .filter((term) => term !== "" && [...term].every((char) => char.charCodeAt(0) < 0x80))
+    .map((term) => Uint8Array.from(term, (char) => char.charCodeAt(0)));
+}
+
+function lowerAscii(code: number): number {
+  return code >= 65 && code <= 90 ? code + 32 : code;
+}
+
 /** `has` for one term already in lower case, over text already in lower case. */
 export function hasTerm(haystack: string, term: string): boolean {
   if (term.length === 0) return false;

@@ -1,4 +1,4 @@
-import { bin, hasAny, range } from "../../kusto.js";
+import { asciiTerms, bin, hasAny, hasAnyAscii, range } from "../../kusto.js";
 import { type EngineOptions, inRange, type TimeRange } from "../../model/EngineOptions.js";
 import type { HostInterval } from "../../model/HostInterval.js";
 import type { RequestLine } from "../../model/RequestLine.js";
@@ -36,6 +36,7 @@ export class CompatCorrelator implements Correlator {
   /** Candidates not kept because their page was already too popular (see `observeLine`). */
   private dropped = 0;
   private joinRows: number | undefined;
+  private readonly asciiTerms: Uint8Array[];
 
   constructor(
     private readonly join: CompatJoin,
@@ -43,6 +44,7 @@ export class CompatCorrelator implements Correlator {
     private readonly range: TimeRange | undefined,
   ) {
     this.baseline = new DistinctIpBaseline(options.distinctIpThreshold + 1);
+    this.asciiTerms = asciiTerms(options.scriptExtensions);
     for (const file of join.files) {
       const bins = this.binsByHost.get(file.hostName) ?? new Set<number>();
       bins.add(file.timeKey / COMPAT_LOOKUP_BIN_MS);
@@ -105,7 +107,10 @@ export class CompatCorrelator implements Correlator {
       : baseline.keyOf(line.text("csUriStem"));
     let note = baseline.noteOf(page);
     if (note === UNKNOWN) {
-      note = hasAny(line.text("csUriStem"), this.options.scriptExtensions) ? SCRIPT : NOT_SCRIPT;
+      const script = line.ascii
+        ? hasAnyAscii(line.buf, line.stemStart(), line.stemEnd(), this.asciiTerms)
+        : hasAny(line.text("csUriStem"), this.options.scriptExtensions);
+      note = script ? SCRIPT : NOT_SCRIPT;
       baseline.setNote(page, note);
     }
     if (note === NOT_SCRIPT) return;

@@ -1,4 +1,4 @@
-import { hasAny } from "../../kusto.js";
+import { asciiTerms, hasAny, hasAnyAscii } from "../../kusto.js";
 import type { EngineOptions, TimeRange } from "../../model/EngineOptions.js";
 import type { HostInterval } from "../../model/HostInterval.js";
 import type { ProcessObservation } from "../../model/ProcessObservation.js";
@@ -33,6 +33,7 @@ export class PreciseCorrelator implements Correlator {
   private readonly baselineFrom: number;
   private readonly baselineTo: number;
   private readonly lines: PreciseLineReader;
+  private readonly asciiTerms: Uint8Array[];
 
   constructor(
     private readonly observations: readonly ProcessObservation[],
@@ -56,6 +57,7 @@ export class PreciseCorrelator implements Correlator {
       : Number.NEGATIVE_INFINITY;
     ({ byName: this.byName, byAddress: this.byAddress } = HostTimeline.index(observations));
     this.lines = new PreciseLineReader(this.baseline, options.baselineScope);
+    this.asciiTerms = asciiTerms(options.scriptExtensions);
   }
 
   get commandCount(): number {
@@ -111,7 +113,10 @@ export class PreciseCorrelator implements Correlator {
     const key = lines.keyOf(line, name);
     let note = baseline.noteOf(key);
     if (note === UNKNOWN) {
-      note = hasAny(line.text("csUriStem"), this.options.scriptExtensions) ? SCRIPT : NOT_SCRIPT;
+      const script = line.ascii
+        ? hasAnyAscii(line.buf, line.stemStart(), line.stemEnd(), this.asciiTerms)
+        : hasAny(line.text("csUriStem"), this.options.scriptExtensions);
+      note = script ? SCRIPT : NOT_SCRIPT;
       baseline.setNote(key, note);
     }
     if (note === NOT_SCRIPT) return;
