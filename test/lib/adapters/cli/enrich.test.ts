@@ -119,6 +119,27 @@ describe("enrich command line", () => {
     expect(run.stderr).not.toContain("row(s) read");
   });
 
+  it("reads no IIS log when the alerts give no command to match", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "enrich-"));
+    const alerts = join(dir, "alerts.jsonl");
+    await writeFile(
+      alerts,
+      JSON.stringify({
+        TimeGenerated: "2026-11-20T10:00:00Z",
+        SystemAlertId: "00000000-0000-4000-8000-000000000001",
+        ProviderName: "Azure Security Center",
+        Entities: "[]",
+      }) + "\n",
+    );
+    const run = await runCli(["--alerts", alerts, "--iis", `${F}/iis`]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toContain(
+      "note: IIS logs not read (2 file(s)): no alert gave a command to match them to",
+    );
+    expect(run.stderr).not.toContain("u_ex261120.log:");
+  });
+
   it("exits 2 with --strict when rows were skipped, after writing the findings", async () => {
     const run = await runCli([...BASE, "--strict"]);
     expect(run.code).toBe(2);
