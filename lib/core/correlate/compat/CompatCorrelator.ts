@@ -1,4 +1,4 @@
-import { asciiTerms, bin, hasAny, hasAnyAscii, range } from "../../kusto.js";
+import { bin, hasAny, range } from "../../kusto.js";
 import { type EngineOptions, inRange, type TimeRange } from "../../model/EngineOptions.js";
 import type { HostInterval } from "../../model/HostInterval.js";
 import type { RequestLine } from "../../model/RequestLine.js";
@@ -6,6 +6,7 @@ import type { WebRequest } from "../../model/WebRequest.js";
 import type { EnrichmentRecord } from "../../records/EnrichmentRecord.js";
 import type { CandidateBatch, Correlator } from "../Correlator.js";
 import { DistinctIpBaseline } from "../DistinctIpBaseline.js";
+import { isScriptLine, type ScriptTerms, scriptTerms } from "../isScriptLine.js";
 import { buildCompatRecords } from "./buildCompatRecords.js";
 import {
   commandLinesOf,
@@ -13,11 +14,6 @@ import {
   COMPAT_LOOKUP_WINDOW_MS,
   type CompatJoin,
 } from "./CompatCommand.js";
-
-/** What `observeLine` notes per page (`DistinctIpBaseline.noteOf`). */
-const UNKNOWN = 0;
-const NOT_SCRIPT = 1;
-const SCRIPT = 2;
 
 /**
  * The original hunting query, row for row, defects B1–B9 included (docs/design.md §2–3): requests are spread over three
@@ -36,7 +32,7 @@ export class CompatCorrelator implements Correlator {
   /** Candidates not kept because their page was already too popular (see `observeLine`). */
   private dropped = 0;
   private joinRows: number | undefined;
-  private readonly asciiTerms: Uint8Array[];
+  private readonly terms: ScriptTerms;
 
   constructor(
     private readonly join: CompatJoin,
@@ -44,7 +40,7 @@ export class CompatCorrelator implements Correlator {
     private readonly range: TimeRange | undefined,
   ) {
     this.baseline = new DistinctIpBaseline(options.distinctIpThreshold + 1);
-    this.asciiTerms = asciiTerms(options.scriptExtensions);
+    this.terms = scriptTerms(options.scriptExtensions);
     for (const file of join.files) {
       const bins = this.binsByHost.get(file.hostName) ?? new Set<number>();
       bins.add(file.timeKey / COMPAT_LOOKUP_BIN_MS);
@@ -105,15 +101,7 @@ export class CompatCorrelator implements Correlator {
     const page = line.ascii
       ? baseline.keyOfBytes(line.buf, line.stemStart(), line.stemEnd())
       : baseline.keyOf(line.text("csUriStem"));
-    let note = baseline.noteOf(page);
-    if (note === UNKNOWN) {
-      const script = line.ascii
-        ? hasAnyAscii(line.buf, line.stemStart(), line.stemEnd(), this.asciiTerms)
-        : hasAny(line.text("csUriStem"), this.options.scriptExtensions);
-      note = script ? SCRIPT : NOT_SCRIPT;
-      baseline.setNote(page, note);
-    }
-    if (note === NOT_SCRIPT) return;
+    if (!isScriptLine(line, page, baseline, this.terms)) return;
     if (!baseline.full(page)) baseline.addCode(page, this.clientOf(line));
     if (!this.awaited(line.text("sComputerName"), t)) return;
     // Every group and record of this request is on its page, and the page is past the threshold for good: the

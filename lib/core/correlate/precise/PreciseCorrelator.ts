@@ -1,4 +1,4 @@
-import { asciiTerms, hasAny, hasAnyAscii } from "../../kusto.js";
+import { hasAny } from "../../kusto.js";
 import type { EngineOptions, TimeRange } from "../../model/EngineOptions.js";
 import type { HostInterval } from "../../model/HostInterval.js";
 import type { ProcessObservation } from "../../model/ProcessObservation.js";
@@ -7,15 +7,11 @@ import type { WebRequest } from "../../model/WebRequest.js";
 import type { EnrichmentRecord } from "../../records/EnrichmentRecord.js";
 import type { CandidateBatch, Correlator } from "../Correlator.js";
 import { composeBaselineKey, DistinctIpBaseline } from "../DistinctIpBaseline.js";
+import { isScriptLine, type ScriptTerms, scriptTerms } from "../isScriptLine.js";
 import { buildPreciseRecords, type Match } from "./buildPreciseRecords.js";
 import { HostTimeline } from "./HostTimeline.js";
 import { PreciseLineReader } from "./PreciseLineReader.js";
 import { attackerAddress, requestHostName } from "./requestIdentity.js";
-
-/** What `observeLine` notes per baseline key (`DistinctIpBaseline.noteOf`). */
-const UNKNOWN = 0;
-const NOT_SCRIPT = 1;
-const SCRIPT = 2;
 
 /**
  * Precise mode (docs/design.md §4): a request matches a web-shell command when it ran on the command's host and its
@@ -33,7 +29,7 @@ export class PreciseCorrelator implements Correlator {
   private readonly baselineFrom: number;
   private readonly baselineTo: number;
   private readonly lines: PreciseLineReader;
-  private readonly asciiTerms: Uint8Array[];
+  private readonly terms: ScriptTerms;
 
   constructor(
     private readonly observations: readonly ProcessObservation[],
@@ -57,7 +53,7 @@ export class PreciseCorrelator implements Correlator {
       : Number.NEGATIVE_INFINITY;
     ({ byName: this.byName, byAddress: this.byAddress } = HostTimeline.index(observations));
     this.lines = new PreciseLineReader(this.baseline, options.baselineScope);
-    this.asciiTerms = asciiTerms(options.scriptExtensions);
+    this.terms = scriptTerms(options.scriptExtensions);
   }
 
   get commandCount(): number {
@@ -111,15 +107,7 @@ export class PreciseCorrelator implements Correlator {
     const { lines, baseline } = this;
     const name = lines.hostName(line);
     const key = lines.keyOf(line, name);
-    let note = baseline.noteOf(key);
-    if (note === UNKNOWN) {
-      const script = line.ascii
-        ? hasAnyAscii(line.buf, line.stemStart(), line.stemEnd(), this.asciiTerms)
-        : hasAny(line.text("csUriStem"), this.options.scriptExtensions);
-      note = script ? SCRIPT : NOT_SCRIPT;
-      baseline.setNote(key, note);
-    }
-    if (note === NOT_SCRIPT) return;
+    if (!isScriptLine(line, key, baseline, this.terms)) return;
     if (t >= this.baselineFrom && t < this.baselineTo) lines.count(line, key);
     const host = name !== "" ? this.byName.get(name) : this.byAddress.get(line.text("sIP").trim());
     if (host === undefined) return;
