@@ -64,13 +64,17 @@ function ipv4OfBytes(buf: Uint8Array, start: number, end: number): number {
   return dots === 3 && digits > 0 ? value * 256 + part : -1;
 }
 
+/** The longest dotted IPv4 address, "255.255.255.255". */
+const IPV4_CHARS = 15;
+const textBytes = new Uint8Array(IPV4_CHARS);
+
+/** {@link ipv4OfBytes} of a text (an address is ASCII: its code units are its bytes). */
 function ipv4OfText(text: string): number {
-  if (text.length > 15) return -1;
-  const bytes = new Uint8Array(text.length);
+  if (text.length > IPV4_CHARS) return -1;
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
     if (code >= 0x80) return -1;
-    bytes[i] = code;
+    textBytes[i] = code;
   }
-  return ipv4OfBytes(bytes, 0, bytes.length);
+  return ipv4OfBytes(textBytes, 0, text.length);
 }

@@ -165,8 +165,13 @@ export class DistinctIpBaseline {
   }
 
   private holds(key: number, size: number, code: number): boolean {
-    for (let k = 0; k < size; k++) if (this.codeAt(key, k) === code) return true;
-    return false;
+    const interned = code >= 2 ** 32 ? 1 : 0;
+    const low = interned === 1 ? code - 2 ** 32 : code;
+    const high = this.high[key]!;
+    const base = key * INLINE;
+    for (let k = 0; k < size && k < INLINE; k++)
+      if (this.low[base + k] === low && ((high >> k) & 1) === interned) return true;
+    return size > INLINE && this.spilled.get(key)!.includes(code);
   }
 
   /** Writes `text` as UTF-8 into the scratch buffer and returns its length (a lone surrogate as U+FFFD). */

@@ -1,4 +1,4 @@
-import { asciiTerms, hasAny, hasAnyAscii } from "../kusto.js";
+import { type AsciiTerms, asciiTerms, hasAny, hasAnyAscii } from "../kusto.js";
 import type { RequestLine } from "../model/RequestLine.js";
 import type { DistinctIpBaseline } from "./DistinctIpBaseline.js";
 
@@ -10,7 +10,7 @@ const SCRIPT = 2;
 /** The script page terms in both forms `isScriptLine` reads them in. */
 export interface ScriptTerms {
   text: readonly string[];
-  ascii: readonly Uint8Array[];
+  ascii: AsciiTerms;
 }
 
 export function scriptTerms(extensions: readonly string[]): ScriptTerms {

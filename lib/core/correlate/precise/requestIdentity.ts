@@ -39,7 +39,17 @@ export function attackerAddressOf(xForwardedFor: string, cIP: string): string {
 
 /** Trims white space and `+` (IIS's space in a header value), which no address contains. */
 function trimHeaderSpace(text: string): string {
-  return text.replace(/^[\s+]+|[\s+]+$/g, "");
+  let start = 0;
+  let end = text.length;
+  while (start < end && isHeaderSpace(text.charCodeAt(start))) start++;
+  while (end > start && isHeaderSpace(text.charCodeAt(end - 1))) end--;
+  return start === 0 && end === text.length ? text : text.slice(start, end);
+}
+
+/** `+`, or a character `String.prototype.trim` takes away (white space, line terminators). */
+function isHeaderSpace(code: number): boolean {
+  if (code === 0x2b || code === 0x20 || (code >= 0x09 && code <= 0x0d)) return true;
+  return code >= 0x80 && String.fromCharCode(code).trim() === "";
 }
 
 // Only plain VMs: a scale-set instance's resource id ends in an instance number, not its computer name.
