@@ -73,10 +73,12 @@ export class ByteKeyIndex {
     return key;
   }
 
-  /** The bytes of key number `key` (a view: valid until the next `add`). */
-  keyOf(key: number): Uint8Array {
-    const start = this.spans[2 * key]!;
-    return this.keys.subarray(start, start + this.spans[2 * key + 1]!);
+  /** Every key's bytes end to end, in key order (a copy), and where each ends: the index as plain data. */
+  allKeys(): { keys: Uint8Array; ends: Int32Array } {
+    const ends = new Int32Array(this.count);
+    for (let key = 0; key < this.count; key++) ends[key] = this.spans[2 * key]! + this.spans[2 * key + 1]!;
+    // Keys are stored one after the other as they are added, so their bytes are already in this form.
+    return { keys: this.keys.slice(0, this.keyBytes), ends };
   }
 
   private keyEquals(key: number, buf: Uint8Array, start: number, end: number): boolean {

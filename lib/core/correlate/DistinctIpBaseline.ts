@@ -113,31 +113,18 @@ export class DistinctIpBaseline {
   /** The addresses kept per key, as plain data (to hand to another thread). */
   snapshot(): BaselineSnapshot {
     const count = this.keys.size;
-    const ends = new Int32Array(count);
-    const chunks: Uint8Array[] = [];
-    let bytes = 0;
-    const codes: number[] = [];
-    for (let key = 0; key < count; key++) {
-      const bytesOfKey = this.keys.keyOf(key);
-      chunks.push(bytesOfKey);
-      bytes += bytesOfKey.length;
-      ends[key] = bytes;
-      for (let k = 0; k < this.sizes[key]!; k++) codes.push(this.codeAt(key, k));
-    }
-    const keys = new Uint8Array(bytes);
+    const sizes = this.sizes.slice(0, count);
+    const codes = new Float64Array(sizes.reduce((sum, size) => sum + size, 0));
+    const texts: string[] = [];
     let at = 0;
-    for (const chunk of chunks) {
-      keys.set(chunk, at);
-      at += chunk.length;
+    for (let key = 0; key < count; key++) {
+      for (let k = 0; k < sizes[key]!; k++) {
+        const code = this.codeAt(key, k);
+        codes[at++] = code;
+        if (code >= 2 ** 32) texts.push(this.codes.textOf(code));
+      }
     }
-    return {
-      keys,
-      ends,
-      sizes: this.sizes.slice(0, count),
-      codes: Float64Array.from(codes),
-      texts: codes.filter((code) => code >= 2 ** 32).map((code) => this.codes.textOf(code)),
-      counted: [...this.counted],
-    };
+    return { ...this.keys.allKeys(), sizes, codes, texts, counted: [...this.counted] };
   }
 
   /**
