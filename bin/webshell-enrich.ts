@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Entry point of `npm run enrich` / `npm start`: the exit code says what happened (see EXIT in main.ts).
+// The `webshell-enrich` command (package.json `bin`; also `npm run enrich` and `npm start`): the exit code says
+// what happened (see EXIT in main.ts).
 import { EXIT, main } from "../lib/adapters/cli/main.js";
 
 try {

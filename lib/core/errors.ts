@@ -60,6 +60,20 @@ export class InputError extends EnrichmentError {
 
 export type InputKind = "alert" | "IIS" | "DeviceProcessEvents";
 
+/** The command's output file cannot be written (a missing folder, no permission, a full disk). */
+export class OutputError extends EnrichmentError {
+  override readonly name = "OutputError";
+  readonly transient = false;
+
+  constructor(
+    readonly path: string,
+    reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`cannot write output ${path}: ${reason}`, options);
+  }
+}
+
 /** Why a Log Analytics query failed, as the service answered it (classified where the SDK answers). */
 export type QueryFailure =
   /** The answer went over the service's limits (500,000 rows, ~100 MB): a smaller query can succeed. */

@@ -5,7 +5,12 @@ import type { Diagnostics } from "../core/Diagnostics.js";
 import type { EngineOptions, TimeRange } from "../core/model/EngineOptions.js";
 import type { EnrichmentRecord } from "../core/records/EnrichmentRecord.js";
 import { readAlertFile } from "../readers/alerts/readAlertFile.js";
-import { type IisReadSummary, listIisInputFiles, readIisFiles } from "../readers/iis/readIisInputs.js";
+import {
+  emptyReadSummary,
+  type IisReadSummary,
+  listIisInputFiles,
+  readIisFiles,
+} from "../readers/iis/readIisInputs.js";
 import { correlateInLanes } from "../readers/lanes/correlateInLanes.js";
 import { type DeviceProcessesRead, readDeviceProcesses } from "../readers/processes/readDeviceProcesses.js";
 import { makeStemFilter } from "../readers/w3c/scriptStemFilter.js";
@@ -19,7 +24,8 @@ export interface OfflineInputs {
 }
 
 export interface OfflineResult {
-  records: EnrichmentRecord[];
+  /** The records in output order, made as they are read: read them once (see `Correlator.records`). */
+  records: Iterable<EnrichmentRecord>;
   selectedAlerts: number;
   /** The web-shell processes by source, and the benign ones left out. */
   processes: ProcessCounts;
@@ -49,6 +55,7 @@ export function defaultWorkers(): number {
  * web-shell processes (docs/design.md §4.12), IIS logs stream through the correlator, which
  * keeps only the baseline counts and the requests that can match a command. With several IIS files, 64 MiB or
  * more and `maxWorkers` > 0, the files are read on several threads (see `correlateInLanes`), with the same result.
+ * When the alerts give no command at all, no request can match one and the logs are listed but not read.
  * Unreadable inputs throw typed errors; bad rows go to `diagnostics` and the run goes on.
  */
 export async function runOffline(
@@ -76,8 +83,14 @@ export async function runOffline(
   const files = await listIisInputFiles(inputs.iis, diagnostics);
   const bytes = files.reduce((sum, file) => sum + file.size, 0);
   const workers = Math.min(files.length - 1, maxWorkers);
-  const iis =
-    workers > 0 && bytes >= LANES_MIN_BYTES
+  const noCommand = correlator.commandCount === 0;
+  if (noCommand && files.length > 0)
+    diagnostics.warn(
+      `IIS logs not read (${files.length} file(s)): no alert or process event gave a command to match them to`,
+    );
+  const iis = noCommand
+    ? emptyReadSummary(files)
+    : workers > 0 && bytes >= LANES_MIN_BYTES
       ? await correlateInLanes(
           correlator,
           files,
@@ -104,7 +117,7 @@ export async function runOffline(
           (request) => correlator.observe(request),
         );
   return {
-    records: correlator.finish(now()),
+    records: correlator.records(now()),
     selectedAlerts: prepared.selectedAlerts,
     processes: prepared.processes,
     deviceProcesses:

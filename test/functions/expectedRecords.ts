@@ -17,7 +17,7 @@ export async function cliRecords(mode: MatchMode = "precise", range?: TimeRange,
     new Diagnostics(),
     () => 0,
   );
-  return records.map(withoutStamp);
+  return [...records].map(withoutStamp);
 }
 
 /** A JSON record without `EnrichedAt`, which differs between runs by design. */

@@ -99,7 +99,7 @@ async function expectedIds(alerts: readonly SecurityAlertRow[]): Promise<string[
       new Diagnostics(),
       () => 0,
     );
-    return ids(records.map((record) => ({ RecordId: record.RecordId })));
+    return ids([...records].map((record) => ({ RecordId: record.RecordId })));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

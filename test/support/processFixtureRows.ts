@@ -45,5 +45,5 @@ export async function cliFixtureRecordsWithProcesses(range?: TimeRange) {
     new Diagnostics(),
     () => 0,
   );
-  return result.records;
+  return [...result.records];
 }

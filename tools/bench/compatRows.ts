@@ -1,3 +1,5 @@
+import { createHash } from "node:crypto";
+
 /**
  * What the CLI's compat records and the DuckDB reference are compared on, as one JSON text per row so that two
  * outputs compare as sets: the query's output columns that both compute.
@@ -38,6 +40,17 @@ export function compatRowsOfCli(jsonl: string): string[] {
       const r = JSON.parse(line) as CompatRow & { TimeGenerated: string };
       return compatRowKey({ ...r, timestamp: r.TimeGenerated });
     });
+}
+
+/**
+ * An output's rows as a set, in little space: how many distinct rows and a SHA-256 over them in sorted order. Two
+ * outputs hold the same rows exactly when both agree (compat's cross-alert join can give hundreds of thousands).
+ */
+export function digestRows(rows: readonly string[]): { rows: number; digest: string } {
+  const distinct = [...new Set(rows)].sort();
+  const hash = createHash("sha256");
+  for (const row of distinct) hash.update(row).update("\n");
+  return { rows: distinct.length, digest: hash.digest("hex") };
 }
 
 /** Whether two outputs hold the same rows (as sets), and how many each has. */

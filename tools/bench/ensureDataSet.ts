@@ -4,6 +4,27 @@ import { join } from "node:path";
 import { generateDataSet } from "../generate/generateDataSet.js";
 import { DEFAULT_GENERATE_OPTIONS, type GenerateOptions } from "../generate/GenerateOptions.js";
 
+/** The traffic the benchmark runs on. */
+export type BenchProfile = "project" | "high-cardinality";
+export const BENCH_PROFILES: readonly BenchProfile[] = ["project", "high-cardinality"];
+
+/**
+ * The generator options of each profile beyond size and seed. `project`: the project's own traffic (about 40 %
+ * script pages, a catalogue-like long tail, ~180 alerts at 10M lines). `high-cardinality`: sites with ids in their
+ * URLs (about 45 % script pages, 100,000 distinct script pages per million lines) and 400 more legacy-shaped alerts
+ * numbered from 1, so that compat's cross-alert join (B2) multiplies; over a week, where the alerts find room.
+ */
+const PROFILE_OPTIONS: Record<BenchProfile, Partial<GenerateOptions>> = {
+  project: {},
+  "high-cardinality": {
+    days: 7,
+    scriptStemsPerMillion: 100_000,
+    scriptShare: 0.45,
+    legacyAlerts: 400,
+    entityIdsFrom: 1,
+  },
+};
+
 /** A generated data set on disk. */
 export interface DataSet {
   dir: string;
@@ -21,16 +42,17 @@ const DONE = ".complete";
  */
 export function ensureDataSet(
   cacheDir: string,
+  profile: BenchProfile,
   lines: number,
   seed: number,
   log: (text: string) => void,
 ): DataSet {
-  const options: GenerateOptions = { ...DEFAULT_GENERATE_OPTIONS, lines, seed };
-  const dir = join(cacheDir, `data-${lines}-seed${seed}`);
+  const options: GenerateOptions = { ...DEFAULT_GENERATE_OPTIONS, ...PROFILE_OPTIONS[profile], lines, seed };
+  const dir = join(cacheDir, `data-${profile === "project" ? "" : `${profile}-`}${lines}-seed${seed}`);
   const marker = join(dir, DONE);
   const wanted = JSON.stringify(options);
   if (!existsSync(marker) || readFileSync(marker, "utf8") !== wanted) {
-    log(`generating ${lines} lines (seed ${seed}) into ${dir} …`);
+    log(`generating ${lines} lines (${profile} profile, seed ${seed}) into ${dir} …`);
     rmSync(dir, { recursive: true, force: true });
     const started = performance.now();
     const result = generateDataSet(dir, options);

@@ -19,10 +19,14 @@ const CHILD = fileURLToPath(new URL("./childMain.js", import.meta.url));
  * Runs `childMain.js <task> <args>` in a fresh Node process and times it from spawn to exit, start-up included
  * (every contender pays its own). Throws when the child fails.
  */
-export async function runChild(task: string, args: readonly string[]): Promise<ChildRun> {
+export async function runChild(
+  task: string,
+  args: readonly string[],
+  nodeFlags: readonly string[] = [],
+): Promise<ChildRun> {
   const reportPath = join(tmpdir(), `bench-${process.pid}-${task}-${Date.now()}.json`);
   const started = performance.now();
-  const child = spawn(process.execPath, [CHILD, task, reportPath, ...args], {
+  const child = spawn(process.execPath, [...nodeFlags, CHILD, task, reportPath, ...args], {
     stdio: ["ignore", "pipe", "pipe"],
   });
   const stdout: Buffer[] = [];

@@ -14,30 +14,43 @@ export const DUCKDB_THREADS = 2;
 
 /**
  * The reference: the compat correlation with DuckDB. The alert side is tiny and is the project's own
- * (`extractCompatCommands`, handed to DuckDB as a table); the IIS side, which is all the work, is DuckDB SQL over
- * the log files (see `buildCompatSql`). Returns the rows as `compatRowKey` texts.
+ * (`extractCompatCommands`: the file and process entities, handed to DuckDB as two tables that the SQL joins on
+ * `$id` across alerts, B2); the IIS side, which is most of the work, is DuckDB SQL over the log files (see
+ * `buildCompatSql`). Returns the rows as `compatRowKey` texts.
  */
 export async function runDuckDbCompat(alertsPath: string, iisPath: string): Promise<string[]> {
   const diagnostics = new Diagnostics();
   const alerts = await readAlertFile(alertsPath, diagnostics);
-  const { commands } = extractCompatCommands(alerts, DEFAULT_ENGINE_OPTIONS, undefined, diagnostics);
+  const { join } = extractCompatCommands(alerts, DEFAULT_ENGINE_OPTIONS, undefined, diagnostics);
   const layouts = await Promise.all((await listIisFiles(iisPath)).map((file) => readFirstLayout(file.path)));
 
   const instance = await DuckDBInstance.create(":memory:", { threads: String(DUCKDB_THREADS) });
   const connection = await instance.connect();
   try {
     await connection.run(
-      "CREATE TABLE commands (timeKey BIGINT, hostName VARCHAR, imageName VARCHAR, commandLine VARCHAR)",
+      "CREATE TABLE files (timeKey BIGINT, hostName VARCHAR, imageName VARCHAR, id VARCHAR)",
     );
-    const appender = await connection.createAppender("commands");
-    for (const command of commands) {
-      appender.appendBigInt(BigInt(command.timeKey));
-      appender.appendVarchar(command.hostName);
-      appender.appendVarchar(command.imageName);
-      appender.appendVarchar(command.commandLine);
-      appender.endRow();
+    await connection.run("CREATE TABLE processes (ref VARCHAR, commandLine VARCHAR)");
+    const files = await connection.createAppender("files");
+    for (const file of join.files) {
+      for (const id of file.ids) {
+        files.appendBigInt(BigInt(file.timeKey));
+        files.appendVarchar(file.hostName);
+        files.appendVarchar(file.imageName);
+        files.appendVarchar(id);
+        files.endRow();
+      }
     }
-    appender.closeSync();
+    files.closeSync();
+    const processes = await connection.createAppender("processes");
+    for (const [ref, lines] of join.commandLines) {
+      for (const line of lines) {
+        processes.appendVarchar(ref);
+        processes.appendVarchar(line);
+        processes.endRow();
+      }
+    }
+    processes.closeSync();
     const sql = buildCompatSql(layouts, DEFAULT_ENGINE_OPTIONS.distinctIpThreshold);
     const rows = (await connection.runAndReadAll(sql)).getRowObjectsJson();
     return rows.map((row) =>

@@ -1,4 +1,5 @@
-import { formatRecords } from "../../lib/adapters/cli/output/formatRecords.js";
+import { createRecordFormatter } from "../../lib/adapters/cli/output/formatRecords.js";
+import { writeRecords } from "../../lib/adapters/cli/output/writeRecords.js";
 import { parseCliArgs } from "../../lib/adapters/cli/parseCliArgs.js";
 import { Diagnostics } from "../../lib/core/Diagnostics.js";
 import { DEFAULT_ENGINE_OPTIONS } from "../../lib/core/model/EngineOptions.js";
@@ -19,6 +20,6 @@ export async function runWithWorkers(args: readonly string[], workers: number): 
     undefined,
     workers,
   );
-  process.stdout.write(formatRecords(records, "jsonl"));
+  await writeRecords(records, createRecordFormatter("jsonl"), process.stdout);
   return 0;
 }

@@ -35,7 +35,7 @@ try {
     Date.now,
   );
   const file = join(dir, "sample.html");
-  await writeHtmlReport(createWriteStream(file), result.records, {
+  await writeHtmlReport(createWriteStream(file), [...result.records], {
     ...result,
     diagnostics,
     mode: DEFAULT_ENGINE_OPTIONS.mode,

@@ -1,10 +1,12 @@
 import { buildRequest } from "./buildRequest.js";
 import {
+  idPathScriptPage,
   longTailImage,
   longTailScriptPage,
   SCANNER_OTHER_PAGES,
   SCANNER_SCRIPT_PAGES,
 } from "./pageCatalog.js";
+import type { TrafficMix } from "./planTrafficMix.js";
 import type { Random } from "./Random.js";
 import type { Client, IisHost, Site, Topology } from "./Topology.js";
 import type { W3cRecord } from "./W3cRecord.js";
@@ -28,7 +30,8 @@ const SEARCH_ENGINES = ["https://www.google.com/", "https://www.bing.com/", "htt
 /**
  * Benign requests for one host: browsers on the popular pages and their assets, crawlers, a long tail of rarely
  * requested pages, and scanners probing for well-known files (the 404 noise). About 40 % of requests are script
- * pages. Where `rareAllowed` is false (near a command, see `SlotPlan`) script pages are only popular ones.
+ * pages, unless the profile says otherwise (`planTrafficMix`). Where `rareAllowed` is false (near a command, see
+ * `SlotPlan`) script pages are only popular ones.
  */
 export class BenignTraffic {
   private readonly siteCumulative: number[];
@@ -38,6 +41,8 @@ export class BenignTraffic {
     private readonly random: Random,
     private readonly topology: Topology,
     private readonly host: IisHost,
+    private readonly mix: TrafficMix,
+    private readonly tailPages: number,
   ) {
     let sum = 0;
     this.siteCumulative = host.sites.map((site) => (sum += site.share));
@@ -54,10 +59,12 @@ export class BenignTraffic {
     if (kind < 0.03) return this.scan(time, site, rareAllowed);
     const client = kind < 0.08 ? r.pick(this.topology.bots) : this.client();
     const u = r.next();
-    if (u < 0.33) return this.popular(time, site, client);
-    if (u < 0.4) {
+    const { mix } = this;
+    if (u < mix.popularEnd) return this.popular(time, site, client);
+    if (u < mix.tailEnd) {
       if (!rareAllowed) return this.popular(time, site, client);
-      const page = longTailScriptPage(r.int(this.topology.longTailSize));
+      const index = r.int(this.tailPages);
+      const page = this.topology.idPaths ? idPathScriptPage(index) : longTailScriptPage(index);
       const found = r.chance(0.85);
       return this.make(
         time,
@@ -71,7 +78,7 @@ export class BenignTraffic {
         this.searchReferer(),
       );
     }
-    if (u < 0.43) {
+    if (u < mix.imageEnd) {
       return this.make(
         time,
         site,

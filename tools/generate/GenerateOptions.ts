@@ -11,7 +11,33 @@ export interface GenerateOptions {
   start: number;
   /** Number of 24-hour days of IIS traffic. */
   days: number;
+  /**
+   * Distinct long-tail script pages per million lines, with ids in their paths (`/portal/orders/918273/view.aspx`),
+   * as sites that put record ids in their URLs have; unset: the default long tail (about 17,000 per million lines
+   * at 10 million, named like a catalogue).
+   */
+  scriptStemsPerMillion?: number;
+  /** Share of requests that are script pages, 0.05..0.95; unset: about 0.40. */
+  scriptShare?: number;
+  /**
+   * Legacy-shaped web-shell alerts beyond the scenarios': each one shell request on WEB01 or WEB02 and one command,
+   * with every entity at the top level (what the original query reads); unset: none.
+   */
+  legacyAlerts?: number;
+  /**
+   * The first `$id` of every alert's entities: 2 (unset, as Defender numbers them) or 1 (as SecurityAlert exports
+   * do). Either way each alert starts again, which is what the original query's cross-alert join (B2) multiplies.
+   */
+  entityIdsFrom?: 1 | 2;
 }
+
+/** The profile options, by their command-line names, for what a data set says it was made with. */
+export const PROFILE_OPTIONS = [
+  ["scriptStemsPerMillion", "--script-stems"],
+  ["scriptShare", "--script-share"],
+  ["legacyAlerts", "--legacy-alerts"],
+  ["entityIdsFrom", "--entity-ids-from"],
+] as const;
 
 /** The defaults: the bundled sample (`data/sample/`) is generated with exactly these. */
 export const DEFAULT_GENERATE_OPTIONS: Readonly<GenerateOptions> = Object.freeze({
@@ -31,3 +57,8 @@ export const MAX_DAYS = 7;
 export const MIN_LINES = 500;
 /** Largest `--lines` (about 50 GB of logs): a guard against a typo, not a limit of the generator. */
 export const MAX_LINES = 200_000_000;
+
+/** Most distinct script pages per million lines: one per three or four lines already, past any real site. */
+export const MAX_STEMS_PER_MILLION = 300_000;
+/** Most extra legacy alerts: each takes a 20-minute slot on WEB01 or WEB02 (a week holds about 900). */
+export const MAX_LEGACY_ALERTS = 5_000;

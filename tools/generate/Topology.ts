@@ -58,8 +58,10 @@ export interface Topology {
   clients: readonly Client[];
   bots: readonly Client[];
   scanners: readonly Client[];
-  /** Number of long-tail pages benign traffic draws from. */
+  /** Number of long-tail images (and, in the project's own profile, script pages) benign traffic draws from. */
   longTailSize: number;
+  /** Long-tail script pages named with ids in their paths (`/portal/orders/918273/view.aspx`). */
+  idPaths: boolean;
 }
 
 /** The `#Fields` a host logs at a given time. */

@@ -2,22 +2,22 @@ import type { ImageFile, PlannedAlert, PlannedProcess } from "./Plan.js";
 import { type EntityNode, type EntityValue, serializeFlat, serializeNested } from "./serializeEntities.js";
 
 /**
- * The alert's `Entities` column: a JSON string in the layout of its shape (see {@link PlannedAlert.shape}), cut
- * short for the broken-JSON decoy.
+ * The alert's `Entities` column: a JSON string in the layout of its shape (see {@link PlannedAlert.shape}), its
+ * `$id`s numbered from `firstId`, cut short for the broken-JSON decoy.
  */
-export function buildAlertEntities(alert: PlannedAlert): string {
-  const json = JSON.stringify(entitiesOf(alert));
+export function buildAlertEntities(alert: PlannedAlert, firstId = 2): string {
+  const json = JSON.stringify(entitiesOf(alert, firstId));
   return alert.brokenEntities ? json.slice(0, Math.floor(json.length * 0.6)) : json;
 }
 
-function entitiesOf(alert: PlannedAlert) {
+function entitiesOf(alert: PlannedAlert, firstId: number) {
   switch (alert.shape) {
     case "defender":
-      return serializeNested(defenderRoots(alert));
+      return serializeNested(defenderRoots(alert), firstId);
     case "legacy":
-      return serializeFlat(legacyEntities(alert));
+      return serializeFlat(legacyEntities(alert), firstId);
     case "asc":
-      return serializeFlat(securityCenterEntities(alert));
+      return serializeFlat(securityCenterEntities(alert), firstId);
   }
 }
 

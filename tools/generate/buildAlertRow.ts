@@ -10,7 +10,11 @@ function ticks(ms: number, extra: number): string {
  * A SecurityAlert row with the columns of the real rows (see the stix-shifter sample): times as ISO 8601 UTC
  * strings, `Entities` and the other JSON columns as strings, exactly as the table stores them.
  */
-export function buildAlertRow(alert: PlannedAlert, tenantId: string): Record<string, unknown> {
+export function buildAlertRow(
+  alert: PlannedAlert,
+  tenantId: string,
+  entityIdsFrom: number,
+): Record<string, unknown> {
   const created = alert.processes.map((p) => p.created);
   const start = Math.min(...created);
   const end = Math.max(...created);
@@ -56,7 +60,7 @@ export function buildAlertRow(alert: PlannedAlert, tenantId: string): Record<str
     ExtendedProperties: defender
       ? JSON.stringify({ MitreTechniques: alert.techniques, Category: "SuspiciousActivity" })
       : JSON.stringify({ resourceType: "Virtual Machine", "Compromised Host": alert.hostName }),
-    Entities: buildAlertEntities(alert),
+    Entities: buildAlertEntities(alert, entityIdsFrom),
     SourceSystem: "Detection",
     WorkspaceSubscriptionId: "",
     WorkspaceResourceGroup: "",

@@ -11,7 +11,7 @@ import {
   MATCH_SLACK_MS,
   MAX_LINKED_GENERATIONS,
 } from "./computeFindings.js";
-import type { GenerateOptions } from "./GenerateOptions.js";
+import { type GenerateOptions, PROFILE_OPTIONS } from "./GenerateOptions.js";
 import { IpAllocator } from "./IpAllocator.js";
 import { SCRIPT_EXTENSIONS } from "./pageCatalog.js";
 import { planScenarios } from "./planScenarios.js";
@@ -56,7 +56,7 @@ export function generateDataSet(outDir: string, options: GenerateOptions): Gener
   const logs = writeIisLogs(outDir, random, topology, plan, options);
   const alerts = [...plan.alerts]
     .sort((a, b) => a.timeGenerated - b.timeGenerated || (a.systemAlertId < b.systemAlertId ? -1 : 1))
-    .map((alert) => buildAlertRow(alert, topology.tenantId));
+    .map((alert) => buildAlertRow(alert, topology.tenantId, options.entityIdsFrom ?? 2));
   writeJson(join(outDir, "alerts.json"), alerts);
   const processEvents = writeDeviceProcessEvents(outDir, random, topology, plan.deviceProcesses, options);
   const optionsOut = {
@@ -64,6 +64,10 @@ export function generateDataSet(outDir: string, options: GenerateOptions): Gener
     lines: options.lines,
     start: formatTimestamp(options.start),
     days: options.days,
+    // The profile's options only when set: the bundled sample's truth stays as it was.
+    ...Object.fromEntries(
+      PROFILE_OPTIONS.flatMap(([name]) => (options[name] === undefined ? [] : [[name, options[name]]])),
+    ),
   };
   writeJson(join(outDir, "truth.json"), {
     seed: options.seed,

@@ -126,11 +126,31 @@ const LONG_TAIL_SCRIPT = [
 ];
 const LONG_TAIL_PATTERN =
   /^\/(kb\/article-\d+\.aspx|news\/\d{4}\/story-\d+\.php|products\/legacy\/item\d+\.aspx|docs\/page\d+\.shtml|reports\/r\d+\.cfm|images\/products\/\d+\.jpg)$/;
+/** Applications that put a record's id in the path, as the high-cardinality profile's long tail. */
+const ID_PATH_SCRIPT = [
+  (id: number) => `/portal/orders/${id}/view.aspx`,
+  (id: number) => `/shop/products/${id}/detail.aspx`,
+  (id: number) => `/api/v1/customers/${id}/profile.php`,
+  (id: number) => `/members/${id}/edit.jsp`,
+  (id: number) => `/support/tickets/${id}/history.cfm`,
+];
+const ID_PATH_PATTERN =
+  /^\/(portal\/orders\/\d+\/view\.aspx|shop\/products\/\d+\/detail\.aspx|api\/v1\/customers\/\d+\/profile\.php|members\/\d+\/edit\.jsp|support\/tickets\/\d+\/history\.cfm)$/;
 
 /** The i-th page of the long tail of rarely requested script pages (computed, so huge sets store nothing). */
 export function longTailScriptPage(index: number): string {
   const make = LONG_TAIL_SCRIPT[index % LONG_TAIL_SCRIPT.length] ?? LONG_TAIL_SCRIPT[0];
   return make === undefined ? "/" : make(index);
+}
+
+/**
+ * The i-th page of an id-path long tail (`/portal/orders/918273/view.aspx`): a different page for every index, ids
+ * of six digits or more.
+ */
+export function idPathScriptPage(index: number): string {
+  const make = ID_PATH_SCRIPT[index % ID_PATH_SCRIPT.length] ?? ID_PATH_SCRIPT[0]!;
+  // Indexes of one application differ in ⌊index / 5⌋, so (⌊index / 5⌋ · 3 + index mod 3) tells them apart.
+  return make(100_003 + Math.floor(index / ID_PATH_SCRIPT.length) * 3 + (index % 3));
 }
 
 /** The i-th rarely requested image. */
@@ -151,5 +171,5 @@ const CATALOG = new Set(
  */
 export function isBenignPage(stem: string): boolean {
   const lower = stem.toLowerCase();
-  return CATALOG.has(lower) || LONG_TAIL_PATTERN.test(lower);
+  return CATALOG.has(lower) || LONG_TAIL_PATTERN.test(lower) || ID_PATH_PATTERN.test(lower);
 }

@@ -6,7 +6,9 @@ import {
   DEFAULT_GENERATE_OPTIONS,
   type GenerateOptions,
   MAX_DAYS,
+  MAX_LEGACY_ALERTS,
   MAX_LINES,
+  MAX_STEMS_PER_MILLION,
   MIN_LINES,
 } from "./GenerateOptions.js";
 
@@ -23,7 +25,18 @@ Options:
   --lines <n>      approximate total IIS log lines, ${MIN_LINES}..${MAX_LINES} (default ${DEFAULT_GENERATE_OPTIONS.lines})
   --start <ISO>    start of the data, UTC, a whole minute (default ${formatTimestamp(DEFAULT_GENERATE_OPTIONS.start)})
   --days <n>       days of traffic, 1..${MAX_DAYS} (default ${DEFAULT_GENERATE_OPTIONS.days})
-  --help           print this text`;
+  --help           print this text
+
+Traffic profile (unset: the project's own profile, as the bundled sample):
+  --script-stems <n>       distinct long-tail script pages per million lines, ids in their paths
+                           (/portal/orders/918273/view.aspx), 1..${MAX_STEMS_PER_MILLION}
+  --script-share <x>       share of requests that are script pages, 0.05..0.95 (default about 0.40)
+  --legacy-alerts <n>      legacy-shaped shell alerts beyond the scenarios', 1..${MAX_LEGACY_ALERTS} (each a request on
+                           WEB01 or WEB02 that the original query can read)
+  --entity-ids-from <1|2>  first $id of each alert's entities (default 2, as Defender; exports start at 1)
+
+High-cardinality profile, as sites with ids in their URLs: --script-stems 100000 --script-share 0.45
+--legacy-alerts 400 --entity-ids-from 1 --days 7`;
 
 /** A parsed command line: either a request for help or a complete, validated run. */
 export type GenerateCommand = { help: true } | { help: false; out: string; options: GenerateOptions };
@@ -47,6 +60,10 @@ export function parseGenerateArgs(args: readonly string[]): GenerateCommand {
         lines: { type: "string" },
         start: { type: "string" },
         days: { type: "string" },
+        "script-stems": { type: "string" },
+        "script-share": { type: "string" },
+        "legacy-alerts": { type: "string" },
+        "entity-ids-from": { type: "string" },
         help: { type: "boolean" },
       },
     }));
@@ -79,6 +96,26 @@ export function parseGenerateArgs(args: readonly string[]): GenerateCommand {
     start: readStart(text("start"), problems),
     days: readInteger(text("days"), "--days", DEFAULT_GENERATE_OPTIONS.days, 1, MAX_DAYS, problems),
   };
+  const stems = text("script-stems");
+  if (stems !== undefined)
+    options.scriptStemsPerMillion = readInteger(
+      stems,
+      "--script-stems",
+      0,
+      1,
+      MAX_STEMS_PER_MILLION,
+      problems,
+    );
+  const share = text("script-share");
+  if (share !== undefined) options.scriptShare = readShare(share, problems);
+  const legacy = text("legacy-alerts");
+  if (legacy !== undefined)
+    options.legacyAlerts = readInteger(legacy, "--legacy-alerts", 0, 1, MAX_LEGACY_ALERTS, problems);
+  const idsFrom = text("entity-ids-from");
+  if (idsFrom !== undefined) {
+    if (idsFrom === "1" || idsFrom === "2") options.entityIdsFrom = Number(idsFrom) as 1 | 2;
+    else problems.push(`--entity-ids-from expects 1 or 2, got "${idsFrom}"`);
+  }
   if (problems.length > 0 || out === undefined) throw new UsageError(problems.join("; "));
   return { help: false, out, options };
 }
@@ -96,6 +133,15 @@ function readInteger(
   if (!Number.isSafeInteger(value) || value < min || value > max) {
     problems.push(`${name} expects an integer in ${min}..${max}, got "${raw}"`);
     return fallback;
+  }
+  return value;
+}
+
+function readShare(raw: string, problems: string[]): number {
+  const value = /^0?\.\d+$/.test(raw.trim()) ? Number(raw.trim()) : Number.NaN;
+  if (!(value >= 0.05 && value <= 0.95)) {
+    problems.push(`--script-share expects a fraction in 0.05..0.95, got "${raw}"`);
+    return 0.4;
   }
   return value;
 }

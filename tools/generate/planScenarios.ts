@@ -15,6 +15,7 @@ import {
   plantServerIpOnly,
   plantTwoUserAgents,
 } from "./plantFindings.js";
+import { plantLegacyAlerts } from "./plantLegacyAlerts.js";
 import { plantLegacyPair } from "./plantLegacyPair.js";
 import {
   plantBrokenEntities,
@@ -84,6 +85,7 @@ export function planScenarios(
     if (workstation !== undefined)
       plantWorkstationAlert(s, workstation, slots.slotStart(s.random.between(1, slots.usable)));
   }
+  if (options.legacyAlerts !== undefined) plantLegacyAlerts(s, [web01, web02], options.legacyAlerts);
   plantPopularitySeeds(s, options);
   return {
     alerts: s.alerts,

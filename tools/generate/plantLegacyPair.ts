@@ -1,7 +1,8 @@
 import { webShellAlert } from "./alertTemplates.js";
 import { appPoolAccount } from "./appPoolAccount.js";
 import type { ScenarioBuilder } from "./ScenarioBuilder.js";
-import type { IisHost } from "./Topology.js";
+import type { Client, IisHost } from "./Topology.js";
+import type { W3cRecord } from "./W3cRecord.js";
 
 const SECOND = 1000;
 
@@ -18,28 +19,45 @@ export function plantLegacyPair(s: ScenarioBuilder, hosts: readonly [IisHost, Ii
   const attacker = s.attacker();
   let at = t;
   for (const host of hosts) {
-    const page = s.shellPage("/uploads/", ".aspx");
-    const record = s.request(host, at, {
-      stem: page,
-      method: "POST",
-      client: attacker,
-      timeTaken: s.random.between(6000, 9000),
-    });
-    const created = record.time - record.timeTaken + s.random.between(500, 1500);
-    const commandLine = s.random.pick(["cmd.exe /c whoami", "cmd.exe /c hostname", "cmd.exe /c ver"]);
-    // Started by the worker, as the device's sensor records it; the legacy entities do not link the parent.
-    const process = s.processes.process("cmd.exe", commandLine, created, s.workerOf(host, at));
-    s.alert({
-      scenario: "legacy-entities",
-      shape: "legacy",
-      ...webShellAlert(s.random),
-      machine: host.machine,
-      hostName: host.computerName,
-      account: appPoolAccount(host.appPool),
-      processes: [process],
-      files: [s.processes.image("w3wp.exe"), s.processes.image("cmd.exe")],
-      delayMs: s.random.between(1500, 3000),
-    });
+    plantLegacyShell(s, host, at, attacker, s.shellPage("/uploads/", ".aspx"), () =>
+      s.random.pick(["cmd.exe /c whoami", "cmd.exe /c hostname", "cmd.exe /c ver"]),
+    );
     at += s.random.between(60, 150) * SECOND;
   }
+}
+
+/**
+ * One legacy-shaped web-shell incident at `at` on `host`: a POST to `stem` that runs 6 to 9 s, a `cmd.exe` started
+ * inside it with the command line `commandFor` gives, and an alert raised seconds before the request is logged,
+ * every entity at the top level, its host named as IIS logs it.
+ */
+export function plantLegacyShell(
+  s: ScenarioBuilder,
+  host: IisHost,
+  at: number,
+  client: Client,
+  stem: string,
+  commandFor: (record: W3cRecord) => string,
+): void {
+  const record = s.request(host, at, {
+    stem,
+    method: "POST",
+    client,
+    timeTaken: s.random.between(6000, 9000),
+  });
+  const created = record.time - record.timeTaken + s.random.between(500, 1500);
+  const commandLine = commandFor(record);
+  // Started by the worker, as the device's sensor records it; the legacy entities do not link the parent.
+  const process = s.processes.process("cmd.exe", commandLine, created, s.workerOf(host, at));
+  s.alert({
+    scenario: "legacy-entities",
+    shape: "legacy",
+    ...webShellAlert(s.random),
+    machine: host.machine,
+    hostName: host.computerName,
+    account: appPoolAccount(host.appPool),
+    processes: [process],
+    files: [s.processes.image("w3wp.exe"), s.processes.image("cmd.exe")],
+    delayMs: s.random.between(1500, 3000),
+  });
 }

@@ -15,16 +15,17 @@ function isNode(value: EntityValue): value is EntityNode {
 }
 
 /**
- * Defender for Endpoint's layout: `$id`s numbered from "2" in order of first appearance, every entity written in
- * full at its first use (nested inside the entity that uses it) and as a `{"$ref"}` stub everywhere after; each
- * top-level entity is followed by stubs for the entities first written inside it.
+ * Defender for Endpoint's layout: `$id`s numbered from `firstId` ("2" as Defender writes them) in order of first
+ * appearance, every entity written in full at its first use (nested inside the entity that uses it) and as a
+ * `{"$ref"}` stub everywhere after; each top-level entity is followed by stubs for the entities first written
+ * inside it.
  */
-export function serializeNested(roots: readonly EntityNode[]): Json[] {
+export function serializeNested(roots: readonly EntityNode[], firstId = 2): Json[] {
   const ids = new Map<EntityNode, string>();
   const emit = (node: EntityNode, firstSeen: EntityNode[]): Json => {
     const known = ids.get(node);
     if (known !== undefined) return { $ref: known };
-    const id = String(ids.size + 2);
+    const id = String(ids.size + firstId);
     ids.set(node, id);
     firstSeen.push(node);
     const out: { [key: string]: Json } = { $id: id };
@@ -47,12 +48,12 @@ export function serializeNested(roots: readonly EntityNode[]): Json[] {
 
 /**
  * The flat layout (older alerts, Azure Security Center): every entity at the top level with its own `$id`
- * ("2", "3", … in list order) and every reference between entities a `{"$ref"}`.
+ * (`firstId`, `firstId` + 1, … in list order) and every reference between entities a `{"$ref"}`.
  *
  * @throws RangeError when an entity refers to one that is not in the list.
  */
-export function serializeFlat(entities: readonly EntityNode[]): Json[] {
-  const ids = new Map(entities.map((node, i) => [node, String(i + 2)]));
+export function serializeFlat(entities: readonly EntityNode[], firstId = 2): Json[] {
+  const ids = new Map(entities.map((node, i) => [node, String(i + firstId)]));
   const convert = (value: EntityValue): Json => {
     if (isNode(value)) {
       const id = ids.get(value);

@@ -2,6 +2,7 @@ import { BenignTraffic } from "./BenignTraffic.js";
 import type { GenerateOptions } from "./GenerateOptions.js";
 import { HostLogWriter } from "./HostLogWriter.js";
 import type { Plan } from "./Plan.js";
+import { planTrafficMix } from "./planTrafficMix.js";
 import type { Random } from "./Random.js";
 import type { Topology } from "./Topology.js";
 import type { W3cRecord } from "./W3cRecord.js";
@@ -39,12 +40,19 @@ export function writeIisLogs(
   );
   const totalWeight = weights.reduce((a, b) => a + b, 0);
   const stats: IisLogStats = { files: [], lines: 0 };
+  const traffics = planTrafficMix(options, topology, plan.slots, weights);
   for (const host of topology.iisHosts) {
     const planted = plan.planted
       .filter((p) => p.host === host)
       .map((p) => p.record)
       .sort((a, b) => a.time - b.time);
-    const traffic = new BenignTraffic(random.fork(`traffic:${host.machine.hostName}`), topology, host);
+    const traffic = new BenignTraffic(
+      random.fork(`traffic:${host.machine.hostName}`),
+      topology,
+      host,
+      traffics.mixOf.get(host)!,
+      traffics.tailPages,
+    );
     const jitter = random.fork(`volume:${host.machine.hostName}`);
     const writer = new HostLogWriter(outDir, host);
     const perWeight = Math.max(0, options.lines * host.share - planted.length) / totalWeight;

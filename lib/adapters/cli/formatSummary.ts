@@ -1,14 +1,16 @@
 import { type Diagnostics, formatSkipLocation } from "../../core/Diagnostics.js";
 import type { OfflineResult } from "../../job/runOffline.js";
 import { toTerminalText } from "./output/escapeForOutput.js";
+import type { WrittenRecords } from "./output/writeRecords.js";
 
 /**
  * The run's summary for standard error: what each input gave, what was skipped and why (the first few with
  * file:line), what was selected and found, and how long it took.
  */
 export function formatSummary(
-  result: Pick<OfflineResult, "records" | "selectedAlerts" | "commands" | "candidates"> &
+  result: Pick<OfflineResult, "selectedAlerts" | "commands" | "candidates"> &
     Partial<Pick<OfflineResult, "iis" | "processes" | "deviceProcesses">>,
+  output: WrittenRecords,
   diagnostics: Diagnostics,
   mode: string,
   elapsedMs: number,
@@ -34,7 +36,7 @@ export function formatSummary(
   lines.push(...processLines(result));
   lines.push(
     `mode ${mode}: ${result.selectedAlerts} alert(s) selected, ${result.commands} command(s), ` +
-      `${result.candidates} candidate request(s), ${result.records.length} record(s) out, ` +
+      `${result.candidates} candidate request(s), ${output.written} record(s) out${output.cut ? " (cut at --max-records)" : ""}, ` +
       `${diagnostics.totalSkipped} row(s) skipped, ${(elapsedMs / 1000).toFixed(2)} s`,
   );
   return lines.join("\n") + "\n";

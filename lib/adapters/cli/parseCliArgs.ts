@@ -36,15 +36,19 @@ export interface CliOptions {
   /** `undefined`: a table on a terminal, JSONL otherwise. */
   format: OutputFormat | undefined;
   out: string | undefined;
+  /** Most records written (`--max-records`); the run stops making them there. */
+  maxRecords: number | undefined;
   strict: boolean;
   help: boolean;
 }
 
-export const USAGE = `Usage: npm run --silent enrich -- --alerts <file> [--processes <file>] --iis <file-or-folder> [--iis …]
+export const USAGE = `Usage: webshell-enrich --alerts <file> [--processes <file>] --iis <file-or-folder> [--iis …]
        [--mode precise|compat] [--from <ISO>] [--to <ISO>] [--format table|jsonl|json|csv|html] [--out <file>]
-       [--iis-host <name>] [--benign-children <images>] [--strict]
-   or: npm run --silent enrich -- --workspace <id> --from <ISO> --to <ISO> [--endpoint <url>]
+       [--iis-host <name>] [--benign-children <images>] [--max-records <n>] [--strict]
+   or: webshell-enrich --workspace <id> --from <ISO> --to <ISO> [--endpoint <url>]
        [--process-sources alerts,deviceprocessevents] [--mode …] [--format …]
+
+  (in this package's folder: npx webshell-enrich …, or npm run --silent enrich -- …)
 
   --alerts <file>      SecurityAlert export (JSON array, JSONL, CSV, Log Analytics response); repeatable
   --processes <file>   DeviceProcessEvents export (Advanced Hunting CSV or JSON, Log Analytics JSON, JSONL or
@@ -59,6 +63,7 @@ export const USAGE = `Usage: npm run --silent enrich -- --alerts <file> [--proce
   --format <format>    table (default on a terminal), jsonl (default otherwise), json, csv, or html (a report
                        to read, print or hand over: one self-contained page; needs --out)
   --out <file>         write the records to a file instead of standard output
+  --max-records <n>    write at most n records (compat's cross-alert join can multiply them: see README)
   --strict             exit with code 2 if any input row was skipped
   --workspace <id>     query a Log Analytics workspace (credentials from the environment: Azure CLI login,
                        managed identity or AZURE_CLIENT_ID/AZURE_TENANT_ID/AZURE_CLIENT_SECRET); needs --from/--to
@@ -90,6 +95,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
       to: { type: "string" },
       format: { type: "string" },
       out: { type: "string" },
+      "max-records": { type: "string" },
       strict: { type: "boolean" },
       workspace: { type: "string" },
       endpoint: { type: "string" },
@@ -152,6 +158,9 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
   }
   // A page is a file to open or hand over, not something to read on a terminal.
   if (format === "html" && values.out === undefined) problems.push("--format html needs --out <file>");
+  const maxRecords = values["max-records"];
+  if (maxRecords !== undefined && !/^[1-9]\d{0,14}$/.test(maxRecords))
+    problems.push(`--max-records must be a whole number of at least 1, got "${maxRecords}"`);
   const from = readTime("--from", values.from, problems);
   const to = readTime("--to", values.to, problems);
   if (from !== undefined && to !== undefined && from >= to) problems.push("--from must be before --to");
@@ -172,6 +181,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
         : { from: from ?? Number.NEGATIVE_INFINITY, to: to ?? Number.POSITIVE_INFINITY },
     format: format as OutputFormat | undefined,
     out: values.out,
+    maxRecords: maxRecords === undefined ? undefined : Number(maxRecords),
     strict: values.strict === true,
     help,
   };

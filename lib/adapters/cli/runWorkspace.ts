@@ -3,6 +3,7 @@ import { LogsQueryClient } from "@azure/monitor-query-logs";
 
 import type { Diagnostics } from "../../core/Diagnostics.js";
 import type { EngineOptions, TimeRange } from "../../core/model/EngineOptions.js";
+import type { EnrichmentRecord } from "../../core/records/EnrichmentRecord.js";
 import { collectRecords } from "../../job/collectRecords.js";
 import { Deadline } from "../../job/Deadline.js";
 import type { WorkspaceQuery } from "../../job/ports.js";
@@ -19,7 +20,7 @@ export async function runWorkspace(
   diagnostics: Diagnostics,
   now: () => number,
   workspace: WorkspaceQuery = connect(target.workspace, target.endpoint),
-): Promise<Omit<OfflineResult, "iis">> {
+): Promise<Omit<OfflineResult, "iis" | "records"> & { records: EnrichmentRecord[] }> {
   const result = await collectRecords(
     // A person waits for the command: each query gets the service's 10 minutes, as in the portal.
     { engine: options, window: target.range, alertsBy: "time", deadline: Deadline.none(now) },

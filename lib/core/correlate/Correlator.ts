@@ -44,7 +44,12 @@ export interface Correlator {
   takeCandidates(): CandidateBatch;
   /** Takes candidates that another correlator of the same run (same alerts and options) kept, after its own. */
   addCandidates(batch: CandidateBatch): void;
-  /** Correlates what was fed and returns the records; `enrichedAt` stamps them. */
+  /**
+   * Correlates what was fed and gives the records in output order (`compareRecords`), made one at a time so that
+   * an output can be written as they come; `enrichedAt` stamps them. Read it once, after the input.
+   */
+  records(enrichedAt: number): Iterable<EnrichmentRecord>;
+  /** {@link records} as an array, for callers that hold the records anyway (the scheduled and HTTP runs). */
   finish(enrichedAt: number): EnrichmentRecord[];
 }
 

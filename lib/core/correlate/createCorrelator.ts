@@ -43,9 +43,9 @@ export function createCorrelator(
   deviceProcesses: readonly DeviceProcessRow[] = [],
 ): PreparedCorrelation {
   if (options.mode === "compat") {
-    const { commands, shellAlerts } = extractCompatCommands(alerts, options, range, diagnostics);
+    const { join, shellAlerts } = extractCompatCommands(alerts, options, range, diagnostics);
     return {
-      correlator: new CompatCorrelator(commands, options, range),
+      correlator: new CompatCorrelator(join, options, range),
       selectedAlerts: shellAlerts,
       processes: { alertOnly: 0, deviceOnly: 0, both: 0, benignExcluded: new Map() },
     };

@@ -15,10 +15,16 @@ export interface RequestLine {
   readonly defaultHost: string | undefined;
   /** The bytes the line lies in; the page is `buf[stemStart() .. stemEnd())`. */
   readonly buf: Uint8Array;
+  /** Whether every byte of the line is below 0x80: its bytes are then its characters, one each. */
+  readonly ascii: boolean;
   /** Start of the page's bytes (`cs-uri-stem`) in `buf`; equal to `stemEnd()` when the page is not logged. */
   stemStart(): number;
   /** End (exclusive) of the page's bytes in `buf`. */
   stemEnd(): number;
+  /** Start of a column's bytes in `buf` as logged (`-` for "not logged" included), or -1 when no field has it. */
+  columnStart(column: TextColumn): number;
+  /** End (exclusive) of a column's bytes in `buf`, when `columnStart` is not -1. */
+  columnEnd(column: TextColumn): number;
   /** The column's value, as `toRequest()[column]` has it. */
   text(column: TextColumn): string;
   /** The column's value, as `toRequest()[column]` has it. */

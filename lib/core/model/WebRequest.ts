@@ -20,7 +20,7 @@ export interface WebRequest {
   csUriQuery: string;
   csUserName: string;
   cIP: string;
-  /** User agent with W3C `+` already turned back into spaces. */
+  /** User agent as logged: IIS writes each space as `+`, and W3CIISLog stores it so (docs/design.md §4.10). */
   csUserAgent: string;
   csReferer: string;
   csHost: string;
@@ -33,7 +33,7 @@ export interface WebRequest {
   TimeTaken: number | undefined;
   /**
    * The client address a load balancer forwarded (W3C custom field `X-Forwarded-For` or an export column of that
-   * name), as logged: possibly a comma-separated chain. `""` when not logged.
+   * name), as logged: possibly a comma-separated chain, `+` for a space. `""` when not logged.
    */
   XForwardedFor: string;
 }

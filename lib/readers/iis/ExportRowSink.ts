@@ -33,8 +33,6 @@ const TEXT_COLUMNS = (Object.keys(emptyWebRequest) as (keyof WebRequest)[]).filt
   (column): column is TextColumn => typeof emptyWebRequest[column] === "string",
 );
 const NUMBER_COLUMNS: readonly NumberColumn[] = ["sPort", "scBytes", "csBytes", "TimeTaken"];
-/** Columns where the agent keeps IIS's `+` for a space, as the native log has it. */
-const PLUS_IS_SPACE: ReadonlySet<TextColumn> = new Set(["csUserAgent", "XForwardedFor"]);
 const NUMBER = /^\s*-?\d+(?:\.\d+)?\s*$/;
 
 /** Skip reason of an exported row with no TimeGenerated (or an empty one). */
@@ -46,8 +44,8 @@ export const BAD_TIME_REASON =
 /**
  * Turns the rows of a W3CIISLog export (JSON, JSON lines or CSV) into requests, with the rules of the native
  * reader: the stem filter first (a dropped row counts as read), then a row without a valid TimeGenerated is
- * skipped; `-` and null are empty; numbers may come as strings; `+` in user agents becomes a space; `defaultHost`
- * names rows that carry no host at all.
+ * skipped; `-` and null are empty; numbers may come as strings; header values keep IIS's `+` for a space, as W3CIISLog
+ * stores them (docs/design.md §4.10); `defaultHost` names rows that carry no host at all.
  */
 export class ExportRowSink {
   readonly counts: IisFileCounts = { read: 0, skipped: 0, accepted: 0, rowsWithoutHost: 0 };
@@ -80,10 +78,7 @@ export class ExportRowSink {
     if (time === undefined) return this.skip(row, BAD_TIME_REASON);
 
     const request: WebRequest = { ...emptyWebRequest, TimeGenerated: time };
-    for (const column of TEXT_COLUMNS) {
-      const value = toText(record[column]);
-      request[column] = PLUS_IS_SPACE.has(column) ? value.replaceAll("+", " ") : value;
-    }
+    for (const column of TEXT_COLUMNS) request[column] = toText(record[column]);
     for (const column of NUMBER_COLUMNS) request[column] = toNumber(record[column]);
     const { defaultHost } = this.options;
     if (defaultHost !== undefined && request.sComputerName === "" && request.Computer === "") {

@@ -1,3 +1,4 @@
+import type { BaselineSnapshot } from "../../core/correlate/DistinctIpBaseline.js";
 import type { AlertRow } from "../../core/model/AlertRow.js";
 import type { DeviceProcessRow } from "../../core/model/DeviceProcessRow.js";
 import type { EngineOptions, TimeRange } from "../../core/model/EngineOptions.js";
@@ -22,7 +23,7 @@ export type FromLane =
   | { kind: "progress"; index: number; bytes: number }
   | { kind: "file"; index: number; outcome: FileOutcome }
   | { kind: "failed"; index: number; error: LaneError }
-  | { kind: "baseline"; entries: [string, string[]][] };
+  | { kind: "baseline"; snapshot: BaselineSnapshot };
 
 /** An error as it crosses threads: an unreadable input keeps its type, anything else its message and stack. */
 export type LaneError =

@@ -1,6 +1,7 @@
 import { Worker } from "node:worker_threads";
 
 import type { Correlator } from "../../core/correlate/Correlator.js";
+import type { BaselineSnapshot } from "../../core/correlate/DistinctIpBaseline.js";
 import type { Diagnostics } from "../../core/Diagnostics.js";
 import { InputError } from "../../core/errors.js";
 import type { IisReadSummary } from "../iis/IisReadSummary.js";
@@ -77,7 +78,7 @@ export async function correlateInLanes(
   try {
     onProgress?.(0, summary.totalBytes);
     const [, ...baselines] = await Promise.all([ownLane(), ...workers.map((worker) => workerLane(worker))]);
-    for (const entries of baselines) correlator.baseline.merge(entries);
+    for (const snapshot of baselines) correlator.baseline.merge(snapshot);
   } finally {
     await Promise.all(workers.map((worker) => worker.terminate()));
   }
@@ -93,7 +94,7 @@ export async function correlateInLanes(
   return summary;
 
   /** Feeds one worker files until none are left, then takes its baseline. */
-  function workerLane(worker: Worker): Promise<[string, string[]][]> {
+  function workerLane(worker: Worker): Promise<BaselineSnapshot> {
     return new Promise((resolve, reject) => {
       const ask = () => {
         const index = take();
@@ -112,7 +113,7 @@ export async function correlateInLanes(
             settle(message.index, fromLaneError(message.error));
             return ask();
           case "baseline":
-            return resolve(message.entries);
+            return resolve(message.snapshot);
         }
       });
       worker.on("error", reject);

@@ -26,7 +26,11 @@ const send = (message: FromLane) => port.postMessage(message);
 
 port.on("message", (message: ToLane) => {
   if (message.kind === "finish") {
-    send({ kind: "baseline", entries: correlator.baseline.entries() });
+    // Moved, not copied: with millions of pages the snapshot's arrays are tens of MiB.
+    const snapshot = correlator.baseline.snapshot();
+    const { keys, ends, sizes, codes } = snapshot;
+    const buffers = [keys, ends, sizes, codes].map((array) => array.buffer as ArrayBuffer);
+    port.postMessage({ kind: "baseline", snapshot } satisfies FromLane, buffers);
     port.close();
     return;
   }

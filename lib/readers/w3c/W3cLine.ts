@@ -1,4 +1,3 @@
-import { ByteKeyMap } from "../../core/correlate/ByteKeyMap.js";
 import type { RequestLine } from "../../core/model/RequestLine.js";
 import {
   createWebRequest,
@@ -6,12 +5,7 @@ import {
   type TextColumn,
   type WebRequest,
 } from "../../core/model/WebRequest.js";
-import { PLUS_IS_SPACE_COLUMNS } from "./w3cFieldMap.js";
 import type { W3cLayout } from "./W3cLayout.js";
-
-/** Header values (user agents) kept decoded per file, up to this many and this many bytes of keys. */
-const HEADER_CACHE_ENTRIES = 4096;
-const HEADER_CACHE_BYTES = 1 << 20;
 
 /**
  * One good W3C data line, as the fast reader hands it to a line observer before any string is built: its bytes,
@@ -42,8 +36,6 @@ export class W3cLine implements RequestLine {
   private readonly site = new FieldMemo();
   private readonly computer = new FieldMemo();
   private readonly serverIp = new FieldMemo();
-  // User agents repeat across lines, and turning their `+` back into spaces costs more than looking them up.
-  private readonly headers = new ByteKeyMap<string>();
 
   constructor(readonly defaultHost: string | undefined) {}
 
@@ -72,7 +64,20 @@ export class W3cLine implements RequestLine {
 
   stemEnd(): number {
     const index = this.layout.stemIndex;
-    return index < 0 ? 0 : this.fieldEnd(index);
+    if (index < 0) return 0;
+    const start = this.fieldStart(index);
+    const end = this.fieldEnd(index);
+    return end - start === 1 && this.buf[start] === 0x2d ? start : end; // "-": not logged
+  }
+
+  columnStart(column: TextColumn): number {
+    const index = this.layout.columnIndex[column];
+    return index === undefined ? -1 : this.fieldStart(index);
+  }
+
+  columnEnd(column: TextColumn): number {
+    const index = this.layout.columnIndex[column];
+    return index === undefined ? -1 : this.fieldEnd(index);
   }
 
   /** Start of field `index` in `buf`. */
@@ -105,7 +110,7 @@ export class W3cLine implements RequestLine {
       }
       default: {
         const index = columnIndex[column];
-        return index === undefined ? "" : this.fieldText(index, PLUS_IS_SPACE_COLUMNS.has(column), false);
+        return index === undefined ? "" : this.fieldText(index, false);
       }
     }
   }
@@ -131,7 +136,7 @@ export class W3cLine implements RequestLine {
     const request = createWebRequest(this.time);
     for (const field of this.layout.mapped) {
       if (field.kind === "number") field.set(request, this.fieldNumber(field.index));
-      else field.set(request, this.fieldText(field.index, field.plusIsSpace, true));
+      else field.set(request, this.fieldText(field.index, true));
     }
     if (this.defaultHost !== undefined) {
       request.Computer = this.defaultHost;
@@ -141,21 +146,14 @@ export class W3cLine implements RequestLine {
   }
 
   /**
-   * Field `index` as text; header fields (`plusIsSpace`) with `+` read as spaces. `fromLine`: take it from the
-   * whole line's text, for callers that read many fields of the line.
+   * Field `index` as text, as logged (header values keep IIS's `+` for a space: docs/design.md §4.10). `fromLine`:
+   * take it from the whole line's text, for callers that read many fields of the line.
    */
-  fieldText(index: number, plusIsSpace: boolean, fromLine: boolean): string {
-    const { buf } = this;
+  fieldText(index: number, fromLine: boolean): string {
     const start = this.fieldStart(index);
     const end = this.fieldEnd(index);
-    if (end - start === 1 && buf[start] === 0x2d) return "";
-    if (!plusIsSpace) return this.decode(start, end, fromLine);
-    const known = this.headers.get(buf, start, end);
-    if (known !== undefined) return known;
-    const value = this.decode(start, end, false).replaceAll("+", " ");
-    if (this.headers.size < HEADER_CACHE_ENTRIES && this.headers.keyBytesUsed < HEADER_CACHE_BYTES)
-      this.headers.set(buf, start, end, value);
-    return value;
+    if (end - start === 1 && this.buf[start] === 0x2d) return "";
+    return this.decode(start, end, fromLine);
   }
 
   // An ASCII line's field is a substring of the chunk's text. Otherwise the field alone is decoded: the UTF-8
@@ -198,7 +196,7 @@ class FieldMemo {
     const start = line.fieldStart(index);
     const length = line.fieldEnd(index) - start;
     if (length === this.length && equalBytes(this.bytes, buf, start, length)) return this.value;
-    this.value = line.fieldText(index, false, false);
+    this.value = line.fieldText(index, false);
     if (length > this.bytes.length) this.bytes = Buffer.alloc(2 * length);
     buf.copy(this.bytes, 0, start, start + length);
     this.length = length;

@@ -64,7 +64,7 @@ export function parseW3cText(
     for (const field of layout.mapped) {
       const value = values[field.index] ?? "";
       if (field.kind === "number") request[field.column] = /^\d+$/.test(value) ? Number(value) : undefined;
-      else request[field.column] = field.plusIsSpace ? value.split("+").join(" ") : value;
+      else request[field.column] = value;
     }
     if (options.defaultHost !== undefined) {
       request.Computer = options.defaultHost;

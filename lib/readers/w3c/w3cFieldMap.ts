@@ -4,31 +4,20 @@ import type { NumberColumn, TextColumn, WebRequest } from "../../core/model/WebR
 export type W3cField =
   | { kind: "date" }
   | { kind: "time" }
-  /** `plusIsSpace`: IIS writes spaces in header values as `+` (user agents, forwarded chains). */
-  | {
-      kind: "text";
-      column: TextColumn;
-      plusIsSpace: boolean;
-      set: (request: WebRequest, value: string) => void;
-    }
+  | { kind: "text"; column: TextColumn; set: (request: WebRequest, value: string) => void }
   | { kind: "number"; column: NumberColumn; set: (request: WebRequest, value: number | undefined) => void };
 
 // One store function per column, each written out: a store whose property name is fixed in the code stays fast,
 // where `request[column] = value` with a changing `column` would make V8 look the name up on every row.
 type Setter<T> = (request: WebRequest, value: T) => void;
-const text = (column: TextColumn, set: Setter<string>, plusIsSpace = false): W3cField => ({
-  kind: "text",
-  column,
-  plusIsSpace,
-  set,
-});
+const text = (column: TextColumn, set: Setter<string>): W3cField => ({ kind: "text", column, set });
 const number = (column: NumberColumn, set: Setter<number | undefined>): W3cField => ({
   kind: "number",
   column,
   set,
 });
 
-const xForwardedFor = text("XForwardedFor", (r, v) => void (r.XForwardedFor = v), true);
+const xForwardedFor = text("XForwardedFor", (r, v) => void (r.XForwardedFor = v));
 
 // Keys in lower case: W3C field names are case-insensitive in practice (custom fields keep the case the admin typed).
 const FIELDS: ReadonlyMap<string, W3cField> = new Map([
@@ -43,7 +32,7 @@ const FIELDS: ReadonlyMap<string, W3cField> = new Map([
   ["s-port", number("sPort", (r, v) => void (r.sPort = v))],
   ["cs-username", text("csUserName", (r, v) => void (r.csUserName = v))],
   ["c-ip", text("cIP", (r, v) => void (r.cIP = v))],
-  ["cs(user-agent)", text("csUserAgent", (r, v) => void (r.csUserAgent = v), true)],
+  ["cs(user-agent)", text("csUserAgent", (r, v) => void (r.csUserAgent = v))],
   ["cs(referer)", text("csReferer", (r, v) => void (r.csReferer = v))],
   ["cs-host", text("csHost", (r, v) => void (r.csHost = v))],
   ["sc-status", text("scStatus", (r, v) => void (r.scStatus = v))],
@@ -61,13 +50,10 @@ const FIELDS: ReadonlyMap<string, W3cField> = new Map([
  * The column a W3C `#Fields` name maps to, or `undefined` for fields the engine does not use (`cs-version`,
  * `cs(Cookie)`, other custom fields). Names match case-insensitively.
  *
- * @example lookupW3cField("cs(User-Agent)")?.kind // "text" (column csUserAgent, `+` read as a space)
+ * Header values (user agents, forwarded chains) are kept as logged, `+` for each space (docs/design.md §4.10).
+ *
+ * @example lookupW3cField("cs(User-Agent)")?.kind // "text" (column csUserAgent)
  */
 export function lookupW3cField(name: string): W3cField | undefined {
   return FIELDS.get(name.toLowerCase());
 }
-
-/** The text columns whose W3C values write spaces as `+` (header values: user agents, forwarded chains). */
-export const PLUS_IS_SPACE_COLUMNS: ReadonlySet<TextColumn> = new Set(
-  [...FIELDS.values()].flatMap((field) => (field.kind === "text" && field.plusIsSpace ? [field.column] : [])),
-);

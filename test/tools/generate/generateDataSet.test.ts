@@ -108,6 +108,39 @@ describe("generateDataSet", () => {
     }
   });
 
+  it("makes the high-cardinality profile: id paths, the asked script share and distinct pages, legacy alerts numbered from 1", () => {
+    const options: GenerateOptions = {
+      ...SMALL,
+      lines: 20_000,
+      days: 7,
+      scriptStemsPerMillion: 100_000,
+      scriptShare: 0.45,
+      legacyAlerts: 30,
+      entityIdsFrom: 1,
+    };
+    const dir = dataSet("high-cardinality", options);
+    const rows = readLogs(dir).flatMap((l) => l.rows);
+    const stems = rows.map((r) => r.values["cs-uri-stem"] ?? "");
+    const script = stems.filter((stem) => /\.(php|jsp|js|aspx|asmx|asax|cfm|shtml)($|[^a-z0-9])/i.test(stem));
+    expect(script.length / rows.length).toBeGreaterThan(0.42);
+    expect(script.length / rows.length).toBeLessThan(0.48);
+    const distinct = new Set(script).size / (rows.length / 1e6);
+    expect(distinct).toBeGreaterThan(90_000);
+    expect(distinct).toBeLessThan(110_000);
+    expect(stems.some((stem) => /^\/portal\/orders\/\d{6}\/view\.aspx$/.test(stem))).toBe(true);
+    const legacy = readAlerts(dir).filter((row) => !String(row.Entities).includes('"ParentProcess"'));
+    for (const row of legacy) {
+      const entities = JSON.parse(String(row.Entities)) as { $id: string }[];
+      expect(entities[0]?.$id).toBe("1");
+    }
+    expect(
+      readTruth(dir).findings.filter((f) => f.scenario === "legacy-entities").length,
+    ).toBeGreaterThanOrEqual(30);
+    expect(
+      withoutScenario(bruteForceFindings(readAlerts(dir), readLogs(dir), readProcessEvents(dir))),
+    ).toEqual(withoutScenario(readTruth(dir).findings));
+  });
+
   it("reports no decoy alert and covers every scenario of the brief", () => {
     const truth = readTruth(dataSet("a", SMALL));
     const reported = new Set(truth.findings.map((f) => f.SystemAlertId));

@@ -38,6 +38,32 @@ describe("parseGenerateArgs", () => {
     });
   });
 
+  it("reads the traffic profile's options, and leaves them out when not given", () => {
+    const command = parseGenerateArgs([
+      "--out=x",
+      "--script-stems",
+      "100000",
+      "--script-share",
+      "0.45",
+      "--legacy-alerts",
+      "400",
+      "--entity-ids-from",
+      "1",
+    ]);
+    expect(command).toEqual({
+      help: false,
+      out: "x",
+      options: {
+        ...DEFAULT_GENERATE_OPTIONS,
+        scriptStemsPerMillion: 100_000,
+        scriptShare: 0.45,
+        legacyAlerts: 400,
+        entityIdsFrom: 1,
+      },
+    });
+    expect(Object.keys(parseGenerateArgs(["--out=x"]))).not.toContain("scriptShare");
+  });
+
   it("answers --help without needing --out", () => {
     expect(parseGenerateArgs(["--help"])).toEqual({ help: true });
   });
@@ -52,6 +78,10 @@ describe("parseGenerateArgs", () => {
     [["--out", "x", "--days", "8"], /--days expects an integer in 1\.\.7/],
     [["--out", "x", "--start", "yesterday"], /--start expects an ISO 8601/],
     [["--out", "x", "--start", "2026-11-20T00:00:30Z"], /whole minute/],
+    [["--out", "x", "--script-stems", "0"], /--script-stems expects an integer in 1\.\./],
+    [["--out", "x", "--script-share", "1.5"], /--script-share expects a fraction in 0\.05\.\.0\.95/],
+    [["--out", "x", "--legacy-alerts", "lots"], /--legacy-alerts expects an integer/],
+    [["--out", "x", "--entity-ids-from", "0"], /--entity-ids-from expects 1 or 2/],
   ])("rejects %j", (args, message) => {
     expect(() => parseGenerateArgs(args)).toThrow(UsageError);
     expect(() => parseGenerateArgs(args)).toThrow(message);

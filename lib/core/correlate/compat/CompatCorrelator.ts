@@ -5,10 +5,15 @@ import type { RequestLine } from "../../model/RequestLine.js";
 import type { WebRequest } from "../../model/WebRequest.js";
 import type { EnrichmentRecord } from "../../records/EnrichmentRecord.js";
 import type { CandidateBatch, Correlator } from "../Correlator.js";
-import { DistinctIpBaseline, type IpTally } from "../DistinctIpBaseline.js";
-import { PageTable } from "../PageTable.js";
+import { DistinctIpBaseline } from "../DistinctIpBaseline.js";
+import { isScriptLine, type ScriptTerms, scriptTerms } from "../isScriptLine.js";
 import { buildCompatRecords } from "./buildCompatRecords.js";
-import { COMPAT_LOOKUP_BIN_MS, COMPAT_LOOKUP_WINDOW_MS, type CompatCommand } from "./CompatCommand.js";
+import {
+  commandLinesOf,
+  COMPAT_LOOKUP_BIN_MS,
+  COMPAT_LOOKUP_WINDOW_MS,
+  type CompatJoin,
+} from "./CompatCommand.js";
 
 /**
  * The original hunting query, row for row, defects B1–B9 included (docs/design.md §2–3): requests are spread over three
@@ -26,27 +31,27 @@ export class CompatCorrelator implements Correlator {
   private readonly candidates: WebRequest[] = [];
   /** Candidates not kept because their page was already too popular (see `observeLine`). */
   private dropped = 0;
-  /** Per page: its baseline tally, or `null` when it is no script page. */
-  private readonly pages: PageTable<IpTally | null>;
+  private joinRows: number | undefined;
+  private readonly terms: ScriptTerms;
 
   constructor(
-    private readonly commands: readonly CompatCommand[],
+    private readonly join: CompatJoin,
     private readonly options: Pick<EngineOptions, "scriptExtensions" | "distinctIpThreshold">,
     private readonly range: TimeRange | undefined,
   ) {
     this.baseline = new DistinctIpBaseline(options.distinctIpThreshold + 1);
-    this.pages = new PageTable((stem) =>
-      hasAny(stem, options.scriptExtensions) ? this.baseline.tally(stem) : null,
-    );
-    for (const command of commands) {
-      const bins = this.binsByHost.get(command.hostName) ?? new Set<number>();
-      bins.add(command.timeKey / COMPAT_LOOKUP_BIN_MS);
-      this.binsByHost.set(command.hostName, bins);
+    this.terms = scriptTerms(options.scriptExtensions);
+    for (const file of join.files) {
+      const bins = this.binsByHost.get(file.hostName) ?? new Set<number>();
+      bins.add(file.timeKey / COMPAT_LOOKUP_BIN_MS);
+      this.binsByHost.set(file.hostName, bins);
     }
   }
 
+  /** The rows of the query's `commandKeyedData` (bin, host, file name, command line), each once. */
   get commandCount(): number {
-    return this.commands.length;
+    this.joinRows ??= this.join.files.reduce((sum, file) => sum + commandLinesOf(this.join, file).length, 0);
+    return this.joinRows;
   }
 
   get candidateCount(): number {
@@ -60,7 +65,7 @@ export class CompatCorrelator implements Correlator {
   hostIntervals(): HostInterval[] {
     // bin(t) ∈ {K, K+30s, K+60s}  ⇔  K ≤ t < K + 90 s
     const reach = COMPAT_LOOKUP_WINDOW_MS + COMPAT_LOOKUP_BIN_MS - 1;
-    return this.commands.map((c) => ({ hostKey: c.hostName, from: c.timeKey, to: c.timeKey + reach }));
+    return this.join.files.map((f) => ({ hostKey: f.hostName, from: f.timeKey, to: f.timeKey + reach }));
   }
 
   observe(request: WebRequest): void {
@@ -84,31 +89,47 @@ export class CompatCorrelator implements Correlator {
   }
 
   /**
-   * `observe(line.toRequest())`, building strings only where needed: the page is found from its bytes, the client
-   * address is read only while the page's tally is not full, and the request is built only for a candidate.
+   * `observe(line.toRequest())`, deciding from the line's bytes: the page is its baseline key, found by its bytes
+   * (its text is read once per page, to tell whether it is a script page), the client address is read as a number
+   * while the page has fewer than threshold + 1, and the request is built only for a candidate.
    */
   observeLine(line: RequestLine): void {
     const t = line.time;
     if (!inRange(t, this.range)) return;
-    const tally = this.pages.of(line);
-    if (tally === null) return;
-    if (!tally.full) tally.add(line.text("cIP"));
+    const { baseline } = this;
+    // The key is the page's text as UTF-8: its bytes as logged when the line is ASCII, else the decoded text's.
+    const page = line.ascii
+      ? baseline.keyOfBytes(line.buf, line.stemStart(), line.stemEnd())
+      : baseline.keyOf(line.text("csUriStem"));
+    if (!isScriptLine(line, page, baseline, this.terms)) return;
+    if (!baseline.full(page)) baseline.addCode(page, this.clientOf(line));
     if (!this.awaited(line.text("sComputerName"), t)) return;
     // Every group and record of this request is on its page, and the page is past the threshold for good: the
     // query's baseline join would drop them. Not keeping the request saves building it.
-    if (tally.full) this.dropped += 1;
+    if (baseline.full(page)) this.dropped += 1;
     else this.candidates.push(line.toRequest());
   }
 
-  finish(enrichedAt: number): EnrichmentRecord[] {
+  /** The code of the line's `cIP`, from its bytes when it is an IPv4 address. */
+  private clientOf(line: RequestLine): number {
+    const start = line.columnStart("cIP");
+    if (start < 0) return this.baseline.codes.ofText("");
+    return this.baseline.codes.ofBytes(line.buf, start, line.columnEnd("cIP"), () => line.text("cIP"));
+  }
+
+  records(enrichedAt: number): Iterable<EnrichmentRecord> {
     return buildCompatRecords(
-      this.commands,
+      this.join,
       this.candidates,
       (request) => this.timeKeysFor(request),
-      this.baseline,
+      (stem) => this.baseline.count(stem),
       this.options.distinctIpThreshold,
       enrichedAt,
     );
+  }
+
+  finish(enrichedAt: number): EnrichmentRecord[] {
+    return [...this.records(enrichedAt)];
   }
 
   takeCandidates(): CandidateBatch {

@@ -1,22 +1,9 @@
-import { makeBag, makeSet, splitAt } from "../../kusto.js";
+import { compareOrdinal, makeBag, makeSet, splitAt } from "../../kusto.js";
 import type { WebRequest } from "../../model/WebRequest.js";
 import { compareRecords } from "../../records/compareRecords.js";
 import { computeRecordId } from "../../records/computeRecordId.js";
 import type { EnrichmentRecord } from "../../records/EnrichmentRecord.js";
-import type { DistinctIpBaseline } from "../DistinctIpBaseline.js";
-import { COMPAT_LOOKUP_WINDOW_MS, type CompatCommand } from "./CompatCommand.js";
-
-/** The query's `summarize ... by csUriStem, filename, ImageName, CommandLine, HostName, IPCustomEntity, timestamp`. */
-interface OutputGroup {
-  stem: string;
-  imageName: string;
-  commandLine: string;
-  hostName: string;
-  ip: string;
-  timestamp: number;
-  sites: string[];
-  attackers: [string, string][];
-}
+import { COMPAT_LOOKUP_WINDOW_MS, type CompatFile, type CompatJoin } from "./CompatCommand.js";
 
 /** One (site, host, IP, UA, page, bin) group of the query's IIS sub-select. */
 interface RequestGroup {
@@ -26,66 +13,152 @@ interface RequestGroup {
   timeKey: number;
 }
 
+/** What one request group brings to an output cell: its site and user agent, for the commands of `ids`. */
+interface Contribution {
+  site: string;
+  userAgent: string;
+  /** The joined file entries' `$id`s: the group counts for the command lines of any of them. */
+  ids: readonly string[];
+}
+
 /**
- * The end of the original query (docs/design.md §2–3): the candidates grouped per bin, joined to the commands on bin and
- * exact host name, kept when all of a group's requests share one timestamp (B1), summarised per page, command, host,
- * IP and timestamp, and kept when the page's distinct client IPs are at most `threshold`.
+ * The records of one (timestamp, host, page, IP), the leading keys of the output order, by file name: the query's
+ * `summarize ... by csUriStem, filename, ImageName, CommandLine, HostName, IPCustomEntity, timestamp` before the
+ * command line is multiplied in.
+ */
+interface Cell {
+  timestamp: number;
+  hostName: string;
+  stem: string;
+  /** The page's last segment (`ShellName`). */
+  name: string;
+  ip: string;
+  byImage: Map<string, Contribution[]>;
+}
+
+/**
+ * The end of the original query (docs/design.md §2–3), one record at a time in output order: the candidates grouped
+ * per bin, joined to the file entries on bin and exact host name, kept when all of a group's requests share one
+ * timestamp (B1), summarised per page, command, host, IP and timestamp, and kept when the page's distinct client
+ * IPs are at most `threshold`.
+ *
+ * The cross-alert join (B2) can pair N files with M commands each; the product is never held: groups are gathered
+ * per output cell with the ids of the files they joined (groups × files), and each cell's records are made from the
+ * command lines of those ids when the cell's turn comes. Memory is the candidates, the cells and one cell's records.
  *
  * @param timeKeysFor the bins of a request where a command waits (`range(bin(t - 1m), bin(t), 30s)`, filtered)
+ * @param distinctIps the page's distinct client IPs in the baseline (capped above `threshold`)
  */
-export function buildCompatRecords(
-  commands: readonly CompatCommand[],
+export function* buildCompatRecords(
+  join: CompatJoin,
   candidates: readonly WebRequest[],
   timeKeysFor: (request: WebRequest) => number[],
-  baseline: DistinctIpBaseline,
+  distinctIps: (stem: string) => number,
   threshold: number,
   enrichedAt: number,
-): EnrichmentRecord[] {
-  const groups = groupRequests(candidates, timeKeysFor);
-  const output = new Map<string, OutputGroup>();
-  for (const command of commands) {
-    for (const group of groups.get(joinKey(command.timeKey, command.hostName)) ?? []) {
-      // B1: `(StartTime - EndTime) between (0min .. lookupWindow)` holds only when StartTime == EndTime.
-      const span = group.start - group.end;
-      if (span < 0 || span > COMPAT_LOOKUP_WINDOW_MS) continue;
-      const r = group.request;
-      const key = JSON.stringify([
-        r.csUriStem,
-        command.imageName,
-        command.commandLine,
-        command.hostName,
-        r.cIP,
-        group.start,
-      ]);
-      const entry = output.get(key) ?? {
-        stem: r.csUriStem,
-        imageName: command.imageName,
-        commandLine: command.commandLine,
-        hostName: command.hostName,
-        ip: r.cIP,
+): Generator<EnrichmentRecord> {
+  const filesAt = new Map<string, CompatFile[]>();
+  for (const file of join.files) {
+    const key = joinKey(file.timeKey, file.hostName);
+    const list = filesAt.get(key);
+    if (list === undefined) filesAt.set(key, [file]);
+    else list.push(file);
+  }
+  const cells = new Map<string, Cell>();
+  for (const group of groupRequests(candidates, timeKeysFor)) {
+    // B1: `(StartTime - EndTime) between (0min .. lookupWindow)` holds only when StartTime == EndTime.
+    const span = group.start - group.end;
+    if (span < 0 || span > COMPAT_LOOKUP_WINDOW_MS) continue;
+    const r = group.request;
+    const files = filesAt.get(joinKey(group.timeKey, r.sComputerName));
+    // The baseline's `where dcount_SourceIP <= 3` drops every record of the page: drop the group now.
+    if (files === undefined || distinctIps(r.csUriStem) > threshold) continue;
+    const key = JSON.stringify([group.start, r.sComputerName, r.csUriStem, r.cIP]);
+    let cell = cells.get(key);
+    if (cell === undefined) {
+      cell = {
         timestamp: group.start,
-        sites: [],
-        attackers: [],
+        hostName: r.sComputerName,
+        stem: r.csUriStem,
+        name: splitAt(r.csUriStem, "/", -1),
+        ip: r.cIP,
+        byImage: new Map(),
       };
-      entry.sites.push(r.sSiteName);
-      entry.attackers.push([r.cIP, r.csUserAgent]);
-      output.set(key, entry);
+      cells.set(key, cell);
+    }
+    for (const file of files) {
+      const contributions = cell.byImage.get(file.imageName) ?? [];
+      contributions.push({ site: r.sSiteName, userAgent: r.csUserAgent, ids: file.ids });
+      cell.byImage.set(file.imageName, contributions);
     }
   }
-  const records: EnrichmentRecord[] = [];
-  for (const group of output.values()) {
-    const distinctIps = baseline.count(group.stem);
-    if (distinctIps > threshold) continue; // the baseline's `where dcount_SourceIP <= 3`
-    records.push(toCompatRecord(group, distinctIps, enrichedAt));
+  const lineSets = new Map<string, ReadonlySet<string>>();
+  const joins = (id: string, line: string) => {
+    let set = lineSets.get(id);
+    if (set === undefined) lineSets.set(id, (set = new Set(join.commandLines.get(id))));
+    return set.has(line);
+  };
+  for (const cell of [...cells.values()].sort(compareCells)) {
+    const records: EnrichmentRecord[] = [];
+    for (const [imageName, contributions] of cell.byImage) {
+      // A command line takes the groups of the file entries that join it. Entries are few (usually one) and lines
+      // many: the lines that take the same entries share one summary, the same objects in every record.
+      const entries = [...new Set(contributions.map(({ ids }) => ids))];
+      const summaries = new Map<string, CellSummary>();
+      const lines = new Set<string>();
+      for (const ids of entries)
+        for (const id of ids) for (const line of join.commandLines.get(id) ?? []) lines.add(line);
+      for (const commandLine of lines) {
+        const taking =
+          entries.length === 1
+            ? [0]
+            : entries.map((ids, i) => (ids.some((id) => joins(id, commandLine)) ? i : -1));
+        const key = taking.join();
+        let summary = summaries.get(key);
+        if (summary === undefined) {
+          const joined = contributions.filter(({ ids }) => taking[entries.indexOf(ids)]! >= 0);
+          summaries.set(key, (summary = summarize(cell.ip, joined)));
+        }
+        records.push(
+          toCompatRecord(cell, imageName, commandLine, summary, distinctIps(cell.stem), enrichedAt),
+        );
+      }
+    }
+    yield* records.sort(compareRecords);
   }
-  return records.sort(compareRecords);
+}
+
+/** What the query's summarize keeps of a cell's groups: `make_set(Site)`, `make_bag(pack(ip, ua))`. */
+interface CellSummary {
+  sites: string[];
+  attacker: Record<string, string>;
+  userAgents: string[];
+}
+
+function summarize(ip: string, joined: readonly Contribution[]): CellSummary {
+  const attacker = makeBag(joined.map(({ userAgent }) => [ip, userAgent] as const));
+  return {
+    sites: makeSet(joined.map(({ site }) => site)),
+    attacker,
+    userAgents: makeSet(Object.values(attacker)),
+  };
+}
+
+/** The output order's leading keys (`compareRecords`; compat has no process start): timestamp, host, page, IP. */
+function compareCells(a: Cell, b: Cell): number {
+  return (
+    a.timestamp - b.timestamp ||
+    compareOrdinal(a.hostName, b.hostName) ||
+    compareOrdinal(a.stem, b.stem) ||
+    compareOrdinal(a.ip, b.ip)
+  );
 }
 
 /** The query's IIS sub-select: one group per (site, host, IP, UA, page, filename, firstDir, TimeKey). */
 function groupRequests(
   candidates: readonly WebRequest[],
   timeKeysFor: (request: WebRequest) => number[],
-): Map<string, RequestGroup[]> {
+): Iterable<RequestGroup> {
   const groups = new Map<string, RequestGroup>();
   for (const r of candidates) {
     for (const timeKey of timeKeysFor(r)) {
@@ -108,52 +181,51 @@ function groupRequests(
       }
     }
   }
-  const byJoinKey = new Map<string, RequestGroup[]>();
-  for (const group of groups.values()) {
-    const key = joinKey(group.timeKey, group.request.sComputerName);
-    const list = byJoinKey.get(key);
-    if (list === undefined) byJoinKey.set(key, [group]);
-    else list.push(group);
-  }
-  return byJoinKey;
+  return groups.values();
 }
 
 function joinKey(timeKey: number, hostName: string): string {
   return `${timeKey}\u0000${hostName}`;
 }
 
-function toCompatRecord(group: OutputGroup, distinctIps: number, enrichedAt: number): EnrichmentRecord {
-  const attacker = makeBag(group.attackers);
+function toCompatRecord(
+  cell: Cell,
+  imageName: string,
+  commandLine: string,
+  summary: CellSummary,
+  distinctIps: number,
+  enrichedAt: number,
+): EnrichmentRecord {
   return {
-    TimeGenerated: group.timestamp,
+    TimeGenerated: cell.timestamp,
     RecordId: computeRecordId([
       "compat",
-      group.stem,
-      group.imageName,
-      group.commandLine,
-      group.hostName,
-      group.ip,
-      group.timestamp,
+      cell.stem,
+      imageName,
+      commandLine,
+      cell.hostName,
+      cell.ip,
+      cell.timestamp,
     ]),
     MatchMode: "compat",
     SystemAlertId: "",
     AlertName: "",
     AlertTime: null,
-    HostName: group.hostName,
+    HostName: cell.hostName,
     DnsDomain: "",
-    Sites: makeSet(group.sites),
-    ShellLocation: group.stem,
-    ShellName: splitAt(group.stem, "/", -1),
+    Sites: summary.sites,
+    ShellLocation: cell.stem,
+    ShellName: cell.name,
     ShellDirectory: "",
-    ProcessName: group.imageName, // the query's ParentProcess column holds the file entity's name (B6)
-    ProcessCommandLine: group.commandLine,
+    ProcessName: imageName, // the query's ParentProcess column holds the file entity's name (B6)
+    ProcessCommandLine: commandLine,
     ProcessId: "",
     ProcessCreationTime: null,
     ParentProcessName: "",
     ProcessSource: "",
-    AttackerIP: group.ip,
-    AttackerUserAgents: makeSet(Object.values(attacker)),
-    Attacker: attacker,
+    AttackerIP: cell.ip,
+    AttackerUserAgents: summary.userAgents,
+    Attacker: summary.attacker,
     RequestCount: null,
     FirstRequestTime: null,
     LastRequestTime: null,

@@ -3,7 +3,7 @@ import { parseEntityGraph } from "../../entities/parseEntityGraph.js";
 import { bin, equalsIgnoreCase, getProperty, toKustoString } from "../../kusto.js";
 import type { AlertRow } from "../../model/AlertRow.js";
 import { type EngineOptions, inRange, type TimeRange } from "../../model/EngineOptions.js";
-import { COMPAT_LOOKUP_BIN_MS, type CompatCommand } from "./CompatCommand.js";
+import { COMPAT_LOOKUP_BIN_MS, type CompatFile, type CompatJoin } from "./CompatCommand.js";
 
 interface ShellRow {
   alert: AlertRow;
@@ -13,15 +13,17 @@ interface ShellRow {
 
 /**
  * The original query up to `commandKeyedData`, defects included: only top-level entities are read (B3), files and
- * processes are joined on `$id` across all alerts (B2), and the file side's alert gives the time and host.
- * Alerts whose `Entities` cannot be read are reported and left out, as `mv-expand` would find nothing in them.
+ * processes are joined on `$id` across all alerts (B2), and the file side's alert gives the time and host. The
+ * join is returned factored (see {@link CompatJoin}); when it pairs files with other alerts' processes, a note
+ * says how many, since that is where compat's output multiplies. Alerts whose `Entities` cannot be read are
+ * reported and left out, as `mv-expand` would find nothing in them.
  */
 export function extractCompatCommands(
   alerts: readonly AlertRow[],
   options: Pick<EngineOptions, "alertProviders" | "workerImages">,
   range: TimeRange | undefined,
   diagnostics: Diagnostics,
-): { commands: CompatCommand[]; shellAlerts: number } {
+): { join: CompatJoin; shellAlerts: number } {
   const rows = readShellCandidates(alerts, range, diagnostics);
   const type = (element: unknown) => toKustoString(getProperty(element, "Type"));
   const name = (element: unknown) => getProperty(element, "Name");
@@ -41,52 +43,57 @@ export function extractCompatCommands(
   }
   const shellRows = rows.filter((row) => shellIds.has(row.alert.SystemAlertId));
 
-  // filedata: `ImageName != "w3wp.exe"` is case-sensitive, so "W3WP.EXE" passes; a missing Name is null and drops.
-  const files = shellRows.flatMap((row) =>
-    row.elements
-      .filter((element) => equalsIgnoreCase(type(element), "file"))
-      .filter((element) => name(element) !== undefined && name(element) !== null)
-      .filter((element) => !options.workerImages.includes(toKustoString(name(element))))
-      .map((element) => ({
-        row,
-        id: toKustoString(getProperty(element, "$id")),
-        imageName: toKustoString(name(element)),
-      })),
-  );
   // commanddata: processes with a command line; only an ImageFile that is a `$ref` stub gives a join key.
-  const commandsByRef = new Map<string, string[]>();
+  const commandLines = new Map<string, Set<string>>();
+  const alertsByRef = new Map<string, Set<string>>();
   for (const row of shellRows) {
     for (const element of row.elements) {
       if (!equalsIgnoreCase(type(element), "process")) continue;
       const commandLine = toKustoString(getProperty(element, "CommandLine"));
       if (commandLine === "") continue;
       const ref = toKustoString(getProperty(getProperty(element, "ImageFile"), "$ref"));
-      commandsByRef.set(ref, [...(commandsByRef.get(ref) ?? []), commandLine]);
+      // Identical join rows collapse in the query's final summarize: each command line once per key.
+      commandLines.set(ref, (commandLines.get(ref) ?? new Set()).add(commandLine));
+      alertsByRef.set(ref, (alertsByRef.get(ref) ?? new Set()).add(row.alert.SystemAlertId));
     }
   }
   const hostsByAlert = collectHosts(shellRows, type);
 
-  const commands = new Map<string, CompatCommand>();
-  for (const file of files) {
-    for (const commandLine of commandsByRef.get(file.id) ?? []) {
-      for (const host of hostsByAlert.get(file.row.alert.SystemAlertId) ?? []) {
-        const command: CompatCommand = {
-          alertTime: file.row.time,
-          timeKey: bin(file.row.time, COMPAT_LOOKUP_BIN_MS),
-          imageName: file.imageName,
-          commandLine,
-          hostName: host.hostName,
-          dnsDomain: host.dnsDomain,
-        };
-        // Identical join rows collapse in the query's final summarize; keep one of each.
-        commands.set(
-          JSON.stringify([command.timeKey, command.hostName, command.dnsDomain, file.imageName, commandLine]),
-          command,
-        );
+  // filedata: `ImageName != "w3wp.exe"` is case-sensitive, so "W3WP.EXE" passes; a missing Name is null and drops.
+  const files = new Map<string, { timeKey: number; hostName: string; imageName: string; ids: string[] }>();
+  let crossAlertFiles = 0;
+  for (const row of shellRows) {
+    for (const element of row.elements) {
+      if (!equalsIgnoreCase(type(element), "file")) continue;
+      const raw = name(element);
+      if (raw === undefined || raw === null) continue;
+      const imageName = toKustoString(raw);
+      if (options.workerImages.includes(imageName)) continue;
+      const id = toKustoString(getProperty(element, "$id"));
+      const joined = alertsByRef.get(id);
+      if (joined === undefined) continue;
+      if (joined.size > 1 || !joined.has(row.alert.SystemAlertId)) crossAlertFiles += 1;
+      const timeKey = bin(row.time, COMPAT_LOOKUP_BIN_MS);
+      for (const hostName of hostsByAlert.get(row.alert.SystemAlertId) ?? []) {
+        const key = JSON.stringify([timeKey, hostName, imageName]);
+        const file = files.get(key) ?? { timeKey, hostName, imageName, ids: [] };
+        if (!file.ids.includes(id)) file.ids.push(id);
+        files.set(key, file);
       }
     }
   }
-  return { commands: [...commands.values()], shellAlerts: shellIds.size };
+  if (crossAlertFiles > 0) {
+    diagnostics.warn(
+      `compat: the original query joins file and process entities on $id across alerts (B2); ` +
+        `${crossAlertFiles} file entit${crossAlertFiles === 1 ? "y was" : "ies were"} paired with other alerts' ` +
+        `commands, so each request group can give several alerts' commands (--mode precise reads each alert alone)`,
+    );
+  }
+  const join: CompatJoin = {
+    files: [...files.values()] satisfies CompatFile[],
+    commandLines: new Map([...commandLines].map(([ref, lines]) => [ref, [...lines]])),
+  };
+  return { join, shellAlerts: shellIds.size };
 }
 
 function readShellCandidates(
@@ -108,19 +115,18 @@ function readShellCandidates(
   return rows;
 }
 
-/** hostdata: `distinct HostName, DnsDomain, SystemAlertId` over top-level host entities. */
+/**
+ * hostdata: `distinct HostName, DnsDomain, SystemAlertId` over top-level host entities. Only `HostName` reaches the
+ * query's output and join, so each alert's host names are kept once each.
+ */
 function collectHosts(shellRows: readonly ShellRow[], type: (element: unknown) => string) {
-  const hosts = new Map<string, { hostName: string; dnsDomain: string }[]>();
+  const hosts = new Map<string, string[]>();
   for (const row of shellRows) {
     const list = hosts.get(row.alert.SystemAlertId) ?? [];
     for (const element of row.elements) {
       if (!equalsIgnoreCase(type(element), "host")) continue;
-      const host = {
-        hostName: toKustoString(getProperty(element, "HostName")),
-        dnsDomain: toKustoString(getProperty(element, "DnsDomain")),
-      };
-      if (!list.some((known) => known.hostName === host.hostName && known.dnsDomain === host.dnsDomain))
-        list.push(host);
+      const hostName = toKustoString(getProperty(element, "HostName"));
+      if (!list.includes(hostName)) list.push(hostName);
     }
     hosts.set(row.alert.SystemAlertId, list);
   }

@@ -7,10 +7,10 @@ import type { WebRequest } from "../../model/WebRequest.js";
 import type { EnrichmentRecord } from "../../records/EnrichmentRecord.js";
 import type { CandidateBatch, Correlator } from "../Correlator.js";
 import { composeBaselineKey, DistinctIpBaseline } from "../DistinctIpBaseline.js";
-import { PageTable } from "../PageTable.js";
+import { isScriptLine, type ScriptTerms, scriptTerms } from "../isScriptLine.js";
 import { buildPreciseRecords, type Match } from "./buildPreciseRecords.js";
 import { HostTimeline } from "./HostTimeline.js";
-import { PreciseLineReader, type PrecisePage } from "./PreciseLineReader.js";
+import { PreciseLineReader } from "./PreciseLineReader.js";
 import { attackerAddress, requestHostName } from "./requestIdentity.js";
 
 /**
@@ -28,8 +28,8 @@ export class PreciseCorrelator implements Correlator {
   private dropped = 0;
   private readonly baselineFrom: number;
   private readonly baselineTo: number;
-  private readonly pages: PageTable<PrecisePage>;
   private readonly lines: PreciseLineReader;
+  private readonly terms: ScriptTerms;
 
   constructor(
     private readonly observations: readonly ProcessObservation[],
@@ -52,12 +52,8 @@ export class PreciseCorrelator implements Correlator {
       ? this.baselineTo - options.baselineWindowMs
       : Number.NEGATIVE_INFINITY;
     ({ byName: this.byName, byAddress: this.byAddress } = HostTimeline.index(observations));
-    this.pages = new PageTable((stem) => ({
-      lower: stem.toLowerCase(),
-      script: hasAny(stem, options.scriptExtensions),
-      tallies: undefined,
-    }));
     this.lines = new PreciseLineReader(this.baseline, options.baselineScope);
+    this.terms = scriptTerms(options.scriptExtensions);
   }
 
   get commandCount(): number {
@@ -102,16 +98,17 @@ export class PreciseCorrelator implements Correlator {
   }
 
   /**
-   * `observe(line.toRequest())`, building strings only where needed: the page is found from its bytes, the
-   * attacker address is read only while the page's tally is not full, and the request is built only for a match.
+   * `observe(line.toRequest())`, deciding from the line's bytes: the baseline key is made and found in bytes (the
+   * page's text is read once per key, to tell whether it is a script page), the attacker is read as a number while
+   * the key has fewer than threshold + 1, and the request is built only for a match.
    */
   observeLine(line: RequestLine): void {
-    const page = this.pages.of(line);
-    if (!page.script) return;
     const t = line.time;
-    const { lines } = this;
+    const { lines, baseline } = this;
     const name = lines.hostName(line);
-    if (t >= this.baselineFrom && t < this.baselineTo) lines.count(line, page, name);
+    const key = lines.keyOf(line, name);
+    if (!isScriptLine(line, key, baseline, this.terms)) return;
+    if (t >= this.baselineFrom && t < this.baselineTo) lines.count(line, key);
     const host = name !== "" ? this.byName.get(name) : this.byAddress.get(line.text("sIP").trim());
     if (host === undefined) return;
     const to = t + this.options.windowSlackMs;
@@ -120,18 +117,23 @@ export class PreciseCorrelator implements Correlator {
     // Scope `page`: a record's requests all count under its page's key, and a count never goes down, so a match on
     // a page already over the threshold can only join a record that will be dropped. Not keeping it saves the
     // request and its memory: on busy logs most matches are requests to popular pages.
-    if (this.options.baselineScope === "page" && isFull(page.tallies)) {
+    if (this.options.baselineScope === "page" && baseline.full(key)) {
       this.dropped += countUpTo(host, first, to);
       return;
     }
     const request = line.toRequest();
-    const key = this.options.baselineScope === "page" ? page.lower : this.baselineKey(request);
+    const page = request.csUriStem.toLowerCase();
     this.push(host, first, to, {
       request,
-      page: page.lower,
+      page,
       attacker: attackerAddress(request),
-      baselineKey: key,
+      baselineKey: this.options.baselineScope === "page" ? page : this.baselineKey(request),
     });
+  }
+
+  // A record gathers matches, which are all held anyway: its records are made together and sorted.
+  records(enrichedAt: number): Iterable<EnrichmentRecord> {
+    return this.finish(enrichedAt);
   }
 
   finish(enrichedAt: number): EnrichmentRecord[] {
@@ -179,10 +181,6 @@ export class PreciseCorrelator implements Correlator {
       this.matches.push({ observation: host.observations[i]!, ...match });
     }
   }
-}
-
-function isFull(tallies: PrecisePage["tallies"]): boolean {
-  return tallies !== undefined && !(tallies instanceof Map) && tallies.full;
 }
 
 function countUpTo(host: HostTimeline, first: number, to: number): number {

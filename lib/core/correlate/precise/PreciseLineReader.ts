@@ -1,21 +1,16 @@
 import type { BaselineScope } from "../../model/EngineOptions.js";
 import type { RequestLine } from "../../model/RequestLine.js";
-import { composeBaselineKey, type DistinctIpBaseline, type IpTally } from "../DistinctIpBaseline.js";
+import type { DistinctIpBaseline } from "../DistinctIpBaseline.js";
 import { attackerAddressOf, hostNameFromParts } from "./requestIdentity.js";
 
-/** What precise mode keeps per page (see `PageTable`). */
-export interface PrecisePage {
-  /** `csUriStem` in lower case: the page part of its baseline key. */
-  lower: string;
-  /** Whether it is a script page (`has_any` of the script extensions). */
-  script: boolean;
-  /** Its baseline tallies, made when the first address is counted: one (scope `page`) or per host and site. */
-  tallies: IpTally | Map<string, IpTally> | undefined;
-}
+/** ASCII lower-casing by byte (only ASCII lines are lowered this way). */
+const LOWER = Uint8Array.from({ length: 128 }, (_, b) => (b >= 65 && b <= 90 ? b + 32 : b));
 
 /**
- * The precise correlator's reading of W3C lines: the request's host name and its baseline count, exactly as
- * `requestHostName` and `baselineKey` give them for `line.toRequest()`, without building them again per line.
+ * The precise correlator's reading of W3C lines: the request's host name, its baseline key and its attacker, exactly
+ * as `requestHostName`, `baselineKey` and `attackerAddress` give them for `line.toRequest()`, without building them
+ * per line. The key is made in bytes (the host and site part once per change of host or site, the page lowered
+ * byte by byte on ASCII lines) and numbered by the baseline; the attacker is a number read from `c-ip`'s bytes.
  */
 export class PreciseLineReader {
   private lastComputer: string | undefined;
@@ -23,6 +18,10 @@ export class PreciseLineReader {
   private lastName = "";
   private lastSite: string | undefined;
   private lastSiteLower = "";
+  private prefixFor: string | undefined;
+  private prefixLength = 0;
+  private scratch = new Uint8Array(256);
+  private readonly encoder = new TextEncoder();
 
   constructor(
     private readonly baseline: DistinctIpBaseline,
@@ -40,37 +39,49 @@ export class PreciseLineReader {
     return this.lastName;
   }
 
-  /** Counts the line's attacker address for its page, as `baseline.add(baselineKey(r), attackerAddress(r))`. */
-  count(line: RequestLine, page: PrecisePage, hostName: string): void {
-    const key = this.scope === "page" ? "" : this.tallyKey(line, hostName);
-    const tally = page.tallies instanceof Map ? page.tallies.get(key) : page.tallies;
-    if (tally !== undefined && tally.full) return;
-    const address = attackerAddressOf(line.text("XForwardedFor"), line.text("cIP"));
-    if (address === "") return;
-    if (tally !== undefined) return tally.add(address);
-    const made = this.baseline.tally(this.baselineKey(line, page, hostName));
-    if (this.scope === "page") page.tallies = made;
-    else {
-      if (!(page.tallies instanceof Map)) page.tallies = new Map();
-      page.tallies.set(key, made);
+  /** The number of the line's baseline key (`baselineKey` of its request) in the baseline. */
+  keyOf(line: RequestLine, hostName: string): number {
+    let length = 0;
+    if (this.scope !== "page") {
+      const hostKey = hostName || line.text("sIP").trim();
+      const prefix =
+        this.scope === "host" ? `${hostKey}\u0000` : `${hostKey}\u0000${this.siteLower(line)}\u0000`;
+      if (prefix !== this.prefixFor) {
+        this.prefixFor = prefix;
+        this.prefixLength = this.write(prefix, 0);
+      }
+      length = this.prefixLength;
     }
-    made.add(address);
+    if (line.ascii) {
+      const start = line.stemStart();
+      const end = line.stemEnd();
+      this.room(length + end - start);
+      const { buf } = line;
+      for (let at = start; at < end; at++) this.scratch[length++] = LOWER[buf[at]!]!;
+    } else {
+      length = this.write(line.text("csUriStem").toLowerCase(), length);
+    }
+    return this.baseline.keyOfBytes(this.scratch, 0, length);
   }
 
-  /** The baseline key of the line, as the correlator's `baselineKey` gives it. */
-  private baselineKey(line: RequestLine, page: PrecisePage, hostName: string): string {
-    return composeBaselineKey(
-      this.scope,
-      page.lower,
-      hostName || line.text("sIP").trim(),
-      this.siteLower(line),
+  /** Counts the line's attacker for its key, as `baseline.add(baselineKey(r), attackerAddress(r))` does. */
+  count(line: RequestLine, key: number): void {
+    const { baseline } = this;
+    if (baseline.full(key)) return;
+    const forwarded = line.columnStart("XForwardedFor") < 0 ? "" : line.text("XForwardedFor");
+    if (forwarded !== "") {
+      const address = attackerAddressOf(forwarded, line.text("cIP"));
+      if (address !== "") baseline.addCode(key, baseline.codes.ofText(address));
+      return;
+    }
+    const start = line.columnStart("cIP");
+    if (start < 0) return;
+    const end = line.columnEnd("cIP");
+    if (end === start || (end - start === 1 && line.buf[start] === 0x2d)) return; // empty or "-": no address
+    baseline.addCode(
+      key,
+      baseline.codes.ofBytes(line.buf, start, end, () => line.text("cIP")),
     );
-  }
-
-  /** What tells the page's tallies apart in scopes `host` and `site`. */
-  private tallyKey(line: RequestLine, hostName: string): string {
-    const hostKey = hostName || line.text("sIP").trim();
-    return this.scope === "host" ? hostKey : `${hostKey}\u0000${this.siteLower(line)}`;
   }
 
   private siteLower(line: RequestLine): string {
@@ -80,5 +91,18 @@ export class PreciseLineReader {
       this.lastSiteLower = site.toLowerCase();
     }
     return this.lastSiteLower;
+  }
+
+  /** Writes `text` as UTF-8 into the scratch buffer at `at` and returns where it ends. */
+  private write(text: string, at: number): number {
+    this.room(at + 3 * text.length);
+    return at + this.encoder.encodeInto(text, this.scratch.subarray(at)).written;
+  }
+
+  private room(bytes: number): void {
+    if (this.scratch.length >= bytes) return;
+    const grown = new Uint8Array(2 * bytes);
+    grown.set(this.scratch);
+    this.scratch = grown;
   }
 }

@@ -24,13 +24,32 @@ export function attackerAddress(request: WebRequest): string {
   return attackerAddressOf(request.XForwardedFor, request.cIP);
 }
 
-/** {@link attackerAddress} from the two columns, for readers that have them without a whole request. */
+/**
+ * {@link attackerAddress} from the two columns, for readers that have them without a whole request. The chain is as
+ * logged (docs/design.md §4.10), so IIS's `+` for a space counts as a space around its addresses.
+ */
 export function attackerAddressOf(xForwardedFor: string, cIP: string): string {
-  const forwarded = xForwardedFor.trim();
+  if (xForwardedFor === "") return cIP; // most logs: the field is not logged
+  const forwarded = trimHeaderSpace(xForwardedFor);
   if (forwarded === "" || forwarded === "-") return cIP;
   const comma = forwarded.indexOf(",");
-  const first = (comma === -1 ? forwarded : forwarded.slice(0, comma)).trim();
+  const first = comma === -1 ? forwarded : trimHeaderSpace(forwarded.slice(0, comma));
   return first === "" ? cIP : first;
+}
+
+/** Trims white space and `+` (IIS's space in a header value), which no address contains. */
+function trimHeaderSpace(text: string): string {
+  let start = 0;
+  let end = text.length;
+  while (start < end && isHeaderSpace(text.charCodeAt(start))) start++;
+  while (end > start && isHeaderSpace(text.charCodeAt(end - 1))) end--;
+  return start === 0 && end === text.length ? text : text.slice(start, end);
+}
+
+/** `+`, or a character `String.prototype.trim` takes away (white space, line terminators). */
+function isHeaderSpace(code: number): boolean {
+  if (code === 0x2b || code === 0x20 || (code >= 0x09 && code <= 0x0d)) return true;
+  return code >= 0x80 && String.fromCharCode(code).trim() === "";
 }
 
 // Only plain VMs: a scale-set instance's resource id ends in an instance number, not its computer name.

@@ -144,6 +144,42 @@ describe("enrich command line", () => {
     expect(Object.keys(rows[0] ?? {})).toEqual(RECORD_COLUMN_NAMES);
   });
 
+  it("stops at --max-records, says so, and exits 0", async () => {
+    const run = await runCli([...BASE, "--max-records", "2"]);
+    expect(run.code).toBe(0);
+    expect(parseJsonl(run.stdout)).toHaveLength(2);
+    expect(run.stderr).toContain("output stopped at --max-records 2: more records followed");
+    expect(run.stderr).toMatch(/2 record\(s\) out \(cut at --max-records\)/);
+  });
+
+  it("exits 2 naming an --out file it cannot write, before reading anything", async () => {
+    const run = await runCli([...BASE, "--out", "/nonexistent-folder/records.jsonl"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/cannot write output \/nonexistent-folder\/records\.jsonl: .*ENOENT/);
+    expect(run.stderr).not.toContain("row(s) read");
+  });
+
+  it("reads no IIS log when the alerts give no command to match", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "enrich-"));
+    const alerts = join(dir, "alerts.jsonl");
+    await writeFile(
+      alerts,
+      JSON.stringify({
+        TimeGenerated: "2026-11-20T10:00:00Z",
+        SystemAlertId: "00000000-0000-4000-8000-000000000001",
+        ProviderName: "Azure Security Center",
+        Entities: "[]",
+      }) + "\n",
+    );
+    const run = await runCli(["--alerts", alerts, "--iis", `${F}/iis`]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toContain(
+      "note: IIS logs not read (2 file(s)): no alert or process event gave a command to match them to",
+    );
+    expect(run.stderr).not.toContain("u_ex261120.log:");
+  });
+
   it("exits 2 with --strict when rows were skipped, after writing the findings", async () => {
     const run = await runCli([...BASE, "--strict"]);
     expect(run.code).toBe(2);
@@ -167,6 +203,7 @@ describe("enrich command line", () => {
     ],
     [[...BASE, "--process-sources", "alerts"], /--process-sources goes with --workspace/],
     [[...BASE, "--benign-children", "a\u0007.exe"], /--benign-children must be a comma-separated list/],
+    [[...BASE, "--max-records", "0"], /--max-records must be a whole number of at least 1, got "0"/],
   ])("exits 2 on bad usage %#", async (args, message) => {
     const run = await runCli(args);
     expect(run.code).toBe(2);

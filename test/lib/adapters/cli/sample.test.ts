@@ -42,7 +42,7 @@ async function runSample(mode: MatchMode, sources: Partial<typeof SAMPLE> = {}) 
     diagnostics,
     () => ENRICHED_AT,
   );
-  return { ...result, diagnostics };
+  return { ...result, records: [...result.records], diagnostics };
 }
 
 const readTruth = async () => JSON.parse(await readFile("data/sample/truth.json", "utf8")) as Truth;

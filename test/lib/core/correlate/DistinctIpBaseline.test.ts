@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 
 import { DistinctIpBaseline } from "../../../../lib/core/correlate/DistinctIpBaseline.js";
@@ -13,16 +14,17 @@ describe("DistinctIpBaseline", () => {
     expect(baseline.size).toBe(2);
   });
 
-  it("hands out one live tally per key, full once the cap is reached", () => {
+  it("finds a key by its UTF-8 bytes as by its text, and says when it is full", () => {
     const baseline = new DistinctIpBaseline(2);
-    const tally = baseline.tally("/x.aspx");
-    expect(baseline.tally("/x.aspx")).toBe(tally);
-    tally.add("a");
-    expect(tally.full).toBe(false);
-    baseline.add("/x.aspx", "b");
-    expect(tally.full).toBe(true);
-    expect(tally.size).toBe(2);
-    expect(baseline.count("/x.aspx")).toBe(2);
+    const line = Buffer.from("GET /Ünï.aspx 200");
+    const key = baseline.keyOfBytes(line, 4, 4 + Buffer.byteLength("/Ünï.aspx"));
+    expect(baseline.keyOf("/Ünï.aspx")).toBe(key);
+    baseline.addCode(key, baseline.codes.ofText("203.0.113.7"));
+    expect(baseline.full(key)).toBe(false);
+    baseline.add("/Ünï.aspx", "203.0.113.7");
+    baseline.add("/Ünï.aspx", "2001:db8::7");
+    expect(baseline.full(key)).toBe(true);
+    expect(baseline.count("/Ünï.aspx")).toBe(2);
   });
 
   it("takes the larger of a counted and a computed count", () => {
@@ -34,5 +36,49 @@ describe("DistinctIpBaseline", () => {
     expect(baseline.count("/x.aspx")).toBe(3);
     expect(baseline.count("/y.aspx")).toBe(7);
     expect(baseline.size).toBe(2);
+  });
+
+  const address = fc.oneof(
+    fc.ipV4(),
+    fc.ipV6(),
+    fc.constantFrom("", "-", "010.1.1.1", "10.1.1.1 ", "256.1.1.1", "1.2.3"),
+  );
+  const operations = fc.array(fc.tuple(fc.constantFrom("/a", "/b", "/C", "/é", ""), address), {
+    maxLength: 60,
+  });
+
+  it.each([1, 4, 9])("counts as a Map of sets of address texts would, with cap %i", (cap) => {
+    fc.assert(
+      fc.property(operations, (adds) => {
+        const baseline = new DistinctIpBaseline(cap);
+        const model = new Map<string, Set<string>>();
+        for (const [key, ip] of adds) {
+          baseline.add(key, ip);
+          const set = model.get(key) ?? new Set();
+          if (set.size < cap) set.add(ip);
+          model.set(key, set);
+        }
+        for (const key of ["/a", "/b", "/C", "/é", "", "/none"])
+          expect(baseline.count(key)).toBe(model.get(key)?.size ?? 0);
+      }),
+    );
+  });
+
+  it("merges another baseline's snapshot as the union of the two, still capped", () => {
+    fc.assert(
+      fc.property(operations, operations, fc.integer({ min: 1, max: 6 }), (left, right, cap) => {
+        const [a, b, both] = [0, 1, 2].map(() => new DistinctIpBaseline(cap)) as [
+          DistinctIpBaseline,
+          DistinctIpBaseline,
+          DistinctIpBaseline,
+        ];
+        for (const [key, ip] of left) [a, both].forEach((baseline) => baseline.add(key, ip));
+        for (const [key, ip] of right) [b, both].forEach((baseline) => baseline.add(key, ip));
+        b.setCount("/counted", 5);
+        a.merge(structuredClone(b.snapshot()));
+        for (const key of ["/a", "/b", "/C", "/é", "", "/none"]) expect(a.count(key)).toBe(both.count(key));
+        expect(a.count("/counted")).toBe(5);
+      }),
+    );
   });
 });

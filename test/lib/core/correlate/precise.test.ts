@@ -1,5 +1,7 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 
+import { attackerAddressOf } from "../../../../lib/core/correlate/precise/requestIdentity.js";
 import {
   at,
   correlate,
@@ -106,6 +108,42 @@ describe("behind a load balancer", () => {
       clientIP: "10.0.0.4",
       forwardedFor: "203.0.113.77, 10.0.0.4",
     });
+  });
+
+  it.each([
+    ["203.0.113.77,+10.0.0.4", "203.0.113.77"],
+    ["+203.0.113.77+,10.0.0.4", "203.0.113.77"],
+    ["+", "10.0.0.4"],
+  ])("reads the chain as IIS logs it, + for a space (%s)", (forwarded, attacker) => {
+    const [record] = correlate("precise", [legacyAlert()], [viaBalancer("10:15:31", forwarded)]).records;
+    expect(record?.AttackerIP).toBe(attacker);
+    expect(record?.Evidence[0]?.forwardedFor).toBe(forwarded); // kept as logged (docs/design.md §4.10)
+  });
+
+  it("takes the chain's first address with spaces and + around it trimmed, as a plain reading would", () => {
+    const plain = (chain: string, cIP: string) => {
+      const trimmed = chain.replace(/^[\s+]+|[\s+]+$/g, "");
+      if (trimmed === "" || trimmed === "-") return cIP;
+      const first = trimmed.split(",")[0]!.replace(/^[\s+]+|[\s+]+$/g, "");
+      return first === "" ? cIP : first;
+    };
+    const part = fc.constantFrom(
+      "203.0.113.7",
+      "+",
+      " ",
+      ",",
+      "-",
+      "\u00a0",
+      "\ufeff",
+      "\t",
+      "2001:db8::1",
+      "x",
+    );
+    fc.assert(
+      fc.property(fc.array(part, { maxLength: 8 }), (parts) => {
+        expect(attackerAddressOf(parts.join(""), "10.0.0.4")).toBe(plain(parts.join(""), "10.0.0.4"));
+      }),
+    );
   });
 
   it("counts forwarded clients in the baseline, so a page popular behind the balancer is not rare", () => {

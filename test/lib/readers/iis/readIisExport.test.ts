@@ -62,8 +62,9 @@ describe("readIisExport: JSON array", () => {
       TimeGenerated: Date.UTC(2023, 3, 18, 16, 21, 30),
       csUriStem: "/uploads/shell.aspx",
       cIP: "203.0.113.7",
-      csUserAgent: "Mozilla/5.0 (Windows NT 10.0)",
-      XForwardedFor: "203.0.113.7, 10.0.0.10",
+      // Header values as W3CIISLog stores them, `+` for a space (docs/design.md §4.10).
+      csUserAgent: "Mozilla/5.0+(Windows+NT+10.0)",
+      XForwardedFor: "203.0.113.7,+10.0.0.10",
     });
   });
 

@@ -43,8 +43,8 @@ describe("readW3cFile on the real IIS samples", () => {
       csUriQuery: "",
       csUserName: "",
       cIP: "77.88.25.28",
-      // IIS writes a space as "+" and keeps a literal "+" as is: "++" was "; +" and reads back as two spaces.
-      csUserAgent: "Mozilla/5.0 (compatible; YandexBot/3.0;  http://yandex.com/bots)",
+      // As logged, `+` for each space (docs/design.md §4.10): W3CIISLog stores it so, and a query can paste it.
+      csUserAgent: "Mozilla/5.0+(compatible;+YandexBot/3.0;++http://yandex.com/bots)",
       csReferer: "",
       csHost: "",
       scStatus: "200",
@@ -75,7 +75,7 @@ describe("readW3cFile on the real IIS samples", () => {
       TimeTaken: 591,
     });
     expect(requests[1]?.csUserAgent).toBe(
-      "Mozilla/5.0 (compatible; Googlebot/2.1;  http://www.google.com/bot.html)",
+      "Mozilla/5.0+(compatible;+Googlebot/2.1;++http://www.google.com/bot.html)",
     );
   });
 
@@ -112,7 +112,7 @@ describe("readW3cFile on real-shaped logs", () => {
       csReferer: "https://www.contoso.example/uploads/",
       csHost: "www.contoso.example",
       TimeTaken: 1204,
-      XForwardedFor: "203.0.113.7, 10.0.0.10",
+      XForwardedFor: "203.0.113.7,+10.0.0.10",
     });
     expect(requests[0]?.XForwardedFor).toBe("198.51.100.23");
     expect(requests[2]?.XForwardedFor).toBe("");
@@ -260,7 +260,7 @@ describe("W3cChunkParser", () => {
     );
     parser.end();
     expect(requests.map((r) => [r.csUriStem, r.csUserAgent])).toEqual([
-      ["/a\ufffd\ufffd.aspx", "Agent \ufffd"],
+      ["/a\ufffd\ufffd.aspx", "Agent+\ufffd"],
     ]);
   });
 });

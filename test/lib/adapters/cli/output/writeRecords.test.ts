@@ -1,0 +1,73 @@
+import { PassThrough, Writable } from "node:stream";
+
+import { describe, expect, it } from "vitest";
+
+import { createRecordFormatter } from "../../../../../lib/adapters/cli/output/formatRecords.js";
+import { writeRecords } from "../../../../../lib/adapters/cli/output/writeRecords.js";
+import type { EnrichmentRecord } from "../../../../../lib/core/records/EnrichmentRecord.js";
+import { aRecord } from "../../azure/tables/aRecord.js";
+
+/** A slow stream (one write a turn of the event loop, small buffer) that keeps what it was given. */
+function collector() {
+  const chunks: string[] = [];
+  const stream = new Writable({
+    highWaterMark: 1024,
+    write(chunk: Buffer, _encoding, done) {
+      chunks.push(chunk.toString());
+      setImmediate(done);
+    },
+  });
+  return { stream, text: () => chunks.join(""), chunks };
+}
+
+function* made(count: number, seen?: (index: number) => void): Generator<EnrichmentRecord> {
+  for (let i = 0; i < count; i++) {
+    seen?.(i);
+    yield { ...aRecord, RecordId: String(i) };
+  }
+}
+
+describe("writeRecords", () => {
+  it("writes records while they are still being made, in chunks", async () => {
+    const { stream, text, chunks } = collector();
+    let writtenBeforeLast = 0;
+    const records = made(2000, (i) => {
+      if (i === 1999) writtenBeforeLast = chunks.join("").length;
+    });
+    const result = await writeRecords(records, createRecordFormatter("jsonl"), stream);
+    expect(result).toEqual({ written: 2000, cut: false });
+    expect(writtenBeforeLast).toBeGreaterThan(0);
+    expect(chunks.length).toBeGreaterThan(10);
+    expect(text().split("\n")).toHaveLength(2001);
+  });
+
+  it("stops at maxRecords without asking for the rest, and closes the format", async () => {
+    const { stream, text } = collector();
+    let asked = 0;
+    const result = await writeRecords(
+      made(1_000_000, () => (asked += 1)),
+      createRecordFormatter("json"),
+      stream,
+      5,
+    );
+    expect(result).toEqual({ written: 5, cut: true });
+    expect(asked).toBe(6);
+    expect(JSON.parse(text())).toHaveLength(5);
+  });
+
+  it("says when exactly maxRecords were all there was", async () => {
+    const { stream } = collector();
+    expect(await writeRecords(made(5), createRecordFormatter("jsonl"), stream, 5)).toEqual({
+      written: 5,
+      cut: false,
+    });
+  });
+
+  it("rejects with the stream's error", async () => {
+    const stream = new PassThrough();
+    stream.destroy(Object.assign(new Error("disk full"), { code: "ENOSPC" }));
+    await expect(writeRecords(made(50_000), createRecordFormatter("jsonl"), stream)).rejects.toThrow(
+      /disk full|destroyed/,
+    );
+  });
+});

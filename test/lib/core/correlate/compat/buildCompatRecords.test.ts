@@ -1,0 +1,104 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+
+import type { WebRequest } from "../../../../../lib/core/model/WebRequest.js";
+import { compatOracle } from "../../../../support/compatOracle.js";
+import { at, correlate, legacyAlert, request } from "../../../../support/timeline.js";
+
+// Compat never builds the query's file × process product (B2) and makes its records one at a time; the plain
+// product (test/support/compatOracle.ts) says what they must be.
+
+const HOSTS = ["WEB01", "WEB02", "web01"];
+const IMAGES = ["cmd.exe", "powershell.exe", "W3WP.EXE", "w3wp.exe"];
+const COMMANDS = ["cmd.exe /c whoami", "cmd.exe /c ver", "powershell -c ls", "net user"];
+
+/** A legacy-shaped alert with its entities numbered from 1, as real exports number them. */
+const anAlert = fc
+  .record({
+    id: fc.integer({ min: 0, max: 5 }),
+    second: fc.integer({ min: 0, max: 240 }),
+    files: fc.array(fc.constantFrom(...IMAGES), { minLength: 1, maxLength: 3 }),
+    processes: fc.array(
+      fc.record({ ref: fc.integer({ min: 1, max: 5 }), command: fc.constantFrom(...COMMANDS) }),
+      {
+        maxLength: 3,
+      },
+    ),
+    hosts: fc.array(fc.constantFrom(...HOSTS), { minLength: 1, maxLength: 2 }),
+    worker: fc.boolean(),
+  })
+  .map(({ id, second, files, processes, hosts, worker }) => {
+    const entities = [
+      ...(worker ? ["w3wp.exe"] : []).concat(files).map((Name) => ({ Name, Type: "file" })),
+      ...processes.map(({ ref, command }) => ({
+        CommandLine: command,
+        ImageFile: { $ref: String(ref) },
+        Type: "process",
+      })),
+      ...hosts.map((HostName) => ({ HostName, Type: "host" })),
+    ].map((entity, i) => ({ $id: String(i + 1), ...entity }));
+    return legacyAlert({
+      row: {
+        SystemAlertId: `00000000-0000-4000-8000-00000000000${id}`,
+        TimeGenerated: new Date(at("10:14:00") + second * 1000).toISOString(),
+        Entities: JSON.stringify(entities),
+      },
+    });
+  });
+
+const aRequest = fc
+  .record({
+    second: fc.integer({ min: 0, max: 330 }),
+    host: fc.constantFrom("WEB01", "WEB02"),
+    stem: fc.constantFrom("/uploads/a.aspx", "/uploads/b.aspx", "/x.php", "/logo.png"),
+    ip: fc.constantFrom("203.0.113.1", "203.0.113.2", "198.51.100.9", "198.51.100.8", "198.51.100.7"),
+    agent: fc.constantFrom("curl/8.0", "Mozilla/5.0+(X11)"),
+    site: fc.constantFrom("W3SVC1", "W3SVC2"),
+  })
+  .map(({ second, host, stem, ip, agent, site }): WebRequest => ({
+    ...request("10:14:00", { sComputerName: host, csUriStem: stem, cIP: ip, csUserAgent: agent }),
+    sSiteName: site,
+    TimeGenerated: at("10:14:00") + second * 1000,
+  }));
+
+describe("compat records", () => {
+  it("are the query's, in output order, whatever the alerts' numbering and the requests", () => {
+    // A fresh seed every run; fast-check prints the seed of a failure to replay it.
+    fc.assert(
+      fc.property(
+        fc.array(anAlert, { minLength: 1, maxLength: 6 }),
+        fc.array(aRequest, { maxLength: 25 }),
+        (alerts, requests) => {
+          const { records } = correlate("compat", alerts, requests);
+          expect(records).toEqual(compatOracle(alerts, requests, at("23:59:59")));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it("multiply through the cross-alert $id join without holding the product", () => {
+    // 60 alerts numbered alike, on two hosts: each cmd.exe file ("2") joins all 60 processes ("3" → "2").
+    const alerts = Array.from({ length: 60 }, (_, i) =>
+      legacyAlert({
+        row: {
+          SystemAlertId: `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`,
+          Entities: JSON.stringify([
+            { $id: "1", Name: "w3wp.exe", Type: "file" },
+            { $id: "2", Name: "cmd.exe", Type: "file" },
+            { $id: "3", CommandLine: `cmd.exe /c echo ${i}`, ImageFile: { $ref: "2" }, Type: "process" },
+            { $id: "4", HostName: i % 2 === 0 ? "WEB01" : "WEB02", Type: "host" },
+          ]),
+        },
+      }),
+    );
+    const requests = [
+      request("10:15:31"),
+      request("10:15:31", { sComputerName: "WEB02", cIP: "203.0.113.9" }),
+    ];
+    const { records, diagnostics } = correlate("compat", alerts, requests);
+    expect(records).toHaveLength(2 * 60);
+    expect(records).toEqual(compatOracle(alerts, requests, at("23:59:59")));
+    expect(diagnostics.warnings.join("\n")).toMatch(/across alerts \(B2\); 60 file entities were paired/);
+  });
+});
