@@ -1,4 +1,5 @@
 import type { EnrichmentRecord } from "../core/records/EnrichmentRecord.js";
+import { addsSources, mergeSources, type RecordSources } from "../core/records/mergeSources.js";
 import type { Deadline } from "./Deadline.js";
 import { buildIngestedIdsQuery } from "./kql/buildIngestedIdsQuery.js";
 import type { FailedUpload, IngestionSink, LedgerClaim, RecordLedger, WorkspaceQuery } from "./ports.js";
@@ -26,6 +27,12 @@ export interface DeliveryResult {
   uploaded: number;
   /** Records another run left pending (or the sweep abandoned) that this run took over. */
   takenOver: number;
+  /**
+   * Records the custom table held with fewer sources than this run saw (an alert that named the process after its
+   * `DeviceProcessEvents` row was delivered) that this run took over to send again, merged (counted in `uploaded`
+   * when accepted).
+   */
+  revised: number;
   failed: FailedUpload[];
   /** Pending in another run that may still be sending them, or taken over by another run first: left to it. */
   inFlightElsewhere: number;
@@ -41,7 +48,10 @@ const IDS_PER_QUERY = 500;
  * Storage is written first (`pending`, insert-only, so concurrent runs cannot both claim a record), then the custom
  * table, then the ledger is marked `ingested`. A record that another run left `pending` for longer than the settle
  * time (or that the sweep abandoned) is taken over on its ETag, so exactly one run resends it, and only after the
- * custom table was asked whether it already has it. Whatever fails is reported and the result is not `complete`.
+ * custom table was asked whether it already has it. A record already delivered is sent again, taken over the same
+ * way, only when this run saw a source of its process that the delivered copy does not name; what a run sends
+ * never drops a source or an alert an earlier copy had. Whatever fails is reported and the result is not
+ * `complete`.
  */
 export async function deliverRecords(
   records: readonly EnrichmentRecord[],
@@ -58,16 +68,24 @@ export async function deliverRecords(
 
   let alreadyIngested = 0;
   const stale: LedgerClaim[] = [];
+  const revisions: LedgerClaim[] = [];
   for (const [recordId, state] of states) {
-    if (state.state === "ingested") alreadyIngested += 1;
+    const record = byId.get(recordId)!;
+    const claim = { recordId, etag: state.etag, replaceWith: mergeSources(record, state.sources) };
+    if (state.state === "ingested") {
+      if (addsSources(record, state.sources)) revisions.push(claim);
+      else alreadyIngested += 1;
+    }
     // A record this run produces again is a finding again, whatever the sweep decided before.
-    else if (state.state === "abandoned" || now - state.since >= deps.settleMs)
-      stale.push({ recordId, etag: state.etag });
+    else if (state.state === "abandoned" || now - state.since >= deps.settleMs) stale.push(claim);
     else inFlightElsewhere += 1;
   }
-  const taken = await deps.ledger.takeOver(stale, now);
-  inFlightElsewhere += stale.length - taken.size;
-  const takenRecords = [...taken].map((id) => byId.get(id)!);
+  // Revisions are taken over like stale records, so that of two runs revising one record exactly one sends it.
+  const taken = await deps.ledger.takeOver([...stale, ...revisions], now);
+  inFlightElsewhere += stale.length + revisions.length - taken.size;
+  const takenRecords = [...stale, ...revisions]
+    .filter((claim) => taken.has(claim.recordId))
+    .map((claim) => claim.replaceWith!);
   const arrived = new Set((await findIngested(takenRecords, deps)).map((record) => record.RecordId));
   alreadyIngested += arrived.size;
   const { uploaded, failed } = await uploadAndMark(
@@ -79,7 +97,8 @@ export async function deliverRecords(
     records: byId.size,
     alreadyIngested,
     uploaded: uploaded.length,
-    takenOver: taken.size,
+    takenOver: stale.filter((claim) => taken.has(claim.recordId)).length,
+    revised: revisions.filter((claim) => taken.has(claim.recordId)).length,
     failed,
     inFlightElsewhere,
     complete: failed.length === 0 && inFlightElsewhere === 0,
@@ -109,12 +128,15 @@ export async function uploadAndMark(
   return { uploaded, failed };
 }
 
-/** The records the custom table already holds, asked 500 ids at a time. */
+/**
+ * The records the custom table already holds, asked 500 ids at a time: a record has arrived when a copy of it there
+ * names every source and the alert this one does (an older copy with fewer sources does not count).
+ */
 export async function findIngested(
   records: readonly EnrichmentRecord[],
   deps: Pick<DeliveryDeps, "workspace" | "customTable" | "now" | "deadline">,
 ): Promise<EnrichmentRecord[]> {
-  const found = new Set<string>();
+  const found = new Map<string, RecordSources[]>();
   for (let start = 0; start < records.length; start += IDS_PER_QUERY) {
     const batch = records.slice(start, start + IDS_PER_QUERY);
     const name = "ingested records";
@@ -133,7 +155,23 @@ export async function findIngested(
         ...deps.deadline.queryLimits(`the ${name} query`),
       },
     );
-    for (const row of rows) found.add(String(row.RecordId));
+    for (const row of rows) {
+      const id = String(row.RecordId);
+      found.set(id, [...(found.get(id) ?? []), toSources(row)]);
+    }
   }
-  return records.filter((record) => found.has(record.RecordId));
+  return records.filter((record) =>
+    (found.get(record.RecordId) ?? []).some((copy) => !addsSources(record, copy)),
+  );
+}
+
+// A row of the ingested-ids query; a column the table left empty (a row written before it existed) reads as empty.
+function toSources(row: Record<string, unknown>): RecordSources {
+  const text = (value: unknown) => (typeof value === "string" ? value : "");
+  return {
+    SystemAlertId: text(row.SystemAlertId),
+    AlertName: "",
+    AlertTime: null,
+    ProcessSource: text(row.ProcessSource),
+  };
 }

@@ -1,4 +1,5 @@
 import type { EnrichmentRecord } from "../core/records/EnrichmentRecord.js";
+import type { RecordSources } from "../core/records/mergeSources.js";
 import type { AppConfig } from "./config/AppConfig.js";
 import type { ScheduledRunReport } from "./runScheduled.js";
 
@@ -34,15 +35,18 @@ export type LedgerEntry =
   | { state: "abandoned"; at: number; reason: string };
 
 /**
- * A record's ledger entry as read, with the entity's ETag, so that a run can take a `pending` or `abandoned` record
- * over only if no other run changed it since it was read (docs/design.md §6.5).
+ * A record's ledger entry as read, with the entity's ETag, so that a run can take a record over only if no other
+ * run changed it since it was read, and with the sources its ledger copy names, so that a run can tell when it knows
+ * more about the record's process than the copy delivered (docs/design.md §6.5).
  */
-export type LedgerState = LedgerEntry & { etag: string };
+export type LedgerState = LedgerEntry & { etag: string; sources: RecordSources };
 
 /** A record to take over: its id and the ETag of the state read. */
 export interface LedgerClaim {
   recordId: string;
   etag: string;
+  /** The copy the ledger is to hold from now on; without it, the ledger's copy stays as it is. */
+  replaceWith?: EnrichmentRecord;
 }
 
 /** A `pending` record that has waited longer than the settle time, as the sweep finds it in the ledger. */
@@ -67,9 +71,9 @@ export interface RecordLedger {
    */
   claim(records: readonly EnrichmentRecord[], now: number): Promise<Set<string>>;
   /**
-   * Makes records `pending` since `now` for this run, each only if its entity still has the ETag read (another
-   * run that took it first changed it): of two runs taking one record over, exactly one gets it. Returns the ids
-   * this call took.
+   * Makes records `pending` since `now` for this run (with the copy `replaceWith` when a claim has one), each only if
+   * its entity still has the ETag read (another run that took it first changed it): of two runs taking one record
+   * over, exactly one gets it. Returns the ids this call took.
    */
   takeOver(claims: readonly LedgerClaim[], now: number): Promise<Set<string>>;
   /** Marks records as accepted by the custom table (the record's columns are written again, unchanged). */

@@ -20,6 +20,8 @@ export interface ScheduledRunSummary {
   alreadyIngested: number;
   /** Records other runs left pending (or the sweep abandoned) that this run took over and settled. */
   takenOver: number;
+  /** Records delivered before that this run sent again with a source or alert they lacked (docs/design.md §6.5). */
+  revised: number;
   skipped: number;
   /** True when the time budget stopped the run before the end (the next run continues). */
   stoppedByBudget: boolean;
@@ -49,6 +51,7 @@ export function newRunSummary(job: string, watermark?: number): ScheduledRunSumm
     uploaded: 0,
     alreadyIngested: 0,
     takenOver: 0,
+    revised: 0,
     skipped: 0,
     stoppedByBudget: false,
   };
@@ -129,6 +132,7 @@ export async function runScheduled(
       summary.uploaded += delivered.uploaded;
       summary.alreadyIngested += delivered.alreadyIngested;
       summary.takenOver += delivered.takenOver;
+      summary.revised += delivered.revised;
       summary.skipped += diagnostics.totalSkipped;
       for (const record of collected.records) produced.add(record.RecordId);
       if (delivered.failed.length > 0) {
@@ -212,6 +216,7 @@ function formatSummary(s: ScheduledRunSummary, elapsedMs: number): string {
   return (
     `enrichment run ${s.job}: ${s.windows} window(s), ${s.alertRows} alert row(s) read, ${s.records} record(s) ` +
     `correlated, ${s.uploaded} written, ${s.alreadyIngested} already present, ${s.takenOver} taken over, ` +
+    `${s.revised} revised, ` +
     `${s.skipped} skipped; watermark ${time(s.watermarkBefore)} -> ${time(s.watermarkAfter)}${stopped}${sweep}; ` +
     `${elapsedMs} ms`
   );

@@ -66,9 +66,66 @@ describe("enrichTimer with DeviceProcessEvents", () => {
     expect(first.sort()).toEqual(["SecurityAlert", "SecurityAlert", "SecurityAlert"]);
     harness.clock.now += 15 * 60_000;
     await harness.timer();
-    // The next run reads the late rows. The process the alert named keeps its record id whichever source saw it,
-    // so its row is not sent twice; the four processes no alert named are new.
-    expect(ids(harness.ingestedRows())).toEqual(expected);
-    expect(harness.logs.join("\n")).toMatch(/5 record\(s\) correlated, 4 written, 1 already present/);
+    // The next run reads the late rows. The process the alert named keeps its record id whichever source saw it; its
+    // row from DeviceProcessEvents adds a source the delivered copy lacks, so the record is sent once more, merged
+    // (the alert's id kept); the four processes no alert named are new.
+    expect(harness.logs.join("\n")).toMatch(
+      /5 record\(s\) correlated, 5 written, 0 already present, 0 taken over, 1 revised/,
+    );
+    await expectLatestCopies(harness, expected);
+    harness.clock.now += 15 * 60_000;
+    await harness.timer();
+    expect(harness.ingestedRows()).toHaveLength(expected.length + 1);
+  });
+
+  it("sends a record again, once, when the alert naming its process arrives after its DeviceProcessEvents row", async () => {
+    // SecurityAlert's TimeGenerated is its ingestion time: the alerts reach the workspace two minutes after the
+    // first run, whose window the process events are in.
+    const arriving = "2026-11-22T00:02:00.000Z";
+    harness = await startAzureHarness(
+      { ...data, alerts: data.alerts.map((alert) => ({ ...alert, TimeGenerated: arriving })) },
+      SOURCES,
+    );
+    await harness.timer();
+    const first = harness.ingestedRows();
+    expect(first.map((row) => [row.ProcessSource, row.SystemAlertId])).toEqual(
+      first.map(() => ["DeviceProcessEvents", ""]),
+    );
+    harness.clock.now += 15 * 60_000;
+    await harness.timer();
+    expect(harness.logs.join("\n")).toMatch(
+      /correlated, 3 written, 0 already present, 0 taken over, 1 revised/,
+    );
+    await expectLatestCopies(harness, expected);
+    // A copy that arrives later than the first raises nothing: one alert per record.
+    expect([...harness.ruleAlerts().values()]).toEqual(expected.map(() => 1));
+    harness.clock.now += 15 * 60_000;
+    await harness.timer();
+    expect(harness.ingestedRows()).toHaveLength(expected.length + 1);
   });
 });
+
+/**
+ * Every record's latest copy in the custom table (what the workbook and the rule keep) and its Table Storage entity
+ * name the sources of the CLI's answer on all the data, with its alert.
+ */
+async function expectLatestCopies(harness: AzureHarness, expectedIds: readonly string[]) {
+  const want = new Map(
+    (await cliFixtureRecordsWithProcesses()).map((record) => [
+      record.RecordId,
+      [record.ProcessSource, record.SystemAlertId],
+    ]),
+  );
+  const latest = new Map<string, Record<string, unknown>>();
+  for (const row of harness.ingestedRows()) {
+    const kept = latest.get(String(row.RecordId));
+    if (kept === undefined || String(row.EnrichedAt) >= String(kept.EnrichedAt))
+      latest.set(String(row.RecordId), row);
+  }
+  expect(ids([...latest.values()])).toEqual(expectedIds);
+  for (const [id, row] of latest) expect([row.ProcessSource, row.SystemAlertId], id).toEqual(want.get(id));
+  for (const entity of await harness.tableRecords())
+    expect([entity.ProcessSource, entity.SystemAlertId], String(entity.RecordId)).toEqual(
+      want.get(String(entity.RecordId)),
+    );
+}

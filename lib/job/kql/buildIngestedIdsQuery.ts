@@ -1,11 +1,16 @@
 import { kqlStringList } from "./kqlLiterals.js";
 
 /**
- * Which of these records the custom table already holds: asked before re-sending a record the ledger left
- * `pending` (a run that stopped between the upload and the ledger update), so it is never ingested twice.
+ * Which of these records the custom table already holds, and which sources each copy names: asked before re-sending
+ * a record the ledger left `pending` (a run that stopped between the upload and the ledger update), so it is not
+ * ingested twice, and before sending a record again with a source its delivered copy lacks (docs/design.md §6.5).
  */
 export function buildIngestedIdsQuery(table: string, recordIds: readonly string[]): string {
   if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(table))
     throw new RangeError(`not a table name: ${JSON.stringify(table)}`);
-  return [table, `| where RecordId in ${kqlStringList(recordIds)}`, "| distinct RecordId"].join("\n");
+  return [
+    table,
+    `| where RecordId in ${kqlStringList(recordIds)}`,
+    "| distinct RecordId, SystemAlertId, ProcessSource",
+  ].join("\n");
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { DeadlineError } from "../../../lib/core/errors.js";
 import type { EnrichmentRecord } from "../../../lib/core/records/EnrichmentRecord.js";
 import { deliverRecords } from "../../../lib/job/deliverRecords.js";
-import { correlate, legacyAlert, mdeAlert, request } from "../../support/timeline.js";
+import { correlate, deviceProcess, legacyAlert, mdeAlert, request } from "../../support/timeline.js";
 import { memoryDelivery, SETTLE_MS } from "./memoryAdapters.js";
 
 const RECORDS: EnrichmentRecord[] = correlate(
@@ -19,7 +19,9 @@ function setup() {
   const deps = delivery.deps();
   // Each run has its own deadline, from when it starts.
   const deliver = () => deliverRecords(RECORDS, delivery.deps());
-  return { ...delivery, deps, deliver };
+  // `run` delivers in a new run, with its own deadline from the clock's time.
+  const run = (records: readonly EnrichmentRecord[]) => deliverRecords(records, delivery.deps());
+  return { ...delivery, deps, deliver, run };
 }
 
 describe("deliverRecords", () => {
@@ -118,5 +120,119 @@ describe("deliverRecords", () => {
     );
     await deliverRecords(RECORDS, deps);
     expect(ingestion.timeouts).toEqual([5_000]);
+  });
+
+  describe("a record whose process another source saw after it was delivered", () => {
+    // The alert fixture's cmd.exe, as DeviceProcessEvents alone saw it and as the alert names it: one record id.
+    const requests = [request("10:15:31")];
+    const fromEvents = correlate("precise", { processes: [deviceProcess()] }, requests).records;
+    const fromAlert = correlate("precise", [mdeAlert()], requests).records.filter(
+      (r) => r.ProcessId === "7340",
+    );
+    const fromBoth = correlate(
+      "precise",
+      { alerts: [mdeAlert()], processes: [deviceProcess()] },
+      requests,
+    ).records.filter((r) => r.ProcessId === "7340");
+    const copies = (ingestion: { received: readonly { row: Record<string, unknown> }[] }) =>
+      ingestion.received.map(({ row }) => [row.ProcessSource, row.SystemAlertId]);
+    const ALERT_ID = fromAlert[0]!.SystemAlertId;
+    const BOTH = "SecurityAlert,DeviceProcessEvents";
+
+    it("is sent again once, merged, when the alert arrives after its DeviceProcessEvents row", async () => {
+      expect(ids(fromEvents)).toEqual(ids(fromAlert));
+      const { ingestion, ledger, run } = setup();
+      expect(await run(fromEvents)).toMatchObject({ uploaded: 1, revised: 0 });
+      expect(await run(fromAlert)).toMatchObject({
+        uploaded: 1,
+        revised: 1,
+        takenOver: 0,
+        alreadyIngested: 0,
+        complete: true,
+      });
+      expect(copies(ingestion)).toEqual([
+        ["DeviceProcessEvents", ""],
+        [BOTH, ALERT_ID],
+      ]);
+      expect(ledger.copies.get(fromAlert[0]!.RecordId)).toMatchObject({
+        ProcessSource: BOTH,
+        SystemAlertId: ALERT_ID,
+      });
+      // Either copy produced again adds nothing now.
+      for (const records of [fromEvents, fromAlert, fromBoth])
+        expect(await run(records)).toMatchObject({
+          uploaded: 0,
+          alreadyIngested: 1,
+          revised: 0,
+        });
+      expect(ingestion.received).toHaveLength(2);
+    });
+
+    it("keeps the alert of the copy delivered when the events row comes in a later window", async () => {
+      const { ingestion, run } = setup();
+      await run(fromAlert);
+      expect(await run(fromEvents)).toMatchObject({ uploaded: 1, revised: 1 });
+      expect(copies(ingestion)).toEqual([
+        ["SecurityAlert", ALERT_ID],
+        [BOTH, ALERT_ID],
+      ]);
+    });
+
+    it("is revised by exactly one of two runs at once", async () => {
+      const shared = setup();
+      await shared.run(fromEvents);
+      // Two runs on one ledger and one custom table.
+      const [a, b] = await Promise.all([shared.run(fromAlert), shared.run(fromBoth)]);
+      expect(a.revised + b.revised).toBe(1);
+      expect(a.inFlightElsewhere + b.inFlightElsewhere).toBe(1);
+      expect(copies(shared.ingestion)).toEqual([
+        ["DeviceProcessEvents", ""],
+        [BOTH, ALERT_ID],
+      ]);
+    });
+
+    it("is not sent a third time after a crash between the revised upload and the ledger update", async () => {
+      const { ingestion, ledger, clock, run } = setup();
+      await run(fromEvents);
+      ledger.failNextMark = true;
+      await expect(run(fromAlert)).rejects.toThrow(/crash/);
+      // The ledger holds the revised copy, pending: within the settle time it is left alone, then the custom table
+      // is asked, which holds a copy naming both sources.
+      expect(await run(fromEvents)).toMatchObject({ uploaded: 0, inFlightElsewhere: 1 });
+      clock.now += SETTLE;
+      expect(await run(fromEvents)).toMatchObject({
+        uploaded: 0,
+        takenOver: 1,
+        alreadyIngested: 1,
+        complete: true,
+      });
+      expect(copies(ingestion)).toEqual([
+        ["DeviceProcessEvents", ""],
+        [BOTH, ALERT_ID],
+      ]);
+    });
+
+    it("is sent by the run that takes it over when the revised upload was refused, with what both copies knew", async () => {
+      const { ingestion, clock, run } = setup();
+      await run(fromEvents);
+      ingestion.rejectIds = new Set([fromAlert[0]!.RecordId]);
+      expect(await run(fromAlert)).toMatchObject({
+        uploaded: 0,
+        revised: 1,
+        complete: false,
+      });
+      ingestion.rejectIds = new Set();
+      clock.now += SETTLE;
+      // The later run saw the events row only; the ledger's pending copy names the alert.
+      expect(await run(fromEvents)).toMatchObject({
+        uploaded: 1,
+        takenOver: 1,
+        complete: true,
+      });
+      expect(copies(ingestion)).toEqual([
+        ["DeviceProcessEvents", ""],
+        [BOTH, ALERT_ID],
+      ]);
+    });
   });
 });

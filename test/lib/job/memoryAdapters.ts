@@ -1,5 +1,6 @@
 import { CheckpointConflictError } from "../../../lib/core/errors.js";
 import type { EnrichmentRecord } from "../../../lib/core/records/EnrichmentRecord.js";
+import { sourcesOf } from "../../../lib/core/records/mergeSources.js";
 import { toJsonRecord } from "../../../lib/core/records/toJsonRecord.js";
 import { Deadline } from "../../../lib/job/Deadline.js";
 import type { DeliveryDeps } from "../../../lib/job/deliverRecords.js";
@@ -24,14 +25,22 @@ import type { ReceivedRow } from "../../../tools/doubles/startIngestionServer.js
  * The ledger keeps an ETag per record, changed by every write, and takes a record over only on the ETag read.
  */
 export class MemoryLedger implements RecordLedger {
-  readonly states = new Map<string, LedgerState>();
+  readonly states = new Map<string, LedgerEntry & { etag: string }>();
   readonly copies = new Map<string, EnrichmentRecord>();
   failNextMark = false;
   private version = 0;
 
   lookup(ids: readonly string[]) {
     return Promise.resolve(
-      new Map(ids.flatMap((id) => (this.states.has(id) ? [[id, this.states.get(id)!]] : []))),
+      new Map(
+        ids.flatMap((id): [string, LedgerState][] => {
+          const state = this.states.get(id);
+          const copy = this.copies.get(id);
+          return state === undefined || copy === undefined
+            ? []
+            : [[id, { ...state, sources: sourcesOf(copy) }]];
+        }),
+      ),
     );
   }
 
@@ -48,9 +57,10 @@ export class MemoryLedger implements RecordLedger {
 
   takeOver(claims: readonly LedgerClaim[], now: number) {
     const taken = new Set<string>();
-    for (const { recordId, etag } of claims) {
+    for (const { recordId, etag, replaceWith } of claims) {
       if (this.states.get(recordId)?.etag !== etag) continue;
       this.write(recordId, { state: "pending", since: now });
+      if (replaceWith !== undefined) this.copies.set(recordId, replaceWith);
       taken.add(recordId);
     }
     return Promise.resolve(taken);

@@ -375,28 +375,44 @@ const received = (rows: [string, Row][]) =>
   rows.map(([time, row], i) => ({ row, receivedAt: at(time), itemId: `item-${i}` }));
 
 describe("createFakeWorkspace: buildIngestedIdsQuery", () => {
-  it("returns each listed RecordId the custom table holds once, within the timespan", () => {
+  it("returns each listed RecordId the custom table holds once per alert and sources, within the timespan", () => {
+    const copy = (time: string, RecordId: string, SystemAlertId: string, ProcessSource: string) => ({
+      TimeGenerated: iso(time),
+      RecordId,
+      SystemAlertId,
+      ProcessSource,
+    });
     const customTable = () =>
       received([
-        ["10:01:00", { TimeGenerated: iso("10:01:00"), RecordId: "r1" }],
-        ["10:02:00", { TimeGenerated: iso("10:02:00"), RecordId: "r2" }],
-        ["10:03:00", { TimeGenerated: iso("10:03:00"), RecordId: "r1" }],
-        ["10:03:00", { TimeGenerated: iso("08:00:00"), RecordId: "r3" }],
+        ["10:01:00", copy("10:01:00", "r1", "", "DeviceProcessEvents")],
+        ["10:02:00", copy("10:02:00", "r2", "a2", "SecurityAlert")],
+        ["10:03:00", copy("10:03:00", "r1", "", "DeviceProcessEvents")],
+        ["10:04:00", copy("10:03:00", "r1", "a1", "SecurityAlert,DeviceProcessEvents")],
+        ["10:03:00", copy("08:00:00", "r3", "a3", "SecurityAlert")],
       ]);
     const query = buildIngestedIdsQuery("WebShellEnrichment_CL", ["r1", "r3", "r4"]);
     expect(ask({ alerts: [], iis: [], customTable }, query, span("09:00:00", "11:00:00"))).toEqual([
-      { RecordId: "r1" },
+      { RecordId: "r1", SystemAlertId: "", ProcessSource: "DeviceProcessEvents" },
+      { RecordId: "r1", SystemAlertId: "a1", ProcessSource: "SecurityAlert,DeviceProcessEvents" },
     ]);
     expect(ask({ alerts: [], iis: [] }, query)).toEqual([]);
   });
 
   it("shows a row only once the ingestion latency has passed since the service received it", () => {
-    const customTable = () => received([["10:00:00", { TimeGenerated: iso("09:00:00"), RecordId: "r1" }]]);
+    const row = {
+      TimeGenerated: iso("09:00:00"),
+      RecordId: "r1",
+      SystemAlertId: "a1",
+      ProcessSource: "SecurityAlert",
+    };
+    const customTable = () => received([["10:00:00", row]]);
     const query = buildIngestedIdsQuery("WebShellEnrichment_CL", ["r1"]);
     const askAt = (time: string) =>
       ask({ alerts: [], iis: [], customTable, ingestionLatencyMs: 20 * 60_000, now: () => at(time) }, query);
     expect(askAt("10:19:59")).toEqual([]);
-    expect(askAt("10:20:00")).toEqual([{ RecordId: "r1" }]);
+    expect(askAt("10:20:00")).toEqual([
+      { RecordId: "r1", SystemAlertId: "a1", ProcessSource: "SecurityAlert" },
+    ]);
   });
 });
 

@@ -12,7 +12,9 @@ import type { TableRow } from "./tableLimits.js";
 import {
   fromLedgerEntity,
   LEDGER_PROPERTIES,
+  readLedgerSources,
   readLedgerState,
+  SOURCE_COLUMNS,
   toLedgerEntity,
   toLedgerKey,
   toLedgerProperties,
@@ -45,8 +47,8 @@ export class TableRecordLedger implements RecordLedger {
   }
 
   /**
-   * Point reads of the ledger fields only (not the record's columns), 16 at a time, each with its ETag; an id
-   * without an entity is absent from the result.
+   * Point reads of the ledger fields and the columns naming the record's sources (not the whole record), 16 at a
+   * time, each with its ETag; an id without an entity is absent from the result.
    * @throws TableStoreError naming the record whose read failed.
    */
   async lookup(recordIds: readonly string[]): Promise<Map<string, LedgerState>> {
@@ -99,28 +101,39 @@ export class TableRecordLedger implements RecordLedger {
   }
 
   /**
-   * Sets each record `pending` since `now` with a Merge conditional on the ETag read (the record's columns stay),
-   * 16 at a time: a 412 (another run changed it since) or a 404 (removed) leaves the record out of the result.
+   * Sets each record `pending` since `now`, conditional on the ETag read, 16 at a time: a Merge that keeps the
+   * record's columns, or a Replace with the claim's `replaceWith` copy, so that a run stopping after the takeover
+   * leaves the copy it was sending for the run after it. A 412 (another run changed it since) or a 404 (removed)
+   * leaves the record out of the result.
    * @throws TableStoreError naming the record, for any other failure.
    */
   async takeOver(claims: readonly LedgerClaim[], now: number): Promise<Set<string>> {
-    const taken = await mapWithConcurrency(claims, READ_CONCURRENCY, async ({ recordId, etag }) => {
-      try {
-        await this.client.updateEntity(
-          { ...toLedgerKey(recordId), ...toLedgerProperties({ state: "pending", since: now }) },
-          "Merge",
-          { etag },
-        );
-        return true;
-      } catch (error) {
-        if (isTableError(error, 412) || isTableError(error, 404)) return false;
-        throw toTableStoreError(
-          `Taking over record ${recordId} in partition ${toLedgerKey(recordId).partitionKey} of table ` +
-            `${this.client.tableName} failed`,
-          error,
-        );
-      }
-    });
+    const pending = { state: "pending", since: now } as const;
+    const taken = await mapWithConcurrency(
+      claims,
+      READ_CONCURRENCY,
+      async ({ recordId, etag, replaceWith }) => {
+        try {
+          if (replaceWith === undefined) {
+            await this.client.updateEntity(
+              { ...toLedgerKey(recordId), ...toLedgerProperties(pending) },
+              "Merge",
+              { etag },
+            );
+          } else {
+            await this.client.updateEntity(toLedgerEntity(replaceWith, pending), "Replace", { etag });
+          }
+          return true;
+        } catch (error) {
+          if (isTableError(error, 412) || isTableError(error, 404)) return false;
+          throw toTableStoreError(
+            `Taking over record ${recordId} in partition ${toLedgerKey(recordId).partitionKey} of table ` +
+              `${this.client.tableName} failed`,
+            error,
+          );
+        }
+      },
+    );
     return new Set(claims.filter((_, index) => taken[index]).map((claim) => claim.recordId));
   }
 
@@ -191,7 +204,7 @@ export class TableRecordLedger implements RecordLedger {
     let entity: Record<string, unknown> & { etag: string };
     try {
       entity = await this.client.getEntity(partitionKey, rowKey, {
-        queryOptions: { select: [...LEDGER_PROPERTIES] },
+        queryOptions: { select: [...LEDGER_PROPERTIES, ...SOURCE_COLUMNS] },
       });
     } catch (error) {
       if (isTableError(error, 404)) return undefined;
@@ -201,7 +214,7 @@ export class TableRecordLedger implements RecordLedger {
         error,
       );
     }
-    return { ...readLedgerState(entity, recordId), etag: entity.etag };
+    return { ...readLedgerState(entity, recordId), etag: entity.etag, sources: readLedgerSources(entity) };
   }
 
   /** The rows of the batch this call inserted. */

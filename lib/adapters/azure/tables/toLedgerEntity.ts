@@ -2,6 +2,7 @@ import { TableStoreError } from "../../../core/errors.js";
 import { MATCH_MODES } from "../../../core/model/EngineOptions.js";
 import { RECORD_COLUMNS } from "../../../core/records/columns.js";
 import type { EnrichmentRecord } from "../../../core/records/EnrichmentRecord.js";
+import type { RecordSources } from "../../../core/records/mergeSources.js";
 import type { LedgerEntry } from "../../../job/ports.js";
 import { encodeTableKey } from "./encodeTableKey.js";
 import type { TableRow } from "./tableLimits.js";
@@ -15,6 +16,28 @@ export const LEDGER_PROPERTIES = [
   "AbandonedAt",
   "AbandonReason",
 ] as const;
+
+/** The record's columns a lookup reads besides the ledger's own: what says which sources saw its process. */
+export const SOURCE_COLUMNS = [
+  "SystemAlertId",
+  "AlertName",
+  "AlertTime",
+  "ProcessSource",
+] as const satisfies readonly (keyof RecordSources)[];
+
+/**
+ * The sources a ledger entity's copy names. A column missing (an entity written before `ProcessSource` existed)
+ * reads as empty, which merges with what a run knows now without taking anything away.
+ */
+export function readLedgerSources(entity: Record<string, unknown>): RecordSources {
+  const text = (value: unknown) => (typeof value === "string" ? value : "");
+  return {
+    SystemAlertId: text(entity.SystemAlertId),
+    AlertName: text(entity.AlertName),
+    AlertTime: entity.AlertTime instanceof Date ? entity.AlertTime.getTime() : null,
+    ProcessSource: text(entity.ProcessSource),
+  };
+}
 
 /**
  * The keys of a record's entity. The partition comes from the id's first character (16 partitions for a hex id),

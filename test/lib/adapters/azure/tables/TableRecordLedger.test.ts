@@ -8,6 +8,7 @@ import { toLedgerKey } from "../../../../../lib/adapters/azure/tables/toLedgerEn
 import { TableStoreError } from "../../../../../lib/core/errors.js";
 import { computeRecordId } from "../../../../../lib/core/records/computeRecordId.js";
 import type { EnrichmentRecord } from "../../../../../lib/core/records/EnrichmentRecord.js";
+import { sourcesOf } from "../../../../../lib/core/records/mergeSources.js";
 import { type Azurite, startAzurite } from "../../../../../tools/doubles/startAzurite.js";
 import { aCompatRecord, aRecord, someRecords } from "./aRecord.js";
 import { expectEntityToHold } from "./expectEntityToHold.js";
@@ -58,15 +59,25 @@ describe("TableRecordLedger on Azurite", () => {
     const pending = await ledger.lookup([...ids, unknown]);
     expect(pending.size).toBe(250);
     expect(pending.has(unknown)).toBe(false);
-    for (const id of ids)
-      expect(pending.get(id)).toEqual({ state: "pending", since: CLAIMED_AT, etag: expect.any(String) });
+    for (const record of records)
+      expect(pending.get(record.RecordId)).toEqual({
+        state: "pending",
+        since: CLAIMED_AT,
+        etag: expect.any(String),
+        sources: sourcesOf(record),
+      });
 
     await ledger.markIngested(records, INGESTED_AT);
 
     const sample = ids.filter((_, index) => index % 10 === 0);
     const ingested = await ledger.lookup(sample);
-    for (const id of sample)
-      expect(ingested.get(id)).toEqual({ state: "ingested", at: INGESTED_AT, etag: expect.any(String) });
+    for (const record of records.filter((candidate) => sample.includes(candidate.RecordId)))
+      expect(ingested.get(record.RecordId)).toEqual({
+        state: "ingested",
+        at: INGESTED_AT,
+        etag: expect.any(String),
+        sources: sourcesOf(record),
+      });
     const partitions = new Set<string>();
     let count = 0;
     for await (const entity of client.listEntities<Record<string, unknown>>()) {
@@ -258,6 +269,34 @@ describe("TableRecordLedger on Azurite", () => {
     expect(await ledger.takeOver(claims, CLAIMED_AT + 120_000)).toEqual(new Set());
   });
 
+  it("takes an ingested record over on its ETag with the copy to send, which a later lookup and read show", async () => {
+    const { ledger, client } = await freshLedger();
+    const [delivered] = someRecords(1, "revise");
+    const eventsOnly = {
+      ...delivered!,
+      SystemAlertId: "",
+      AlertName: "",
+      AlertTime: null,
+      ProcessSource: "DeviceProcessEvents",
+    };
+    await ledger.claim([eventsOnly], CLAIMED_AT);
+    await ledger.markIngested([eventsOnly], INGESTED_AT);
+    const read = (await ledger.lookup([eventsOnly.RecordId])).get(eventsOnly.RecordId)!;
+    expect(read.sources).toEqual(sourcesOf(eventsOnly));
+
+    const revised = { ...delivered!, ProcessSource: "SecurityAlert,DeviceProcessEvents" };
+    const claim = { recordId: revised.RecordId, etag: read.etag, replaceWith: revised };
+    expect(await ledger.takeOver([claim], INGESTED_AT + 1000)).toEqual(new Set([revised.RecordId]));
+    expect((await ledger.lookup([revised.RecordId])).get(revised.RecordId)).toMatchObject({
+      state: "pending",
+      since: INGESTED_AT + 1000,
+      sources: sourcesOf(revised),
+    });
+    expectEntityToHold(await readEntity(client, revised), revised);
+    // The ETag read is spent: a second run taking it over with it gets nothing.
+    expect(await ledger.takeOver([claim], INGESTED_AT + 2000)).toEqual(new Set());
+  });
+
   it("marks taken-over records abandoned with their reason, and a later lookup says so", async () => {
     const { ledger, client } = await freshLedger();
     const records = someRecords(3, "abandon");
@@ -273,6 +312,7 @@ describe("TableRecordLedger on Azurite", () => {
         at: INGESTED_AT,
         reason: `superseded: ${record.RecordId}`,
         etag: expect.any(String),
+        sources: sourcesOf(record),
       });
       expectEntityToHold(await readEntity(client, record), record);
     }
