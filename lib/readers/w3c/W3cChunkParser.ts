@@ -31,6 +31,7 @@ export interface W3cChunkParserOptions {
 const CR = 0x0d;
 const HASH = 0x23;
 const DASH = 0x2d;
+const BOM_FIRST_BYTE = 0xef;
 const DEFAULT_MAX_LINE_BYTES = 16 << 20;
 /** Bytes scanned per call: chunks are cut into pieces of at most this size. */
 export const SCAN_CAPACITY = 1 << 20;
@@ -158,7 +159,9 @@ export class W3cChunkParser {
 
   /**
    * One line, `buf[start..end)` without its line break, with `found` fields starting at `bounds[base..]` and
-   * `bounds[base + found] = end + 1`. The line is numbered, and the first one loses its byte order mark.
+   * `bounds[base + found] = end + 1`. The line is numbered and loses a byte order mark: not only the first line, since
+   * logs joined into one file (`cat`, `copy /b`) carry each file's mark where that file began, and a `#Fields` line
+   * read as data would leave the previous layout on the lines after it.
    */
   private line(
     buf: Buffer,
@@ -168,8 +171,8 @@ export class W3cChunkParser {
     start: number,
     end: number,
   ): void {
-    const lineNumber = ++this.lineNumber;
-    if (lineNumber === 1 && startsWithBom(buf, start, end)) {
+    this.lineNumber += 1;
+    if (buf[start] === BOM_FIRST_BYTE && startsWithBom(buf, start, end)) {
       const kept = bounds[base]!;
       bounds[base] = start + 3; // the BOM is no part of the first field
       this.lineContent(buf, bounds, base, found, start + 3, end);

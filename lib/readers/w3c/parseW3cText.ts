@@ -37,10 +37,11 @@ export function parseW3cText(
     diagnostics.skip({ source, line, reason });
   };
   let layout: W3cLayout | undefined;
-  const lines = (text.startsWith("\uFEFF") ? text.slice(1) : text).split("\n");
-  lines.forEach((rawLine, index) => {
+  // A byte order mark starts a file, and joined logs start a file on any line: every line loses one.
+  text.split("\n").forEach((rawLine, index) => {
     const lineNumber = index + 1;
-    const line = rawLine.endsWith("\r") ? rawLine.slice(0, -1) : rawLine;
+    const unmarked = rawLine.startsWith("\uFEFF") ? rawLine.slice(1) : rawLine;
+    const line = unmarked.endsWith("\r") ? unmarked.slice(0, -1) : unmarked;
     if (line === "") return;
     if (line.startsWith("#")) {
       layout = parseFieldsDirective(line, lineNumber) ?? layout;

@@ -18,7 +18,7 @@ export function hostNameFromParts(sComputerName: string, computer: string, resou
 
 /**
  * The attacker's address (docs/design.md §4.8): behind a load balancer `cIP` is the balancer, so the first address of a
- * logged `X-Forwarded-For` wins.
+ * logged `X-Forwarded-For` wins, without a port.
  */
 export function attackerAddress(request: WebRequest): string {
   return attackerAddressOf(request.XForwardedFor, request.cIP);
@@ -34,7 +34,23 @@ export function attackerAddressOf(xForwardedFor: string, cIP: string): string {
   if (forwarded === "" || forwarded === "-") return cIP;
   const comma = forwarded.indexOf(",");
   const first = comma === -1 ? forwarded : trimHeaderSpace(forwarded.slice(0, comma));
-  return first === "" ? cIP : first;
+  return first === "" ? cIP : withoutPort(first);
+}
+
+/**
+ * A forwarded entry without the client's port. Azure Application Gateway writes each entry as `IP:port`, and IIS
+ * ARR can add the port too, so one attacker comes with a new port on every connection: counted with it, the attacker
+ * would be a new address per request, and after a few requests the shell would look popular and be dropped.
+ * `[v6]:port` and `[v6]` lose their brackets; a bare IPv6 address (more than one colon) is an address as it is.
+ */
+function withoutPort(entry: string): string {
+  if (entry.startsWith("[")) {
+    const close = entry.indexOf("]");
+    return close > 1 ? entry.slice(1, close) : entry;
+  }
+  const colon = entry.indexOf(":");
+  if (colon <= 0 || colon !== entry.lastIndexOf(":")) return entry;
+  return /^\d{1,5}$/.test(entry.slice(colon + 1)) ? entry.slice(0, colon) : entry;
 }
 
 /** Trims white space and `+` (IIS's space in a header value), which no address contains. */

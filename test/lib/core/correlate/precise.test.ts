@@ -125,7 +125,9 @@ describe("behind a load balancer", () => {
       const trimmed = chain.replace(/^[\s+]+|[\s+]+$/g, "");
       if (trimmed === "" || trimmed === "-") return cIP;
       const first = trimmed.split(",")[0]!.replace(/^[\s+]+|[\s+]+$/g, "");
-      return first === "" ? cIP : first;
+      const bracketed = /^\[([^\]]+)\]/.exec(first);
+      const v4WithPort = /^([^:]+):\d{1,5}$/.exec(first);
+      return first === "" ? cIP : (bracketed?.[1] ?? v4WithPort?.[1] ?? first);
     };
     const part = fc.constantFrom(
       "203.0.113.7",
@@ -138,12 +140,32 @@ describe("behind a load balancer", () => {
       "\t",
       "2001:db8::1",
       "x",
+      ":4711",
+      "[2001:db8::2]",
     );
     fc.assert(
       fc.property(fc.array(part, { maxLength: 8 }), (parts) => {
         expect(attackerAddressOf(parts.join(""), "10.0.0.4")).toBe(plain(parts.join(""), "10.0.0.4"));
       }),
     );
+  });
+
+  it.each([
+    ["203.0.113.77:50412,+10.0.0.4", "203.0.113.77"],
+    ["[2001:db8::7]:443", "2001:db8::7"],
+    ["[2001:db8::7]", "2001:db8::7"],
+    ["2001:db8::7", "2001:db8::7"],
+  ])("takes the address without the port Application Gateway adds (%s)", (forwarded, attacker) => {
+    const [record] = correlate("precise", [legacyAlert()], [viaBalancer("10:15:31", forwarded)]).records;
+    expect(record?.AttackerIP).toBe(attacker);
+    expect(record?.Evidence[0]?.forwardedFor).toBe(forwarded);
+  });
+
+  it("counts one attacker once in the baseline whatever port each of its connections came from", () => {
+    const times = ["10:15:20", "10:15:25", "10:15:31", "10:15:40", "10:15:45"];
+    const requests = times.map((time, i) => viaBalancer(time, `203.0.113.77:${50000 + i}`));
+    const [record] = correlate("precise", [legacyAlert()], requests).records;
+    expect(record).toMatchObject({ AttackerIP: "203.0.113.77", RequestCount: 5, PageDistinctIPs: 1 });
   });
 
   it("counts forwarded clients in the baseline, so a page popular behind the balancer is not rare", () => {

@@ -148,3 +148,22 @@ describe("W3cChunkParser gives exactly what the reference parser gives", () => {
     });
   });
 });
+
+describe("W3cChunkParser on logs joined into one file", () => {
+  // `cat a.log b.log` keeps b's byte order mark at the start of its first line. Read as data, b's `#Fields` would
+  // leave a's layout on b's lines, and with as many fields the client address would be read as the page.
+  const first = "#Fields: date time cs-uri-stem c-ip\n2023-04-18 10:00:00 /home.aspx 192.0.2.1\n";
+  const second =
+    "\uFEFF#Fields: date time c-ip cs-uri-stem\r\n2023-04-18 10:00:01 198.51.100.7 /shell.aspx\r\n";
+
+  it.each([1, 5, 1 << 20])("takes the second file's layout, in chunks of %i bytes", (size) => {
+    const bytes = Buffer.from(first + second);
+    const cuts = Array.from({ length: Math.ceil(bytes.length / size) }, (_, i) => i * size).slice(1);
+    const { requests, counts } = fast(bytes, cuts, {});
+    expect(requests.map((r) => [r.csUriStem, r.cIP])).toEqual([
+      ["/home.aspx", "192.0.2.1"],
+      ["/shell.aspx", "198.51.100.7"],
+    ]);
+    expect(counts).toMatchObject({ read: 2, skipped: 0 });
+  });
+});

@@ -36,3 +36,18 @@ describe("parseW3cText (the reference W3C parser)", () => {
     ).toEqual(["skip 2", "skip 3", "skip 4", "skip 5"]);
   });
 });
+
+describe("parseW3cText on logs joined into one file", () => {
+  it("reads a byte order mark on any line as the start of a file, not as data", () => {
+    const text =
+      "#Fields: date time cs-uri-stem c-ip\n2023-04-18 10:00:00 /home.aspx 192.0.2.1\n" +
+      "\uFEFF#Fields: date time c-ip cs-uri-stem\n\uFEFF2023-04-18 10:00:01 198.51.100.7 /shell.aspx\n";
+    const diagnostics = new Diagnostics(100);
+    const { requests, counts } = parseW3cText(text, { source: "t.log", diagnostics });
+    expect(requests.map((r) => [r.csUriStem, r.cIP])).toEqual([
+      ["/home.aspx", "192.0.2.1"],
+      ["/shell.aspx", "198.51.100.7"],
+    ]);
+    expect(counts).toMatchObject({ read: 2, skipped: 0 });
+  });
+});

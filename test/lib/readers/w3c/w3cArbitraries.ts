@@ -164,8 +164,13 @@ const block = fieldNames.chain((names) =>
         fc.oneof({ weight: 9, arbitrary: dataLine(names) }, { weight: 1, arbitrary: fc.constant("") }),
         { maxLength: 8 },
       ),
+      fc.boolean(),
     )
-    .map(([directives, lines]) => [...directives, `#Fields: ${names.join(" ")}`, ...lines]),
+    .map(([directives, lines, bom]) => {
+      // A block may begin with a byte order mark: the start of a file joined onto the one before (`cat`).
+      const block = [...directives, `#Fields: ${names.join(" ")}`, ...lines];
+      return bom ? [`\uFEFF${block[0]!}`, ...block.slice(1)] : block;
+    }),
 );
 
 /** Lines of a W3C log, possibly with data lines before the first header. */
