@@ -52,6 +52,10 @@ const ALERT_INGESTION_MARGIN_MS = 86_400_000;
 // DeviceProcessEvents' TimeGenerated is the device's, which can trail ingestion while a device is offline; Log
 // Analytics replaces a TimeGenerated more than two days old with the ingestion time, so two days bound it.
 const DEVICE_INGESTION_MARGIN_MS = 2 * 86_400_000;
+// A TimeGenerated more than a day after the row is received is replaced with the time it was received; up to then a
+// device whose clock runs ahead stamps rows later than they arrive, so a read by ingestion time reaches a day past the
+// window's end (the query's own filter keeps the window's rows only).
+const FUTURE_MARGIN_MS = 86_400_000;
 // Merged host windows per query: keeps query text well under the service's limits.
 const INTERVALS_PER_QUERY = 200;
 
@@ -78,9 +82,12 @@ export async function collectRecords(
   const sources = engine.processSources;
   const slice = { from: window.from, to: window.to, by: params.alertsBy, workerImages: engine.workerImages };
   // The window's rows of a process source. By ingestion time, the `timespan` (on TimeGenerated) reaches back as far
-  // as that table's TimeGenerated can trail ingestion.
+  // as that table's TimeGenerated can trail ingestion, and forward as far as it can lead it.
+  const byIngestion = params.alertsBy === "ingestion";
   const readSource = (kql: string, name: string, ingestionMarginMs: number) =>
-    run(kql, name, window.from - (params.alertsBy === "ingestion" ? ingestionMarginMs : 0), window.to);
+    byIngestion
+      ? run(kql, name, window.from - ingestionMarginMs, window.to + FUTURE_MARGIN_MS)
+      : run(kql, name, window.from, window.to);
   const alertRows = sources.includes("alerts")
     ? await readSource(
         buildAlertQuery({

@@ -1,5 +1,5 @@
 import type { EnrichmentRecord } from "../core/records/EnrichmentRecord.js";
-import { addsSources, mergeSources, type RecordSources } from "../core/records/mergeSources.js";
+import { type CopySummary, knowsMore, mergeCopies } from "../core/records/mergeCopies.js";
 import type { Deadline } from "./Deadline.js";
 import { buildIngestedIdsQuery } from "./kql/buildIngestedIdsQuery.js";
 import type { FailedUpload, IngestionSink, LedgerClaim, RecordLedger, WorkspaceQuery } from "./ports.js";
@@ -28,9 +28,9 @@ export interface DeliveryResult {
   /** Records another run left pending (or the sweep abandoned) that this run took over. */
   takenOver: number;
   /**
-   * Records the custom table held with fewer sources than this run saw (an alert that named the process after its
-   * `DeviceProcessEvents` row was delivered) that this run took over to send again, merged (counted in `uploaded`
-   * when accepted).
+   * Records delivered before that this run knows more about (an alert that named the process after its
+   * `DeviceProcessEvents` row was delivered, a request that reached the workspace late) and took over to send
+   * again, merged (counted in `uploaded` when accepted).
    */
   revised: number;
   failed: FailedUpload[];
@@ -49,9 +49,9 @@ const IDS_PER_QUERY = 500;
  * table, then the ledger is marked `ingested`. A record that another run left `pending` for longer than the settle
  * time (or that the sweep abandoned) is taken over on its ETag, so exactly one run resends it, and only after the
  * custom table was asked whether it already has it. A record already delivered is sent again, taken over the same
- * way, only when this run saw a source of its process that the delivered copy does not name; what a run sends
- * never drops a source or an alert an earlier copy had. Whatever fails is reported and the result is not
- * `complete`.
+ * way, only when this run knows more than the delivered copy (a source of its process, its alert, more requests);
+ * what a run sends never drops a source or an alert an earlier copy had. Whatever fails is reported and the result
+ * is not `complete`.
  */
 export async function deliverRecords(
   records: readonly EnrichmentRecord[],
@@ -71,9 +71,9 @@ export async function deliverRecords(
   const revisions: LedgerClaim[] = [];
   for (const [recordId, state] of states) {
     const record = byId.get(recordId)!;
-    const claim = { recordId, etag: state.etag, replaceWith: mergeSources(record, state.sources) };
+    const claim = { recordId, etag: state.etag, replaceWith: mergeCopies(record, state.summary) };
     if (state.state === "ingested") {
-      if (addsSources(record, state.sources)) revisions.push(claim);
+      if (knowsMore(record, state.summary)) revisions.push(claim);
       else alreadyIngested += 1;
     }
     // A record this run produces again is a finding again, whatever the sweep decided before.
@@ -130,13 +130,13 @@ export async function uploadAndMark(
 
 /**
  * The records the custom table already holds, asked 500 ids at a time: a record has arrived when a copy of it there
- * names every source and the alert this one does (an older copy with fewer sources does not count).
+ * knows as much as this one (an older copy with fewer sources or requests does not count).
  */
 export async function findIngested(
   records: readonly EnrichmentRecord[],
   deps: Pick<DeliveryDeps, "workspace" | "customTable" | "now" | "deadline">,
 ): Promise<EnrichmentRecord[]> {
-  const found = new Map<string, RecordSources[]>();
+  const found = new Map<string, CopySummary[]>();
   for (let start = 0; start < records.length; start += IDS_PER_QUERY) {
     const batch = records.slice(start, start + IDS_PER_QUERY);
     const name = "ingested records";
@@ -157,21 +157,22 @@ export async function findIngested(
     );
     for (const row of rows) {
       const id = String(row.RecordId);
-      found.set(id, [...(found.get(id) ?? []), toSources(row)]);
+      found.set(id, [...(found.get(id) ?? []), toSummary(row)]);
     }
   }
   return records.filter((record) =>
-    (found.get(record.RecordId) ?? []).some((copy) => !addsSources(record, copy)),
+    (found.get(record.RecordId) ?? []).some((copy) => !knowsMore(record, copy)),
   );
 }
 
 // A row of the ingested-ids query; a column the table left empty (a row written before it existed) reads as empty.
-function toSources(row: Record<string, unknown>): RecordSources {
+function toSummary(row: Record<string, unknown>): CopySummary {
   const text = (value: unknown) => (typeof value === "string" ? value : "");
   return {
     SystemAlertId: text(row.SystemAlertId),
     AlertName: "",
     AlertTime: null,
     ProcessSource: text(row.ProcessSource),
+    RequestCount: typeof row.RequestCount === "number" ? row.RequestCount : null,
   };
 }

@@ -1,5 +1,5 @@
 import type { EnrichmentRecord } from "../core/records/EnrichmentRecord.js";
-import type { RecordSources } from "../core/records/mergeSources.js";
+import type { CopySummary } from "../core/records/mergeCopies.js";
 import type { AppConfig } from "./config/AppConfig.js";
 import type { ScheduledRunReport } from "./runScheduled.js";
 
@@ -39,7 +39,7 @@ export type LedgerEntry =
  * run changed it since it was read, and with the sources its ledger copy names, so that a run can tell when it knows
  * more about the record's process than the copy delivered (docs/design.md §6.5).
  */
-export type LedgerState = LedgerEntry & { etag: string; sources: RecordSources };
+export type LedgerState = LedgerEntry & { etag: string; summary: CopySummary };
 
 /** A record to take over: its id and the ETag of the state read. */
 export interface LedgerClaim {

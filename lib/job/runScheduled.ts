@@ -9,7 +9,8 @@ import { deliverRecords, type DeliveryDeps } from "./deliverRecords.js";
 import { customTableOf, type JobDeps } from "./ports.js";
 import { sweepPending, type SweepResult } from "./sweepPending.js";
 
-export interface ScheduledRunSummary {
+/** What one pass over a job's windows did: read, correlated, delivered, and where its watermark went. */
+export interface PassSummary {
   job: string;
   watermarkBefore: number | undefined;
   watermarkAfter: number | undefined;
@@ -20,15 +21,20 @@ export interface ScheduledRunSummary {
   alreadyIngested: number;
   /** Records other runs left pending (or the sweep abandoned) that this run took over and settled. */
   takenOver: number;
-  /** Records delivered before that this run sent again with a source or alert they lacked (docs/design.md §6.5). */
+  /** Records delivered before that this run sent again knowing more (docs/design.md §6.5). */
   revised: number;
   skipped: number;
-  /** True when the time budget stopped the run before the end (the next run continues). */
+  /** True when the time budget stopped the pass before the end (the next run continues). */
   stoppedByBudget: boolean;
-  /** Where the run stopped before the end of its range (the watermark stays there) and why. */
+  /** Where the pass stopped before the end of its range (the watermark stays there) and why. */
   stopped?: { at: number; reason: string };
+}
+
+export interface ScheduledRunSummary extends PassSummary {
   /** The sweep of orphaned pending records, run when the windows covered the whole range. */
   sweep?: SweepResult;
+  /** The second look at windows read `ENRICH_SECOND_LOOK` earlier, run when the first pass covered its range. */
+  secondLook?: PassSummary;
 }
 
 /** How a scheduled run ended, for health telemetry (docs/design.md §6.7): its summary and its outcome. */
@@ -39,8 +45,8 @@ export interface ScheduledRunReport extends ScheduledRunSummary {
   elapsedMs: number;
 }
 
-/** A run's summary before its first window: nothing read or written, the watermark where it was. */
-export function newRunSummary(job: string, watermark?: number): ScheduledRunSummary {
+/** A pass's summary before its first window: nothing read or written, the watermark where it was. */
+export function newRunSummary(job: string, watermark?: number): PassSummary {
   return {
     job,
     watermarkBefore: watermark,
@@ -68,8 +74,10 @@ const NAMED_ABANDONED = 20;
  * all its records. One deadline (start + ENRICH_TIME_BUDGET) bounds every query and upload; a window is started
  * only when the time left is at least what the longest window of this run took. The run stops cleanly, with the
  * watermark before the window, when the budget is spent or another run holds records of the window; it throws
- * (failing the invocation, not the process) when a window cannot be completed. After a run that covered its whole
- * range, the sweep settles orphaned pending records.
+ * (failing the invocation, not the process) when a window cannot be completed. When the first pass covered its
+ * range, a second pass, with its own watermark, reads the windows that ended `ENRICH_SECOND_LOOK` earlier once more
+ * (IIS rows that arrived late make records, or complete those delivered); then the sweep settles orphaned pending
+ * records.
  */
 export async function runScheduled(
   deps: JobDeps,
@@ -78,85 +86,29 @@ export async function runScheduled(
   const { config, log } = deps;
   const started = deps.now();
   const deadline = Deadline.after(config.timeBudgetMs, deps.now);
-  let watermark = await deps.checkpoints.read(job);
-  const summary = newRunSummary(job, watermark?.value);
-  const from = (watermark?.value ?? started - config.firstRunLookbackMs) - config.overlapMs;
-  const to = started - config.ingestionDelayMs;
-  const windows = splitWindow({ from, to }, config.maxWindowMs);
-  const delivery: DeliveryDeps = {
-    ...deps,
-    customTable: customTableOf(config),
-    settleMs: config.settleMs,
+  const pass: PassContext = {
+    deps,
     deadline,
+    delivery: { ...deps, customTable: customTableOf(config), settleMs: config.settleMs, deadline },
+    produced: new Set<string>(),
   };
-  const produced = new Set<string>();
-  const stopByBudget = (window: TimeRange, reason: string) => {
-    summary.stoppedByBudget = true;
-    summary.stopped = { at: window.from, reason };
-  };
+  const to = started - config.ingestionDelayMs;
+  const summary: ScheduledRunSummary = newRunSummary(job);
 
   let failure: string | undefined;
   try {
-    let longestWindowMs = 0;
-    for (const window of windows) {
-      const needed = Math.max(longestWindowMs, MIN_WINDOW_MS);
-      if (deadline.leftMs() < needed) {
-        stopByBudget(
-          window,
-          `time budget: ${seconds(deadline.leftMs())} s left, a window needs ${seconds(needed)} s`,
-        );
-        break;
-      }
-      const windowStarted = deps.now();
-      const diagnostics = new Diagnostics();
-      let collected;
-      let delivered;
-      try {
-        collected = await collectRecords(
-          { engine: config.engine, window, alertsBy: "ingestion", deadline },
-          deps.workspace,
-          diagnostics,
-          deps.now,
-        );
-        reportSkips(diagnostics, deps);
-        delivered = await deliverRecords(collected.records, delivery);
-      } catch (error) {
-        if (!(error instanceof DeadlineError)) throw error;
-        stopByBudget(window, error.message);
-        break;
-      }
-      longestWindowMs = Math.max(longestWindowMs, deps.now() - windowStarted);
-      summary.windows += 1;
-      summary.alertRows += collected.alertRows;
-      summary.records += collected.records.length;
-      summary.uploaded += delivered.uploaded;
-      summary.alreadyIngested += delivered.alreadyIngested;
-      summary.takenOver += delivered.takenOver;
-      summary.revised += delivered.revised;
-      summary.skipped += diagnostics.totalSkipped;
-      for (const record of collected.records) produced.add(record.RecordId);
-      if (delivered.failed.length > 0) {
-        const reasons = delivered.failed.map((f) => `${f.recordIds.length} record(s): ${f.reason}`);
-        if (delivered.inFlightElsewhere > 0)
-          reasons.push(`${delivered.inFlightElsewhere} record(s) in flight in another run`);
-        throw new IncompleteWindowError(
-          `Window ${formatTimestamp(window.from)}..${formatTimestamp(window.to)} not complete: ${reasons.join("; ")}`,
-        );
-      }
-      if (delivered.inFlightElsewhere > 0) {
-        // Not a failure: the other run completes them, or a run after the settle time takes them over.
-        summary.stopped = {
-          at: window.from,
-          reason: `${delivered.inFlightElsewhere} record(s) of the window in flight in another run`,
-        };
-        break;
-      }
-      watermark = await advanceWatermark(deps.checkpoints, job, window.to, watermark);
-      summary.watermarkAfter = watermark.value;
-    }
+    const firstFrom = started - config.firstRunLookbackMs;
+    await runPass(summary, { firstFrom, to }, pass);
     if (summary.stopped === undefined) {
+      if (config.secondLookMs > 0) {
+        summary.secondLook = newRunSummary(`${job}-second-look`);
+        await runPass(summary.secondLook, { firstFrom, to: to - config.secondLookMs }, pass);
+      }
       try {
-        summary.sweep = await sweepPending({ produced, engine: config.engine, baselineTo: to }, delivery);
+        summary.sweep = await sweepPending(
+          { produced: pass.produced, engine: config.engine, baselineTo: to },
+          pass.delivery,
+        );
       } catch (error) {
         if (!(error instanceof DeadlineError)) throw error;
         log.warn(`sweep of pending records stopped: ${error.message}`);
@@ -176,6 +128,92 @@ export async function runScheduled(
     });
   }
   return summary;
+}
+
+/** What the passes of one run share: its deadline, its delivery, and the records its windows produced. */
+interface PassContext {
+  deps: JobDeps;
+  deadline: Deadline;
+  delivery: DeliveryDeps;
+  produced: Set<string>;
+}
+
+/**
+ * The windows of one job (its own watermark) over [watermark − overlap, to), from `firstFrom` when it has none yet,
+ * each delivered and checkpointed in turn; `summary` says how far it got. Stops cleanly when the budget is spent or
+ * another run holds records of a window; throws when a window cannot be completed.
+ */
+async function runPass(
+  summary: PassSummary,
+  { firstFrom, to }: { firstFrom: number; to: number },
+  pass: PassContext,
+): Promise<void> {
+  const { deps, deadline } = pass;
+  const { config } = deps;
+  let watermark = await deps.checkpoints.read(summary.job);
+  summary.watermarkBefore = summary.watermarkAfter = watermark?.value;
+  const from = (watermark?.value ?? firstFrom) - config.overlapMs;
+  const stopByBudget = (window: TimeRange, reason: string) => {
+    summary.stoppedByBudget = true;
+    summary.stopped = { at: window.from, reason };
+  };
+  let longestWindowMs = 0;
+  for (const window of from < to ? splitWindow({ from, to }, config.maxWindowMs) : []) {
+    const needed = Math.max(longestWindowMs, MIN_WINDOW_MS);
+    if (deadline.leftMs() < needed) {
+      stopByBudget(
+        window,
+        `time budget: ${seconds(deadline.leftMs())} s left, a window needs ${seconds(needed)} s`,
+      );
+      return;
+    }
+    const windowStarted = deps.now();
+    const diagnostics = new Diagnostics();
+    let collected;
+    let delivered;
+    try {
+      collected = await collectRecords(
+        { engine: config.engine, window, alertsBy: "ingestion", deadline },
+        deps.workspace,
+        diagnostics,
+        deps.now,
+      );
+      reportSkips(diagnostics, deps);
+      delivered = await deliverRecords(collected.records, pass.delivery);
+    } catch (error) {
+      if (!(error instanceof DeadlineError)) throw error;
+      stopByBudget(window, error.message);
+      return;
+    }
+    longestWindowMs = Math.max(longestWindowMs, deps.now() - windowStarted);
+    summary.windows += 1;
+    summary.alertRows += collected.alertRows;
+    summary.records += collected.records.length;
+    summary.uploaded += delivered.uploaded;
+    summary.alreadyIngested += delivered.alreadyIngested;
+    summary.takenOver += delivered.takenOver;
+    summary.revised += delivered.revised;
+    summary.skipped += diagnostics.totalSkipped;
+    for (const record of collected.records) pass.produced.add(record.RecordId);
+    if (delivered.failed.length > 0) {
+      const reasons = delivered.failed.map((f) => `${f.recordIds.length} record(s): ${f.reason}`);
+      if (delivered.inFlightElsewhere > 0)
+        reasons.push(`${delivered.inFlightElsewhere} record(s) in flight in another run`);
+      throw new IncompleteWindowError(
+        `Window ${formatTimestamp(window.from)}..${formatTimestamp(window.to)} not complete: ${reasons.join("; ")}`,
+      );
+    }
+    if (delivered.inFlightElsewhere > 0) {
+      // Not a failure: the other run completes them, or a run after the settle time takes them over.
+      summary.stopped = {
+        at: window.from,
+        reason: `${delivered.inFlightElsewhere} record(s) of the window in flight in another run`,
+      };
+      return;
+    }
+    watermark = await advanceWatermark(deps.checkpoints, summary.job, window.to, watermark);
+    summary.watermarkAfter = watermark.value;
+  }
 }
 
 function reportSkips(diagnostics: Diagnostics, deps: JobDeps): void {
@@ -206,18 +244,27 @@ function reportSweep(sweep: SweepResult | undefined, deps: JobDeps): void {
 
 function formatSummary(s: ScheduledRunSummary, elapsedMs: number): string {
   const time = (value: number | undefined) => (value === undefined ? "none" : formatTimestamp(value));
+  const stoppedAt = (pass: PassSummary) =>
+    pass.stopped === undefined ? "" : ` (stopped at ${time(pass.stopped.at)}: ${pass.stopped.reason})`;
+  const second = s.secondLook;
+  const secondLook =
+    second === undefined
+      ? ""
+      : `; second look: ${second.windows} window(s), ${second.records} record(s) correlated, ${second.uploaded} ` +
+        `written, ${second.revised} revised, watermark ${time(second.watermarkBefore)} -> ` +
+        `${time(second.watermarkAfter)}${stoppedAt(second)}`;
   const sweep =
     s.sweep === undefined
       ? ""
       : `; sweep: ${s.sweep.found} stale pending, ${s.sweep.alreadyIngested} already present, ` +
         `${s.sweep.resent} resent, ${s.sweep.abandoned.length} abandoned, ${s.sweep.inFlightElsewhere} in flight ` +
         "elsewhere";
-  const stopped = s.stopped === undefined ? "" : ` (stopped at ${time(s.stopped.at)}: ${s.stopped.reason})`;
   return (
     `enrichment run ${s.job}: ${s.windows} window(s), ${s.alertRows} alert row(s) read, ${s.records} record(s) ` +
     `correlated, ${s.uploaded} written, ${s.alreadyIngested} already present, ${s.takenOver} taken over, ` +
     `${s.revised} revised, ` +
-    `${s.skipped} skipped; watermark ${time(s.watermarkBefore)} -> ${time(s.watermarkAfter)}${stopped}${sweep}; ` +
+    `${s.skipped} skipped; watermark ${time(s.watermarkBefore)} -> ${time(s.watermarkAfter)}${stoppedAt(s)}` +
+    `${secondLook}${sweep}; ` +
     `${elapsedMs} ms`
   );
 }

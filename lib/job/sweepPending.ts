@@ -1,7 +1,7 @@
 import { Diagnostics } from "../core/Diagnostics.js";
 import type { EngineOptions, TimeRange } from "../core/model/EngineOptions.js";
 import type { EnrichmentRecord } from "../core/records/EnrichmentRecord.js";
-import { mergeSources } from "../core/records/mergeSources.js";
+import { mergeCopies } from "../core/records/mergeCopies.js";
 import { collectRecords } from "./collectRecords.js";
 import { type DeliveryDeps, findIngested, uploadAndMark } from "./deliverRecords.js";
 import type { FailedUpload, StalePending } from "./ports.js";
@@ -93,7 +93,7 @@ export async function sweepPending(context: SweepContext, deps: DeliveryDeps): P
       continue;
     } else if (recheck.records.has(record.RecordId)) {
       // The fresh record from its alert, with any source the ledger's copy names besides (never fewer).
-      resend.push(mergeSources(recheck.records.get(record.RecordId)!, record));
+      resend.push(mergeCopies(recheck.records.get(record.RecordId)!, record));
     } else if (record.MatchMode === context.engine.mode && recheck.alertIds.has(record.SystemAlertId)) {
       abandoned.push({
         recordId: entry.recordId,

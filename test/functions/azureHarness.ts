@@ -121,6 +121,8 @@ export async function startAzureHarness(
     ENRICH_FIRST_RUN_LOOKBACK: "P3D",
     ENRICH_MAX_WINDOW: "P7D",
     ENRICH_INGESTION_DELAY: "PT5M",
+    // The second look re-reads every window two hours on; the tests of it set it, the others read each window once.
+    ENRICH_SECOND_LOOK: "PT0S",
     ...settings,
   };
   const config = parseConfig(environment);
@@ -189,12 +191,12 @@ export async function startAzureHarness(
       ),
     ingestedRows: () => ingestion.rowsOf(STREAM),
     received: () => ingestion.receivedOf(STREAM),
-    // Until every row sent is queryable and one more slice has run.
+    // Until every row sent is queryable and old enough for the rule (it waits 5 minutes), and one more execution.
     ruleAlerts: () =>
       alertsRaised(
         ingestion.receivedOf(STREAM),
         ingestionLatencyMs,
-        clock.now + ingestionLatencyMs + (parseDuration(RULE.queryFrequency) ?? 0),
+        clock.now + ingestionLatencyMs + 2 * (parseDuration(RULE.queryFrequency) ?? 0),
       ),
     async tableRecords() {
       const rows: Record<string, unknown>[] = [];

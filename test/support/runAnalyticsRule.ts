@@ -1,12 +1,14 @@
 import { parseDuration } from "../../lib/job/config/parseDuration.js";
-import { createFakeWorkspace } from "../../tools/doubles/fakeWorkspace.js";
+import { createFakeWorkspace, type SecurityAlertRow } from "../../tools/doubles/fakeWorkspace.js";
 import type { ReceivedRow } from "../../tools/doubles/startIngestionServer.js";
 import { RULE_TEMPLATE } from "../infra/infraFiles.js";
 
 interface RuleProperties {
+  readonly displayName: string;
   readonly query: string;
   readonly queryFrequency: string;
   readonly queryPeriod: string;
+  readonly alertDetailsOverride: { readonly alertDisplayNameFormat: string };
 }
 
 /** The analytics rule of `infra/analyticsRule.json`: its exact query text and schedule. */
@@ -15,9 +17,10 @@ export const RULE = RULE_TEMPLATE.resources?.[0]?.properties as unknown as RuleP
 /**
  * Runs the analytics rule's exact query text as Sentinel schedules it, every `queryFrequency` with a look-back of
  * `queryPeriod`, over a custom table that received `received` (rows queryable `latencyMs` after receipt), from the
- * slice holding the first receipt up to `until`, and counts the alerts raised per RecordId (the rule raises one
- * alert per result row). Slice ends are on the frequency's grid, as Sentinel's are on its own. `query` replaces the
- * rule's text, to show what another text would do.
+ * slot before the first receipt up to `until`, and counts the alerts raised per RecordId (the rule raises one alert
+ * per result row; each is written to SecurityAlert, as Sentinel does, for later executions to read). Executions are
+ * on the frequency's grid; {@link executeRule} runs them at any times. `query` replaces the rule's text, to show what
+ * another text would do.
  */
 export function alertsRaised(
   received: readonly ReceivedRow[],
@@ -26,26 +29,73 @@ export function alertsRaised(
   query: string = RULE.query,
 ): Map<string, number> {
   const frequency = parseDuration(RULE.queryFrequency) ?? Number.NaN;
+  if (received.length === 0) return new Map();
+  const executions: number[] = [];
+  const first = Math.min(...received.map((entry) => entry.receivedAt));
+  for (let at = Math.floor(first / frequency) * frequency; at <= until; at += frequency) executions.push(at);
+  return executeRule(received, executions, { latencyMs, query });
+}
+
+export interface RuleExecutionOptions {
+  /** How long after the ingestion API received a row it is queryable (and its ingestion_time()). */
+  latencyMs?: number;
+  /** How long after its ingestion_time() a row can be queried (Kusto stamps a row before it is visible). */
+  queryableAfterMs?: number;
+  /** How long after an execution its alerts are in SecurityAlert (Sentinel writes them there). */
+  alertLatencyMs?: number;
+  query?: string;
+}
+
+/**
+ * Runs the rule's query at each of `executions` (epoch ms, in order) over the rows the custom table can show then,
+ * and counts the alerts raised per RecordId. Each alert becomes a SecurityAlert row `alertLatencyMs` later, shaped
+ * as Sentinel writes a scheduled rule's alert: ProviderName "ASI Scheduled Alerts", the rule's alert name, and the
+ * custom details as JSON inside ExtendedProperties.
+ */
+export function executeRule(
+  received: readonly ReceivedRow[],
+  executions: readonly number[],
+  {
+    latencyMs = 0,
+    queryableAfterMs = 0,
+    alertLatencyMs = 2 * 60_000,
+    query = RULE.query,
+  }: RuleExecutionOptions = {},
+): Map<string, number> {
   const period = parseDuration(RULE.queryPeriod) ?? Number.NaN;
   const counts = new Map<string, number>();
-  if (received.length === 0) return counts;
-  // The first slice that can see a row: the one whose end is at or after the first row became queryable.
-  const first = Math.min(...received.map((entry) => entry.receivedAt)) + latencyMs;
-  for (let end = Math.ceil(first / frequency) * frequency; end <= until; end += frequency) {
+  const raised: SecurityAlertRow[] = [];
+  for (const at of executions) {
     const workspace = createFakeWorkspace({
-      alerts: [],
+      alerts: raised,
       iis: [],
-      customTable: () => received,
+      customTable: () => received.filter((entry) => entry.receivedAt + latencyMs + queryableAfterMs <= at),
       ingestionLatencyMs: latencyMs,
-      now: () => end,
+      now: () => at,
     });
-    const timespan = `${new Date(end - period).toISOString()}/${new Date(end).toISOString()}`;
+    const timespan = `${new Date(at - period).toISOString()}/${new Date(at).toISOString()}`;
     const answer = workspace({ query, timespan });
-    const column = answer.columns.findIndex((c) => c.name === "RecordId");
+    const column = (name: string) => answer.columns.findIndex((c) => c.name === name);
     for (const row of answer.rows) {
-      const id = String(row[column]);
+      const id = String(row[column("RecordId")]);
       counts.set(id, (counts.get(id) ?? 0) + 1);
+      raised.push(sentinelAlert(id, String(row[column("HostName")]), at + alertLatencyMs));
     }
   }
   return counts;
+}
+
+/** A scheduled rule's alert as Sentinel writes it to SecurityAlert (the fields the rule reads back). */
+function sentinelAlert(recordId: string, hostName: string, at: number): SecurityAlertRow {
+  return {
+    TimeGenerated: new Date(at).toISOString(),
+    SystemAlertId: `sentinel-${recordId}-${at}`,
+    AlertName: RULE.alertDetailsOverride.alertDisplayNameFormat.replace("{{HostName}}", hostName),
+    ProviderName: "ASI Scheduled Alerts",
+    ProductName: "Azure Sentinel",
+    ExtendedProperties: JSON.stringify({
+      "Analytic Rule Name": RULE.displayName,
+      "Custom Details": JSON.stringify({ RecordId: [recordId] }),
+    }),
+  };
 }

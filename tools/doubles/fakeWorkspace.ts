@@ -25,6 +25,7 @@ export interface SecurityAlertRow {
   readonly EndTime?: string;
   readonly CompromisedEntity?: string;
   readonly Entities?: string;
+  readonly ExtendedProperties?: string;
   readonly _ingestionTime?: string;
 }
 

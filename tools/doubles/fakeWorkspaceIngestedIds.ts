@@ -13,8 +13,8 @@ export const CUSTOM_TABLE = "WebShellEnrichment_CL";
 
 // buildIngestedIdsQuery, line 2: `| where RecordId in ("…", …)`.
 const IDS = line(String.raw`\| where RecordId in (${STRING_LIST})`);
-// buildIngestedIdsQuery, line 3: `| distinct RecordId, SystemAlertId, ProcessSource`.
-const DISTINCT = line(String.raw`\| distinct RecordId, SystemAlertId, ProcessSource`);
+// buildIngestedIdsQuery, line 3: `| distinct RecordId, SystemAlertId, ProcessSource, RequestCount`.
+const DISTINCT = line(String.raw`\| distinct RecordId, SystemAlertId, ProcessSource, RequestCount`);
 
 /** Whether the query starts like `buildIngestedIdsQuery`: a table name, then `| where RecordId in (…)`. */
 export function isIngestedIdsQuery(first: string, second: string | undefined): boolean {
@@ -22,8 +22,8 @@ export function isIngestedIdsQuery(first: string, second: string | undefined): b
 }
 
 /**
- * Answers `buildIngestedIdsQuery`: the distinct (RecordId, SystemAlertId, ProcessSource) of the custom table's rows
- * among the listed ids (exact `in`).
+ * Answers `buildIngestedIdsQuery`: the distinct (RecordId, SystemAlertId, ProcessSource, RequestCount) of the custom
+ * table's rows among the listed ids (exact `in`).
  */
 export function answerIngestedIdsQuery(lines: QueryLines, read: ReadTable): FakeTable {
   const table = lines.next(line(String.raw`(\w+)`), "a table name");
@@ -31,8 +31,8 @@ export function answerIngestedIdsQuery(lines: QueryLines, read: ReadTable): Fake
     throw new FakeWorkspaceError(`Failed to resolve table expression named '${group(table, 1)}'`);
   }
   const ids = new Set(parseStringList(group(lines.next(IDS, "| where RecordId in (…)"), 1)));
-  lines.next(DISTINCT, "| distinct RecordId, SystemAlertId, ProcessSource");
+  lines.next(DISTINCT, "| distinct RecordId, SystemAlertId, ProcessSource, RequestCount");
   lines.end();
   const matching = where(read(CUSTOM_TABLE), (row) => ids.has(text(row, "RecordId")));
-  return distinct(matching, ["RecordId", "SystemAlertId", "ProcessSource"]);
+  return distinct(matching, ["RecordId", "SystemAlertId", "ProcessSource", "RequestCount"]);
 }

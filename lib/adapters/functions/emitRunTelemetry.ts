@@ -1,7 +1,7 @@
 import type { InvocationContext } from "@azure/functions";
 
 import { formatTimestamp } from "../../core/model/parseTimestamp.js";
-import { newRunSummary, type ScheduledRunReport } from "../../job/runScheduled.js";
+import { newRunSummary, type PassSummary, type ScheduledRunReport } from "../../job/runScheduled.js";
 import type { SweepResult } from "../../job/sweepPending.js";
 
 /**
@@ -16,11 +16,20 @@ export const RUN_EVENT_PREFIX = "WebShellEnrichmentRun ";
  * The trace's JSON: the run's report, times as ISO 8601 text (KQL's `todatetime` reads them), absent values as null,
  * and the sweep as counts (its lists name up to hundreds of records, more than a trace should carry).
  */
-export type RunEvent = Omit<ScheduledRunReport, "error" | "watermarkBefore" | "watermarkAfter" | "sweep"> & {
+export type RunEvent = Omit<
+  ScheduledRunReport,
+  "error" | "watermarkBefore" | "watermarkAfter" | "sweep" | "secondLook"
+> & {
   error: string | null;
   watermarkBefore: string | null;
   watermarkAfter: string | null;
   sweep: SweepCounts | null;
+  secondLook: PassEvent | null;
+};
+
+type PassEvent = Omit<PassSummary, "watermarkBefore" | "watermarkAfter"> & {
+  watermarkBefore: string | null;
+  watermarkAfter: string | null;
 };
 
 type SweepCounts = { [K in keyof SweepResult]: number };
@@ -30,9 +39,17 @@ const MAX_ERROR_LENGTH = 2000;
 
 export function toRunEvent(report: ScheduledRunReport): RunEvent {
   const time = (value: number | undefined) => (value === undefined ? null : formatTimestamp(value));
-  const { sweep } = report;
+  const { sweep, secondLook } = report;
   return {
     ...report,
+    secondLook:
+      secondLook === undefined
+        ? null
+        : {
+            ...secondLook,
+            watermarkBefore: time(secondLook.watermarkBefore),
+            watermarkAfter: time(secondLook.watermarkAfter),
+          },
     error: report.error === undefined ? null : report.error.slice(0, MAX_ERROR_LENGTH),
     watermarkBefore: time(report.watermarkBefore),
     watermarkAfter: time(report.watermarkAfter),

@@ -14,6 +14,12 @@ export interface AppConfig {
   overlapMs: number;
   /** Rows younger than this are left for the next run (ingestion latency). */
   ingestionDelayMs: number;
+  /**
+   * How long after its first reading each window is read once more (0 for never): W3CIISLog rows can reach the
+   * workspace hours after the alert that needs them, and a window read before they arrived finds nothing to resend
+   * (docs/design.md §6.2).
+   */
+  secondLookMs: number;
   /** Longest alert window one set of queries covers. */
   maxWindowMs: number;
   /** Longest from..to the HTTP trigger accepts. */

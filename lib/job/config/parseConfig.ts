@@ -126,6 +126,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     firstRunLookbackMs: duration("ENRICH_FIRST_RUN_LOOKBACK"),
     overlapMs: check("ENRICH_OVERLAP", "an ISO 8601 duration (PT0S for none)", parseDuration),
     ingestionDelayMs: check("ENRICH_INGESTION_DELAY", "an ISO 8601 duration (PT0S for none)", parseDuration),
+    secondLookMs: check("ENRICH_SECOND_LOOK", "an ISO 8601 duration (PT0S for none)", parseDuration),
     maxWindowMs: duration("ENRICH_MAX_WINDOW"),
     httpMaxSpanMs: duration("ENRICH_HTTP_MAX_SPAN"),
     timeBudgetMs: duration("ENRICH_TIME_BUDGET"),

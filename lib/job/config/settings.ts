@@ -39,6 +39,11 @@ export const SETTINGS = {
     default: "PT5M",
     description: "Rows younger than this are left for the next run.",
   },
+  ENRICH_SECOND_LOOK: {
+    default: "PT2H",
+    description:
+      "Each window is read once more this long later, for IIS rows that arrive late (PT0S for none).",
+  },
   ENRICH_MAX_WINDOW: {
     default: "PT6H",
     description: "Longest alert window one query covers; longer ones split.",

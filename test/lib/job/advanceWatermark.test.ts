@@ -17,7 +17,7 @@ describe("advanceWatermark", () => {
     await advanceWatermark(store, "job", 300, start); // the other run
     const mine = await advanceWatermark(store, "job", 200, start); // stale ETag: re-read, keep 300
     expect(mine.value).toBe(300);
-    expect((await store.read())?.value).toBe(300);
+    expect((await store.read("job"))?.value).toBe(300);
   });
 
   it("moves forward past a run that got less far", async () => {

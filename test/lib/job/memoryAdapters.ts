@@ -1,6 +1,6 @@
 import { CheckpointConflictError } from "../../../lib/core/errors.js";
 import type { EnrichmentRecord } from "../../../lib/core/records/EnrichmentRecord.js";
-import { sourcesOf } from "../../../lib/core/records/mergeSources.js";
+import { summaryOf } from "../../../lib/core/records/mergeCopies.js";
 import { toJsonRecord } from "../../../lib/core/records/toJsonRecord.js";
 import { Deadline } from "../../../lib/job/Deadline.js";
 import type { DeliveryDeps } from "../../../lib/job/deliverRecords.js";
@@ -38,7 +38,7 @@ export class MemoryLedger implements RecordLedger {
           const copy = this.copies.get(id);
           return state === undefined || copy === undefined
             ? []
-            : [[id, { ...state, sources: sourcesOf(copy) }]];
+            : [[id, { ...state, summary: summaryOf(copy) }]];
         }),
       ),
     );
@@ -156,20 +156,21 @@ export class FakeWorkspaceQuery implements WorkspaceQuery {
 }
 
 export class MemoryCheckpoints implements CheckpointStore {
-  private stored: Watermark | undefined;
+  private readonly stored = new Map<string, Watermark>();
   private version = 0;
   writes = 0;
 
-  read() {
-    return Promise.resolve(this.stored);
+  read(job: string) {
+    return Promise.resolve(this.stored.get(job));
   }
 
-  write(_job: string, value: number, expected: Watermark | undefined) {
-    if (this.stored?.etag !== expected?.etag)
+  write(job: string, value: number, expected: Watermark | undefined) {
+    if (this.stored.get(job)?.etag !== expected?.etag)
       return Promise.reject(new CheckpointConflictError("etag mismatch"));
     this.writes += 1;
-    this.stored = { value, etag: `v${++this.version}` };
-    return Promise.resolve(this.stored);
+    const written = { value, etag: `v${++this.version}` };
+    this.stored.set(job, written);
+    return Promise.resolve(written);
   }
 }
 

@@ -113,6 +113,47 @@ describe("runScheduled", () => {
     await runScheduled(second.value);
     expect(second.workspace.windows[0]).toBe("2026-11-20T08:00:00.000Z");
   });
+
+  it("reads the windows once more ENRICH_SECOND_LOOK later, with their own watermark, once the first pass is done", async () => {
+    // A run at 10:00 whose first pass has one hour to read (one minute): it completes, and the second look (2 h)
+    // starts where the first run started (its own watermark has none yet) and reads towards 08:00 in what is left of
+    // the budget: seven windows of a minute each.
+    const clock = { now: START + 10 * 3_600_000 };
+    const checkpoints = new MemoryCheckpoints();
+    await checkpoints.write("timer-precise", START + 9 * 3_600_000, undefined);
+    const { value, workspace, lines } = deps(clock, checkpoints);
+    const summary = await runScheduled(value);
+    expect(summary).toMatchObject({ windows: 1, watermarkAfter: START + 10 * 3_600_000 });
+    expect(summary.stopped).toBeUndefined();
+    expect(summary.secondLook).toMatchObject({
+      job: "timer-precise-second-look",
+      watermarkBefore: undefined,
+      windows: 7,
+      watermarkAfter: Date.parse("2026-11-20T17:00:00Z"),
+      stoppedByBudget: true,
+    });
+    expect(workspace.windows.slice(0, 3)).toEqual([
+      "2026-11-21T09:00:00.000Z",
+      "2026-11-20T10:00:00.000Z",
+      "2026-11-20T11:00:00.000Z",
+    ]);
+    expect(await checkpoints.read("timer-precise-second-look")).toMatchObject({
+      value: Date.parse("2026-11-20T17:00:00Z"),
+    });
+    expect(lines.join("\n")).toMatch(
+      /second look: 7 window\(s\), 0 record\(s\) correlated, 0 written, 0 revised, watermark none -> 2026-11-20T17:00:00.000Z \(stopped at 2026-11-20T17:00:00.000Z: time budget/,
+    );
+  });
+
+  it("does not look a second time when ENRICH_SECOND_LOOK is PT0S", async () => {
+    const clock = { now: START + 10 * 3_600_000 };
+    const checkpoints = new MemoryCheckpoints();
+    await checkpoints.write("timer-precise", START + 9 * 3_600_000, undefined);
+    const { value, workspace } = deps(clock, checkpoints);
+    value.config = { ...CONFIG, secondLookMs: 0 };
+    expect((await runScheduled(value)).secondLook).toBeUndefined();
+    expect(workspace.windows).toEqual(["2026-11-21T09:00:00.000Z"]);
+  });
 });
 
 describe("splitWindow", () => {

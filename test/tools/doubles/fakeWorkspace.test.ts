@@ -381,6 +381,7 @@ describe("createFakeWorkspace: buildIngestedIdsQuery", () => {
       RecordId,
       SystemAlertId,
       ProcessSource,
+      RequestCount: 2,
     });
     const customTable = () =>
       received([
@@ -392,8 +393,13 @@ describe("createFakeWorkspace: buildIngestedIdsQuery", () => {
       ]);
     const query = buildIngestedIdsQuery("WebShellEnrichment_CL", ["r1", "r3", "r4"]);
     expect(ask({ alerts: [], iis: [], customTable }, query, span("09:00:00", "11:00:00"))).toEqual([
-      { RecordId: "r1", SystemAlertId: "", ProcessSource: "DeviceProcessEvents" },
-      { RecordId: "r1", SystemAlertId: "a1", ProcessSource: "SecurityAlert,DeviceProcessEvents" },
+      { RecordId: "r1", SystemAlertId: "", ProcessSource: "DeviceProcessEvents", RequestCount: 2 },
+      {
+        RecordId: "r1",
+        SystemAlertId: "a1",
+        ProcessSource: "SecurityAlert,DeviceProcessEvents",
+        RequestCount: 2,
+      },
     ]);
     expect(ask({ alerts: [], iis: [] }, query)).toEqual([]);
   });
@@ -404,6 +410,7 @@ describe("createFakeWorkspace: buildIngestedIdsQuery", () => {
       RecordId: "r1",
       SystemAlertId: "a1",
       ProcessSource: "SecurityAlert",
+      RequestCount: 1,
     };
     const customTable = () => received([["10:00:00", row]]);
     const query = buildIngestedIdsQuery("WebShellEnrichment_CL", ["r1"]);
@@ -411,7 +418,7 @@ describe("createFakeWorkspace: buildIngestedIdsQuery", () => {
       ask({ alerts: [], iis: [], customTable, ingestionLatencyMs: 20 * 60_000, now: () => at(time) }, query);
     expect(askAt("10:19:59")).toEqual([]);
     expect(askAt("10:20:00")).toEqual([
-      { RecordId: "r1", SystemAlertId: "a1", ProcessSource: "SecurityAlert" },
+      { RecordId: "r1", SystemAlertId: "a1", ProcessSource: "SecurityAlert", RequestCount: 1 },
     ]);
   });
 });
@@ -431,12 +438,22 @@ describe("createFakeWorkspace: the analytics rule's query", () => {
       ["10:10:00", record("r2", "10:09:00")],
       ["13:00:00", record("r1", "12:59:00")],
     ]);
-  const alertsAt = (time: string, latency = 0) =>
-    ask({ alerts: [], iis: [], customTable, ingestionLatencyMs: latency, now: () => at(time) }, RULE);
+  const alertsAt = (time: string, latency = 0, alerts: SecurityAlertRow[] = []) =>
+    ask({ alerts, iis: [], customTable, ingestionLatencyMs: latency, now: () => at(time) }, RULE);
+  // The rule's own alert for a record, as Sentinel writes it to SecurityAlert.
+  const raised = (recordId: string, time: string): SecurityAlertRow => ({
+    TimeGenerated: iso(time),
+    SystemAlertId: `sentinel-${recordId}`,
+    AlertName: "Web shell command on web01",
+    ProviderName: "ASI Scheduled Alerts",
+    ExtendedProperties: JSON.stringify({ "Custom Details": JSON.stringify({ RecordId: [recordId] }) }),
+  });
 
-  it("raises a record in the slice of its first ingestion only, showing its latest copy", () => {
+  it("raises a record whose first ingestion is 5 minutes to an hour old, showing its latest copy", () => {
+    expect(alertsAt("10:05:59").map((row) => row.RecordId)).toEqual([]);
+    expect(alertsAt("10:06:00").map((row) => row.RecordId)).toEqual(["r1"]);
     expect(alertsAt("10:15:00").map((row) => row.RecordId)).toEqual(["r1", "r2"]);
-    expect(alertsAt("10:30:00")).toEqual([]);
+    expect(alertsAt("11:01:00").map((row) => row.RecordId)).toEqual(["r2"]);
     expect(alertsAt("13:00:00")).toEqual([]);
     expect(alertsAt("10:15:00")[0]).toMatchObject({
       RecordId: "r1",
@@ -445,18 +462,35 @@ describe("createFakeWorkspace: the analytics rule's query", () => {
     });
   });
 
-  it("counts a row from when it is queryable: ingested late, it falls in a later slice", () => {
-    expect(alertsAt("10:15:00", 10 * 60_000).map((row) => row.RecordId)).toEqual(["r1"]);
-    expect(alertsAt("10:30:00", 10 * 60_000).map((row) => row.RecordId)).toEqual(["r2"]);
+  it("does not raise a record its own alert in SecurityAlert names, and reads only its own alerts", () => {
+    const other = { ...raised("r2", "10:08:00"), AlertName: "Another rule's alert" };
+    const defender = { ...raised("r2", "10:08:00"), ProviderName: "MDATP" };
+    const broken = { ...raised("r2", "10:08:00"), ExtendedProperties: "{not json" };
+    expect(alertsAt("10:15:00", 0, [raised("r1", "10:08:00")]).map((row) => row.RecordId)).toEqual(["r2"]);
+    expect(alertsAt("10:15:00", 0, [other, defender, broken]).map((row) => row.RecordId)).toEqual([
+      "r1",
+      "r2",
+    ]);
+    // An alert older than the day the rule reads back no longer counts (the look-back at first ingestion does).
+    const dayOld = { ...raised("r1", "10:00:00"), TimeGenerated: "2024-04-30T10:00:00.000Z" };
+    expect(alertsAt("10:15:00", 0, [dayOld]).map((row) => row.RecordId)).toEqual(["r1", "r2"]);
+  });
+
+  it("counts a row from when it is queryable: ingested late, a later execution raises it", () => {
+    expect(alertsAt("10:15:00", 10 * 60_000).map((row) => row.RecordId)).toEqual([]);
+    expect(alertsAt("10:30:00", 10 * 60_000).map((row) => row.RecordId)).toEqual(["r1", "r2"]);
   });
 
   it("answers the columns the Kusto language service infers", () => {
     const answer = createFakeWorkspace({ alerts: [], iis: [] })({ query: RULE, timespan: WHOLE_DAY });
-    expect(answer.columns).toEqual(kqlResultColumns(RULE, { tables: ["WebShellEnrichment_CL"] }));
+    expect(answer.columns).toEqual(
+      kqlResultColumns(RULE, { tables: ["WebShellEnrichment_CL", "SecurityAlert"] }),
+    );
   });
 
   it.each([
-    ["a slice by TimeGenerated", RULE.replace("FirstIngested > ago(15m)", "TimeGenerated > ago(15m)")],
+    ["a slice by TimeGenerated", RULE.replace("FirstIngested > ago(1h)", "TimeGenerated > ago(1h)")],
+    ["no check of its own alerts", RULE.replace("| where RecordId !in (alerted)", "| where RecordId != ''")],
     ["no first ingestion", RULE.replace("FirstIngested = min(ingestion_time()), ", "")],
     ["a line added", `${RULE}\n| take 1`],
   ])("refuses a rule with %s", (_, query) => {

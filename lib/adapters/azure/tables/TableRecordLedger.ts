@@ -12,9 +12,9 @@ import type { TableRow } from "./tableLimits.js";
 import {
   fromLedgerEntity,
   LEDGER_PROPERTIES,
-  readLedgerSources,
   readLedgerState,
-  SOURCE_COLUMNS,
+  readLedgerSummary,
+  SUMMARY_COLUMNS,
   toLedgerEntity,
   toLedgerKey,
   toLedgerProperties,
@@ -204,7 +204,7 @@ export class TableRecordLedger implements RecordLedger {
     let entity: Record<string, unknown> & { etag: string };
     try {
       entity = await this.client.getEntity(partitionKey, rowKey, {
-        queryOptions: { select: [...LEDGER_PROPERTIES, ...SOURCE_COLUMNS] },
+        queryOptions: { select: [...LEDGER_PROPERTIES, ...SUMMARY_COLUMNS] },
       });
     } catch (error) {
       if (isTableError(error, 404)) return undefined;
@@ -214,7 +214,7 @@ export class TableRecordLedger implements RecordLedger {
         error,
       );
     }
-    return { ...readLedgerState(entity, recordId), etag: entity.etag, sources: readLedgerSources(entity) };
+    return { ...readLedgerState(entity, recordId), etag: entity.etag, summary: readLedgerSummary(entity) };
   }
 
   /** The rows of the batch this call inserted. */

@@ -2,7 +2,7 @@ import { TableStoreError } from "../../../core/errors.js";
 import { MATCH_MODES } from "../../../core/model/EngineOptions.js";
 import { RECORD_COLUMNS } from "../../../core/records/columns.js";
 import type { EnrichmentRecord } from "../../../core/records/EnrichmentRecord.js";
-import type { RecordSources } from "../../../core/records/mergeSources.js";
+import type { CopySummary } from "../../../core/records/mergeCopies.js";
 import type { LedgerEntry } from "../../../job/ports.js";
 import { encodeTableKey } from "./encodeTableKey.js";
 import type { TableRow } from "./tableLimits.js";
@@ -17,25 +17,31 @@ export const LEDGER_PROPERTIES = [
   "AbandonReason",
 ] as const;
 
-/** The record's columns a lookup reads besides the ledger's own: what says which sources saw its process. */
-export const SOURCE_COLUMNS = [
+/**
+ * The record's columns a lookup reads besides the ledger's own: what tells whether a run knows more than the copy
+ * the ledger holds (its sources, its alert, its requests).
+ */
+export const SUMMARY_COLUMNS = [
   "SystemAlertId",
   "AlertName",
   "AlertTime",
   "ProcessSource",
-] as const satisfies readonly (keyof RecordSources)[];
+  "RequestCount",
+] as const satisfies readonly (keyof CopySummary)[];
 
 /**
- * The sources a ledger entity's copy names. A column missing (an entity written before `ProcessSource` existed)
- * reads as empty, which merges with what a run knows now without taking anything away.
+ * The summary of a ledger entity's copy. A column missing (an entity written before `ProcessSource` existed, or a
+ * compat record's absent `RequestCount`) reads as empty, which merges with what a run knows now without taking
+ * anything away.
  */
-export function readLedgerSources(entity: Record<string, unknown>): RecordSources {
+export function readLedgerSummary(entity: Record<string, unknown>): CopySummary {
   const text = (value: unknown) => (typeof value === "string" ? value : "");
   return {
     SystemAlertId: text(entity.SystemAlertId),
     AlertName: text(entity.AlertName),
     AlertTime: entity.AlertTime instanceof Date ? entity.AlertTime.getTime() : null,
     ProcessSource: text(entity.ProcessSource),
+    RequestCount: typeof entity.RequestCount === "number" ? entity.RequestCount : null,
   };
 }
 

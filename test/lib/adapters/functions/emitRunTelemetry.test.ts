@@ -47,6 +47,23 @@ describe("runTelemetry", () => {
       watermarkBefore: "2026-11-20T10:00:00.000Z",
       watermarkAfter: "2026-11-20T10:15:00.000Z",
       sweep: null,
+      secondLook: null,
+    });
+  });
+
+  it("carries the second look with its watermark as ISO times", () => {
+    const { context, lines } = capture();
+    const secondLook = {
+      ...report,
+      job: "timer-precise-second-look",
+      watermarkBefore: Date.parse("2026-11-20T08:00:00Z"),
+      watermarkAfter: Date.parse("2026-11-20T08:15:00Z"),
+    };
+    runTelemetry(context, "timer", () => 0).reportRun({ ...report, outcome: "succeeded", secondLook });
+    expect(parseRunEvent(lines[0]!)?.secondLook).toEqual({
+      ...secondLook,
+      watermarkBefore: "2026-11-20T08:00:00.000Z",
+      watermarkAfter: "2026-11-20T08:15:00.000Z",
     });
   });
 

@@ -45,6 +45,7 @@ describe("parseConfig", () => {
     expect(config).toMatchObject({
       overlapMs: 1_800_000,
       ingestionDelayMs: 300_000,
+      secondLookMs: 7_200_000,
       firstRunLookbackMs: 86_400_000,
       httpTimeBudgetMs: 200_000,
       settleMs: 1_800_000,

@@ -8,7 +8,7 @@ import { toLedgerKey } from "../../../../../lib/adapters/azure/tables/toLedgerEn
 import { TableStoreError } from "../../../../../lib/core/errors.js";
 import { computeRecordId } from "../../../../../lib/core/records/computeRecordId.js";
 import type { EnrichmentRecord } from "../../../../../lib/core/records/EnrichmentRecord.js";
-import { sourcesOf } from "../../../../../lib/core/records/mergeSources.js";
+import { summaryOf } from "../../../../../lib/core/records/mergeCopies.js";
 import { type Azurite, startAzurite } from "../../../../../tools/doubles/startAzurite.js";
 import { aCompatRecord, aRecord, someRecords } from "./aRecord.js";
 import { expectEntityToHold } from "./expectEntityToHold.js";
@@ -64,7 +64,7 @@ describe("TableRecordLedger on Azurite", () => {
         state: "pending",
         since: CLAIMED_AT,
         etag: expect.any(String),
-        sources: sourcesOf(record),
+        summary: summaryOf(record),
       });
 
     await ledger.markIngested(records, INGESTED_AT);
@@ -76,7 +76,7 @@ describe("TableRecordLedger on Azurite", () => {
         state: "ingested",
         at: INGESTED_AT,
         etag: expect.any(String),
-        sources: sourcesOf(record),
+        summary: summaryOf(record),
       });
     const partitions = new Set<string>();
     let count = 0;
@@ -282,7 +282,7 @@ describe("TableRecordLedger on Azurite", () => {
     await ledger.claim([eventsOnly], CLAIMED_AT);
     await ledger.markIngested([eventsOnly], INGESTED_AT);
     const read = (await ledger.lookup([eventsOnly.RecordId])).get(eventsOnly.RecordId)!;
-    expect(read.sources).toEqual(sourcesOf(eventsOnly));
+    expect(read.summary).toEqual(summaryOf(eventsOnly));
 
     const revised = { ...delivered!, ProcessSource: "SecurityAlert,DeviceProcessEvents" };
     const claim = { recordId: revised.RecordId, etag: read.etag, replaceWith: revised };
@@ -290,7 +290,7 @@ describe("TableRecordLedger on Azurite", () => {
     expect((await ledger.lookup([revised.RecordId])).get(revised.RecordId)).toMatchObject({
       state: "pending",
       since: INGESTED_AT + 1000,
-      sources: sourcesOf(revised),
+      summary: summaryOf(revised),
     });
     expectEntityToHold(await readEntity(client, revised), revised);
     // The ETag read is spent: a second run taking it over with it gets nothing.
@@ -312,7 +312,7 @@ describe("TableRecordLedger on Azurite", () => {
         at: INGESTED_AT,
         reason: `superseded: ${record.RecordId}`,
         etag: expect.any(String),
-        sources: sourcesOf(record),
+        summary: summaryOf(record),
       });
       expectEntityToHold(await readEntity(client, record), record);
     }

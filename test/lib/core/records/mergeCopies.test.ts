@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { addsSources, mergeSources, sourcesOf } from "../../../../lib/core/records/mergeSources.js";
+import { knowsMore, mergeCopies, summaryOf } from "../../../../lib/core/records/mergeCopies.js";
 import { correlate, deviceProcess, legacyAlert, mdeAlert, request } from "../../../support/timeline.js";
 
 // One process (the alert fixture's cmd.exe 7340) as each source saw it: the copies of one record.
@@ -14,33 +14,43 @@ const [both] = only7340(
 );
 const [compat] = correlate("compat", [legacyAlert()], requests).records;
 // A copy an earlier version wrote: an alert's record before ProcessSource existed.
-const legacy = { ...sourcesOf(alerted!), ProcessSource: "" };
+const legacy = { ...summaryOf(alerted!), ProcessSource: "" };
 
-describe("mergeSources", () => {
+describe("mergeCopies", () => {
   it("gives the copy that saw both sources whichever copy came first", () => {
-    expect(sourcesOf(mergeSources(events!, alerted!))).toEqual(sourcesOf(both!));
-    expect(sourcesOf(mergeSources(alerted!, events!))).toEqual(sourcesOf(both!));
-    expect(mergeSources(both!, events!)).toBe(both);
-    expect(mergeSources(both!, alerted!)).toBe(both);
+    expect(summaryOf(mergeCopies(events!, alerted!))).toEqual(summaryOf(both!));
+    expect(summaryOf(mergeCopies(alerted!, events!))).toEqual(summaryOf(both!));
+    expect(mergeCopies(both!, events!)).toBe(both);
+    expect(mergeCopies(both!, alerted!)).toBe(both);
   });
 
   it("keeps the alert of the delivered copy when both name one", () => {
-    const other = { ...sourcesOf(alerted!), SystemAlertId: "another-alert", AlertName: "Another" };
-    expect(mergeSources(both!, other)).toMatchObject({
+    const other = { ...summaryOf(alerted!), SystemAlertId: "another-alert", AlertName: "Another" };
+    expect(mergeCopies(both!, other)).toMatchObject({
       SystemAlertId: "another-alert",
       AlertName: "Another",
     });
   });
 
+  it("takes this copy's requests and the delivered copy's alert", () => {
+    const later = { ...events!, RequestCount: 2, LastRequestTime: events!.LastRequestTime! + 14_000 };
+    expect(mergeCopies(later, alerted!)).toMatchObject({
+      RequestCount: 2,
+      LastRequestTime: later.LastRequestTime,
+      SystemAlertId: alerted!.SystemAlertId,
+      ProcessSource: both!.ProcessSource,
+    });
+  });
+
   it("leaves a source name it does not know out, and compat records as they are", () => {
-    expect(
-      mergeSources(events!, { ...sourcesOf(events!), ProcessSource: "Sysmon,DeviceProcessEvents" }),
-    ).toBe(events);
-    expect(mergeSources(compat!, sourcesOf(events!))).toBe(compat);
+    expect(mergeCopies(events!, { ...summaryOf(events!), ProcessSource: "Sysmon,DeviceProcessEvents" })).toBe(
+      events,
+    );
+    expect(mergeCopies(compat!, summaryOf(events!))).toBe(compat);
   });
 });
 
-describe("addsSources", () => {
+describe("knowsMore", () => {
   it.each([
     ["the alert to the events copy", alerted, events, true],
     ["the events row to the alert's copy", events, alerted, true],
@@ -50,8 +60,11 @@ describe("addsSources", () => {
     ["nothing to itself", events, events, false],
     ["nothing to an alert copy an earlier version wrote", alerted, legacy, false],
     ["the events row to an alert copy an earlier version wrote", events, legacy, true],
-    ["nothing, in compat", compat, sourcesOf(events!), false],
+    ["nothing, in compat", compat, summaryOf(events!), false],
+    ["a request that arrived late", { ...events!, RequestCount: 2 }, events, true],
+    ["nothing with fewer requests", events, { ...events!, RequestCount: 2 }, false],
+    ["nothing with more requests, in compat", { ...compat!, RequestCount: 9 }, summaryOf(compat!), false],
   ])("%s: %s", (_, record, delivered, expected) => {
-    expect(addsSources(record!, delivered!)).toBe(expected);
+    expect(knowsMore(record!, delivered!)).toBe(expected);
   });
 });

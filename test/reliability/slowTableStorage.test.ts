@@ -4,11 +4,11 @@ import { createTableClient } from "../../lib/adapters/azure/tables/createTableCl
 import { TableCheckpointStore } from "../../lib/adapters/azure/tables/TableCheckpointStore.js";
 import { TableRecordLedger } from "../../lib/adapters/azure/tables/TableRecordLedger.js";
 import type { WorkspaceQuery } from "../../lib/job/ports.js";
+import { type SlowProxy, startSlowProxy } from "../../tools/doubles/startSlowProxy.js";
 import { type AzureHarness, startAzureHarness } from "../functions/azureHarness.js";
-import { buildFaultData } from "../reliability/buildFaultData.js";
-import { type SlowProxy, startSlowProxy } from "./support/startSlowProxy.js";
+import { buildFaultData } from "./buildFaultData.js";
 
-// Skeptic: "runs never exceed their time budget" (docs/design.md §6.6: "every step takes its time from what is left
+// "runs never exceed their time budget" (docs/design.md §6.6: "every step takes its time from what is left
 // when it starts, so several slow steps cannot add up past the budget"). Queries and the upload take their time from
 // the run's Deadline; the Table Storage calls before the upload (the ledger lookup, the claim, a takeover) and the
 // checkpoint reads and writes do not: they have no abort signal and no client timeout, only the SDK's retries.
@@ -29,7 +29,7 @@ afterEach(async () => {
   proxy = undefined;
 });
 
-describe("skeptic: Table Storage that answers slowly", () => {
+describe("Table Storage that answers slowly", () => {
   // Expected: the run ends within its budget plus the same few seconds of margin the query-timeout case allows
   // (test/reliability/faults.test.ts: 6 s + 4 s), stopping cleanly before the window. Actual: the ledger lookup and the
   // claim each wait the full 12 s; the run ends after about 24 s, four times its budget. With the production budget

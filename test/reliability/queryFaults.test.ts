@@ -2,11 +2,11 @@ import { afterEach, beforeAll, describe, expect, it } from "vitest";
 
 import { QueryError } from "../../lib/core/errors.js";
 import { type AzureHarness, startAzureHarness } from "../functions/azureHarness.js";
-import { buildFaultData, type FaultData } from "../reliability/buildFaultData.js";
-import { crashOnce } from "../reliability/faultWrappers.js";
-import { tallySinks } from "../reliability/sinkTally.js";
+import { buildFaultData, type FaultData } from "./buildFaultData.js";
+import { crashOnce } from "./faultWrappers.js";
+import { tallySinks } from "./sinkTally.js";
 
-// Skeptic: the query side under throttling with a long Retry-After, and a partial result on the query that decides
+// The query side under throttling with a long Retry-After, and a partial result on the query that decides
 // whether a taken-over record is sent again.
 
 const MINUTE = 60_000;
@@ -36,7 +36,7 @@ async function catchUp(h: AzureHarness, maxRuns = 6) {
   return { runs, ...(await tallySinks(h, fixture.expected)) };
 }
 
-describe("skeptic: query faults", () => {
+describe("query faults", () => {
   it("429 with Retry-After 600 s on every query: the run fails within its budget, watermark unmoved", async () => {
     const h = await startAzureHarness(fixture.data, { ENRICH_TIME_BUDGET: "PT6S" });
     harness = h;

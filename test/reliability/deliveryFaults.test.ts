@@ -8,10 +8,10 @@ import {
   startAzureHarness,
   STREAM,
 } from "../functions/azureHarness.js";
-import { buildFaultData, type FaultData } from "../reliability/buildFaultData.js";
-import { type SinkTally, tallySinks } from "../reliability/sinkTally.js";
+import { buildFaultData, type FaultData } from "./buildFaultData.js";
+import { type SinkTally, tallySinks } from "./sinkTally.js";
 
-// Skeptic: delivery under failure modes of the Logs Ingestion API and of the process that the existing fault cases
+// Delivery under failure modes of the Logs Ingestion API and of the process that the existing fault cases
 // do not combine or do not model. Each case injects the fault, then runs the timer every 15 minutes until it has
 // caught up (at most MAX_RUNS runs) and counts what both sinks and the analytics rule hold.
 
@@ -51,7 +51,7 @@ async function catchUp(h: AzureHarness): Promise<SinkTally & { runs: number }> {
   return { runs, ...(await tallySinks(h, fixture.expected)) };
 }
 
-describe("skeptic: what the Logs Ingestion API accepted is not always stored", () => {
+describe("what the Logs Ingestion API accepted is not always stored", () => {
   // The Logs Ingestion API answers 204 when it accepts a call; the data collection rule's transformation and the
   // write to the table happen after that, and a row that fails them is dropped with an entry in DCRLogErrors (the
   // design's own health alert reads it, §6.7), not with an error to the caller. The double stores every accepted row.
@@ -71,7 +71,7 @@ describe("skeptic: what the Logs Ingestion API accepted is not always stored", (
   });
 });
 
-describe("skeptic: lost answers, late rows, a process killed between the steps, throttling", () => {
+describe("lost answers, late rows, a process killed between the steps, throttling", () => {
   it("every answer lost (the SDK's three tries each stored) and rows queryable only 45 min later: 4 copies a record, one alert each", async () => {
     const h = await start({}, { ingestionLatencyMs: 45 * MINUTE });
     h.ingestion.faults.push({ kind: "lostAnswer" }, { times: Infinity });
@@ -137,7 +137,7 @@ describe("skeptic: lost answers, late rows, a process killed between the steps, 
   });
 });
 
-describe("skeptic: three timer runs and an on-demand run at once", () => {
+describe("three timer runs and an on-demand run at once", () => {
   it("each record is sent once, whichever run claims it (3 repetitions)", async () => {
     const h = await start({}, { ingestionLatencyMs: 10 * MINUTE });
     for (let repetition = 0; repetition < 3; repetition += 1) {
