@@ -159,6 +159,16 @@ export class DeadlineError extends EnrichmentError {
   }
 }
 
+/**
+ * Precise correlation met more (request, process) matches than a run can hold (docs/design.md §6.1): many web-shell
+ * processes on one host and many requests to rare pages around them. The message names the host, the counts and
+ * the times, and the way out. Not transient: the same data gives the same matches.
+ */
+export class MatchLimitError extends EnrichmentError {
+  override readonly name = "MatchLimitError";
+  readonly transient = false;
+}
+
 /** A value cannot be written as a KQL literal (a control character, a time that is not finite). */
 export class KqlLiteralError extends EnrichmentError {
   override readonly name = "KqlLiteralError";

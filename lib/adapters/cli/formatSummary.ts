@@ -33,7 +33,7 @@ export function formatSummary(
   for (const warning of diagnostics.warnings) lines.push(`note: ${toTerminalText(warning)}`);
   if (diagnostics.droppedWarnings > 0)
     lines.push(`note: ${diagnostics.droppedWarnings} more note(s) not shown`);
-  lines.push(...processLines(result));
+  lines.push(...processLines(result, output.bySource));
   lines.push(
     `mode ${mode}: ${result.selectedAlerts} alert(s) selected, ${result.commands} command(s), ` +
       `${result.candidates} candidate request(s), ${output.written} record(s) out${output.cut ? " (cut at --max-records)" : ""}, ` +
@@ -44,18 +44,17 @@ export function formatSummary(
 
 /**
  * What each process source gave (docs/design.md §4.12): the web-shell processes by the sources that saw them, the
- * benign children of IIS left out and why, and the records by source. Nothing when no DeviceProcessEvents were read.
+ * benign children of IIS left out and why, and the records written by source. Nothing when no DeviceProcessEvents
+ * were read.
  */
 function processLines(
-  result: Partial<Pick<OfflineResult, "processes" | "deviceProcesses" | "records">>,
+  result: Partial<Pick<OfflineResult, "processes" | "deviceProcesses">>,
+  bySource: ReadonlyMap<string, number>,
 ): string[] {
-  const { processes, deviceProcesses, records = [] } = result;
+  const { processes, deviceProcesses } = result;
   if (processes === undefined || deviceProcesses === undefined) return [];
   const excluded = [...processes.benignExcluded];
   const total = excluded.reduce((sum, [, count]) => sum + count, 0);
-  const bySource = new Map<string, number>();
-  for (const record of records)
-    bySource.set(record.ProcessSource, (bySource.get(record.ProcessSource) ?? 0) + 1);
   const count = (source: string) => bySource.get(source) ?? 0;
   return [
     `DeviceProcessEvents: ${deviceProcesses.read} row(s) read in ${deviceProcesses.passes} pass(es)`,

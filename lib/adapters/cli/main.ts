@@ -13,7 +13,7 @@ import { runOffline } from "../../job/runOffline.js";
 import { formatSummary } from "./formatSummary.js";
 import { createRecordFormatter, type RecordFormatter } from "./output/formatRecords.js";
 import { writeHtmlReport } from "./output/html/writeHtmlReport.js";
-import { writeRecords, type WrittenRecords } from "./output/writeRecords.js";
+import { countSource, writeRecords, type WrittenRecords } from "./output/writeRecords.js";
 import { type CliOptions, parseCliArgs, USAGE } from "./parseCliArgs.js";
 import type { runWorkspace } from "./runWorkspace.js";
 
@@ -144,7 +144,9 @@ async function writeReport(
     if (!(error instanceof Error) || !("syscall" in error)) throw error;
     throw new OutputError(cli.out ?? "", error.message, { cause: error });
   }
-  return { written: records.length, cut };
+  const bySource = new Map<string, number>();
+  for (const record of records) countSource(bySource, record);
+  return { written: records.length, cut, bySource };
 }
 
 /** The --out file, created or emptied, as a stream. */
@@ -171,7 +173,7 @@ async function writeOutput(
     try {
       return await writeRecords(records, formatter, process.stdout, cli.maxRecords);
     } catch (error) {
-      if (isClosedPipe(error)) return { written: 0, cut: false };
+      if (isClosedPipe(error)) return { written: 0, cut: false, bySource: new Map() };
       throw error;
     }
   }

@@ -53,9 +53,14 @@ export interface Correlator {
   finish(enrichedAt: number): EnrichmentRecord[];
 }
 
-/** A precise match as plain data: its process observation by position in the run's list of observations. */
+/**
+ * A precise match as plain data: the processes it matched as positions [first, end) of a host timeline, named by
+ * its key (every correlator of a run builds the same timelines from the same observations).
+ */
 export interface MatchData {
-  observation: number;
+  timeline: string;
+  first: number;
+  end: number;
   request: WebRequest;
   page: string;
   attacker: string;

@@ -5,6 +5,7 @@ import type { EngineOptions, TimeRange } from "../model/EngineOptions.js";
 import { CompatCorrelator } from "./compat/CompatCorrelator.js";
 import { extractCompatCommands } from "./compat/extractCompatCommands.js";
 import type { Correlator } from "./Correlator.js";
+import type { PreciseLimits } from "./precise/buildPreciseRecords.js";
 import { collectObservations } from "./precise/collectObservations.js";
 import { mergeObservations } from "./precise/mergeObservations.js";
 import { PreciseCorrelator } from "./precise/PreciseCorrelator.js";
@@ -33,7 +34,8 @@ export interface ProcessCounts {
 /**
  * Reads the process sources of a run (alerts, and the `DeviceProcessEvents` rows that can be web-shell processes)
  * and returns the correlator that requests are then fed to, for either mode. Bad alerts are reported to
- * `diagnostics` and left out. Compat reproduces the original query, which reads alerts only.
+ * `diagnostics` and left out. Compat reproduces the original query, which reads alerts only. `preciseLimits` (tests)
+ * replaces what a precise run may hold at once.
  */
 export function createCorrelator(
   alerts: readonly AlertRow[],
@@ -41,6 +43,7 @@ export function createCorrelator(
   range: TimeRange | undefined,
   diagnostics: Diagnostics,
   deviceProcesses: readonly DeviceProcessRow[] = [],
+  preciseLimits?: PreciseLimits,
 ): PreparedCorrelation {
   if (options.mode === "compat") {
     const { join, shellAlerts } = extractCompatCommands(alerts, options, range, diagnostics);
@@ -65,7 +68,7 @@ export function createCorrelator(
     else processes.deviceOnly += 1;
   }
   return {
-    correlator: new PreciseCorrelator(merged.observations, options, range),
+    correlator: new PreciseCorrelator(merged.observations, options, range, preciseLimits),
     selectedAlerts: collected.selectedAlerts,
     processes,
   };

@@ -9,6 +9,16 @@ export interface WrittenRecords {
   written: number;
   /** More records followed when `maxRecords` was reached; they were not made. */
   cut: boolean;
+  /**
+   * The records written by `ProcessSource`, for the summary: counted here because the records are made as they are
+   * written and cannot be read a second time.
+   */
+  bySource: Map<string, number>;
+}
+
+/** Adds a written record to `bySource`. */
+export function countSource(bySource: Map<string, number>, record: EnrichmentRecord): void {
+  bySource.set(record.ProcessSource, (bySource.get(record.ProcessSource) ?? 0) + 1);
 }
 
 /** Text gathered before one write: large enough that writes are few, small enough to stay out of the way. */
@@ -39,21 +49,23 @@ export async function writeRecords(
   };
   try {
     let written = 0;
+    const bySource = new Map<string, number>();
     const iterator = records[Symbol.iterator]();
     for (let next = iterator.next(); !next.done; next = iterator.next()) {
       if (written === maxRecords) {
         iterator.return?.();
         chunk += formatter.end();
         await flush();
-        return { written, cut: true };
+        return { written, cut: true, bySource };
       }
       chunk += formatter.record(next.value);
       written += 1;
+      countSource(bySource, next.value);
       if (chunk.length >= CHUNK_CHARS) await flush();
     }
     chunk += formatter.end();
     await flush();
-    return { written, cut: false };
+    return { written, cut: false, bySource };
   } finally {
     out.off("error", onError);
   }

@@ -1,3 +1,4 @@
+import { MatchLimitError } from "../../errors.js";
 import { hasAny } from "../../kusto.js";
 import type { EngineOptions, TimeRange } from "../../model/EngineOptions.js";
 import type { HostInterval } from "../../model/HostInterval.js";
@@ -8,7 +9,13 @@ import type { EnrichmentRecord } from "../../records/EnrichmentRecord.js";
 import type { CandidateBatch, Correlator } from "../Correlator.js";
 import { composeBaselineKey, DistinctIpBaseline } from "../DistinctIpBaseline.js";
 import { isScriptLine, type ScriptTerms, scriptTerms } from "../isScriptLine.js";
-import { buildPreciseRecords, type Match } from "./buildPreciseRecords.js";
+import {
+  buildPreciseRecords,
+  DEFAULT_PRECISE_LIMITS,
+  describeBurst,
+  type PreciseLimits,
+  type RequestMatch,
+} from "./buildPreciseRecords.js";
 import { HostTimeline } from "./HostTimeline.js";
 import { PreciseLineReader } from "./PreciseLineReader.js";
 import { attackerAddress, requestHostName } from "./requestIdentity.js";
@@ -23,13 +30,18 @@ export class PreciseCorrelator implements Correlator {
   readonly baseline: DistinctIpBaseline;
   private readonly byName: Map<string, HostTimeline>;
   private readonly byAddress: Map<string, HostTimeline>;
-  private readonly matches: Match[] = [];
+  /** One per matching request, with the range of processes it matched: never one per (request, process). */
+  private readonly matches: RequestMatch[] = [];
+  /** The (request, process) pairs the matches stand for. */
+  private pairs = 0;
   /** Matches not kept because their page was already too popular (see `observeLine`). */
   private dropped = 0;
   private readonly baselineFrom: number;
   private readonly baselineTo: number;
   private readonly lines: PreciseLineReader;
   private readonly terms: ScriptTerms;
+  /** Every timeline by its key, to take matches that another thread's correlator made. */
+  private readonly timelines = new Map<string, HostTimeline>();
 
   constructor(
     private readonly observations: readonly ProcessObservation[],
@@ -44,6 +56,7 @@ export class PreciseCorrelator implements Correlator {
       | "evidenceCap"
     >,
     range: TimeRange | undefined,
+    private readonly limits: PreciseLimits = DEFAULT_PRECISE_LIMITS,
   ) {
     this.baseline = new DistinctIpBaseline(options.distinctIpThreshold + 1);
     // Without a range the whole input is the window, and the baseline covers all of it.
@@ -52,6 +65,8 @@ export class PreciseCorrelator implements Correlator {
       ? this.baselineTo - options.baselineWindowMs
       : Number.NEGATIVE_INFINITY;
     ({ byName: this.byName, byAddress: this.byAddress } = HostTimeline.index(observations));
+    for (const timeline of [...this.byName.values(), ...this.byAddress.values()])
+      this.timelines.set(timeline.key, timeline);
     this.lines = new PreciseLineReader(this.baseline, options.baselineScope);
     this.terms = scriptTerms(options.scriptExtensions);
   }
@@ -61,7 +76,7 @@ export class PreciseCorrelator implements Correlator {
   }
 
   get candidateCount(): number {
-    return this.matches.length + this.dropped;
+    return this.pairs + this.dropped;
   }
 
   baselineKey(request: WebRequest): string {
@@ -118,7 +133,7 @@ export class PreciseCorrelator implements Correlator {
     // a page already over the threshold can only join a record that will be dropped. Not keeping it saves the
     // request and its memory: on busy logs most matches are requests to popular pages.
     if (this.options.baselineScope === "page" && baseline.full(key)) {
-      this.dropped += countUpTo(host, first, to);
+      this.dropped += host.endOf(first, to) - first;
       return;
     }
     const request = line.toRequest();
@@ -131,29 +146,45 @@ export class PreciseCorrelator implements Correlator {
     });
   }
 
-  // A record gathers matches, which are all held anyway: its records are made together and sorted.
+  // Made one at a time in output order from the matches (see buildPreciseRecords): what a caller does not read is
+  // never made, so `--max-records` bounds the records a run makes.
   records(enrichedAt: number): Iterable<EnrichmentRecord> {
-    return this.finish(enrichedAt);
+    return buildPreciseRecords(this.matches, this.baseline, this.options, enrichedAt, this.limits);
   }
 
+  /**
+   * The records as an array, for the runs that hold them (scheduled and HTTP): at most `limits.heldRecords`, else a
+   * `MatchLimitError` naming the burst, so that a window fails cleanly instead of filling the worker's memory.
+   */
   finish(enrichedAt: number): EnrichmentRecord[] {
-    return buildPreciseRecords(this.matches, this.baseline, this.options, enrichedAt);
+    const records: EnrichmentRecord[] = [];
+    for (const record of this.records(enrichedAt)) {
+      if (records.length === this.limits.heldRecords) {
+        throw new MatchLimitError(
+          `precise: the range gives more than ${this.limits.heldRecords} records, more than a run holds in ` +
+            `memory: ${describeBurst(this.matches)}. Enrich a shorter range (ENRICH_MAX_WINDOW, the request's ` +
+            `from/to), or run webshell-enrich on the range, which streams its records (--max-records caps them)`,
+        );
+      }
+      records.push(record);
+    }
+    return records;
   }
 
   takeCandidates(): CandidateBatch {
-    const positions = new Map(this.observations.map((observation, i) => [observation, i]));
-    const matches = this.matches.splice(0).map(({ observation, ...match }) => ({
-      observation: positions.get(observation)!,
-      ...match,
-    }));
+    const matches = this.matches
+      .splice(0)
+      .map(({ timeline, ...match }) => ({ timeline: timeline.key, ...match }));
     const batch = { requests: [], matches, dropped: this.dropped };
+    this.pairs = 0;
     this.dropped = 0;
     return batch;
   }
 
   addCandidates(batch: CandidateBatch): void {
-    for (const { observation, ...match } of batch.matches) {
-      this.matches.push({ observation: this.observations[observation]!, ...match });
+    for (const { timeline, ...match } of batch.matches) {
+      this.matches.push({ timeline: this.timelines.get(timeline)!, ...match });
+      this.pairs += match.end - match.first;
     }
     this.dropped += batch.dropped;
   }
@@ -175,16 +206,15 @@ export class PreciseCorrelator implements Correlator {
     return time - Math.min(timeTaken ?? 0, this.options.maxRequestDurationMs) - this.options.windowSlackMs;
   }
 
-  /** Matches the request to every process from `first` on that starts by `to`. */
-  private push(host: HostTimeline, first: number, to: number, match: Omit<Match, "observation">): void {
-    for (let i = first; i < host.anchors.length && host.anchors[i]! <= to; i++) {
-      this.matches.push({ observation: host.observations[i]!, ...match });
-    }
+  /** Matches the request to every process from `first` on that starts by `to`: one range of the timeline. */
+  private push(
+    timeline: HostTimeline,
+    first: number,
+    to: number,
+    match: Omit<RequestMatch, "timeline" | "first" | "end">,
+  ): void {
+    const end = timeline.endOf(first, to);
+    this.matches.push({ ...match, timeline, first, end });
+    this.pairs += end - first;
   }
-}
-
-function countUpTo(host: HostTimeline, first: number, to: number): number {
-  let count = 0;
-  for (let i = first; i < host.anchors.length && host.anchors[i]! <= to; i++) count += 1;
-  return count;
 }

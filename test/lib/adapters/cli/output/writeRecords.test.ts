@@ -35,7 +35,7 @@ describe("writeRecords", () => {
       if (i === 1999) writtenBeforeLast = chunks.join("").length;
     });
     const result = await writeRecords(records, createRecordFormatter("jsonl"), stream);
-    expect(result).toEqual({ written: 2000, cut: false });
+    expect(result).toEqual({ written: 2000, cut: false, bySource: new Map([[aRecord.ProcessSource, 2000]]) });
     expect(writtenBeforeLast).toBeGreaterThan(0);
     expect(chunks.length).toBeGreaterThan(10);
     expect(text().split("\n")).toHaveLength(2001);
@@ -50,7 +50,7 @@ describe("writeRecords", () => {
       stream,
       5,
     );
-    expect(result).toEqual({ written: 5, cut: true });
+    expect(result).toEqual({ written: 5, cut: true, bySource: new Map([[aRecord.ProcessSource, 5]]) });
     expect(asked).toBe(6);
     expect(JSON.parse(text())).toHaveLength(5);
   });
@@ -60,6 +60,7 @@ describe("writeRecords", () => {
     expect(await writeRecords(made(5), createRecordFormatter("jsonl"), stream, 5)).toEqual({
       written: 5,
       cut: false,
+      bySource: new Map([[aRecord.ProcessSource, 5]]),
     });
   });
 
