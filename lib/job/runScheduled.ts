@@ -1,5 +1,5 @@
 import { Diagnostics } from "../core/Diagnostics.js";
-import { DeadlineError, IncompleteWindowError } from "../core/errors.js";
+import { DeadlineError, IncompleteWindowError, MatchLimitError } from "../core/errors.js";
 import type { TimeRange } from "../core/model/EngineOptions.js";
 import { formatTimestamp } from "../core/model/parseTimestamp.js";
 import { advanceWatermark } from "./advanceWatermark.js";
@@ -24,6 +24,11 @@ export interface PassSummary {
   /** Records delivered before that this run sent again knowing more (docs/design.md §6.5). */
   revised: number;
   skipped: number;
+  /**
+   * Windows passed over because they hold more records than a run can (MatchLimitError, docs/design.md §6.1), each
+   * named in the log: the watermark moves past them, and the run fails once its passes are done, so it is seen.
+   */
+  oversizedWindows: number;
   /** True when the time budget stopped the pass before the end (the next run continues). */
   stoppedByBudget: boolean;
   /** Where the pass stopped before the end of its range (the watermark stays there) and why. */
@@ -59,6 +64,7 @@ export function newRunSummary(job: string, watermark?: number): PassSummary {
     takenOver: 0,
     revised: 0,
     skipped: 0,
+    oversizedWindows: 0,
     stoppedByBudget: false,
   };
 }
@@ -114,6 +120,12 @@ export async function runScheduled(
         log.warn(`sweep of pending records stopped: ${error.message}`);
       }
       reportSweep(summary.sweep, deps);
+    }
+    const oversized = summary.oversizedWindows + (summary.secondLook?.oversizedWindows ?? 0);
+    if (oversized > 0) {
+      throw new IncompleteWindowError(
+        `${oversized} window(s) passed over: more records than a run holds (each named in the log)`,
+      );
     }
   } catch (error) {
     failure = error instanceof Error ? error.message : String(error);
@@ -181,6 +193,17 @@ async function runPass(
       reportSkips(diagnostics, deps);
       delivered = await deliverRecords(collected.records, pass.delivery);
     } catch (error) {
+      if (error instanceof MatchLimitError) {
+        // The same data gives the same error: failing here would hold the watermark before this window for good,
+        // and every later finding with it. The window is passed over, loudly; the command line can enrich it.
+        deps.log.error(
+          `window ${formatTimestamp(window.from)}..${formatTimestamp(window.to)} passed over: ${error.message}`,
+        );
+        summary.oversizedWindows += 1;
+        watermark = await advanceWatermark(deps.checkpoints, summary.job, window.to, watermark);
+        summary.watermarkAfter = watermark.value;
+        continue;
+      }
       if (!(error instanceof DeadlineError)) throw error;
       stopByBudget(window, error.message);
       return;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 
+import { MatchLimitError } from "../../../lib/core/errors.js";
 import { parseConfig } from "../../../lib/job/config/parseConfig.js";
 import type { JobDeps, WorkspaceQuery } from "../../../lib/job/ports.js";
 import { runScheduled, splitWindow } from "../../../lib/job/runScheduled.js";
@@ -153,6 +154,31 @@ describe("runScheduled", () => {
     value.config = { ...CONFIG, secondLookMs: 0 };
     expect((await runScheduled(value)).secondLook).toBeUndefined();
     expect(workspace.windows).toEqual(["2026-11-21T09:00:00.000Z"]);
+  });
+});
+
+describe("runScheduled and a window too big to hold", () => {
+  it("passes over a window that gives more records than a run holds, names it, moves on, and fails the run", async () => {
+    const clock = { now: START + 10 * 3_600_000 };
+    const checkpoints = new MemoryCheckpoints();
+    await checkpoints.write("timer-precise", START + 8 * 3_600_000, undefined);
+    const { value, workspace, lines } = deps(clock, checkpoints);
+    value.config = { ...CONFIG, secondLookMs: 0 };
+    const query = workspace.query.bind(workspace);
+    // The first window's queries meet a burst (the correlator's MatchLimitError, as collectRecords lets it out).
+    value.workspace = {
+      query: (kql, options) =>
+        kql.includes("datetime(2026-11-21T08:00:00.000Z)")
+          ? Promise.reject(new MatchLimitError("precise: the range gives more than 100000 records"))
+          : query(kql, options),
+    };
+    await expect(runScheduled(value)).rejects.toThrow(
+      /1 window\(s\) passed over: more records than a run holds/,
+    );
+    expect(await checkpoints.read("timer-precise")).toMatchObject({ value: START + 10 * 3_600_000 });
+    expect(lines.join("\n")).toContain(
+      "window 2026-11-21T08:00:00.000Z..2026-11-21T09:00:00.000Z passed over: precise: the range gives more than 100000 records",
+    );
   });
 });
 

@@ -27,6 +27,7 @@ const report = {
   alreadyIngested: 0,
   takenOver: 0,
   revised: 0,
+  oversizedWindows: 0,
   skipped: 1,
   stoppedByBudget: false,
   watermarkBefore: Date.parse("2026-11-20T10:00:00Z"),
