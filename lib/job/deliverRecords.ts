@@ -1,3 +1,4 @@
+import { DeadlineError } from "../core/errors.js";
 import type { EnrichmentRecord } from "../core/records/EnrichmentRecord.js";
 import { type CopySummary, knowsMore, mergeCopies } from "../core/records/mergeCopies.js";
 import type { Deadline } from "./Deadline.js";
@@ -58,36 +59,26 @@ export async function deliverRecords(
   deps: DeliveryDeps,
 ): Promise<DeliveryResult> {
   const byId = new Map(records.map((record) => [record.RecordId, record]));
-  const states = await deps.ledger.lookup([...byId.keys()]);
-  const now = deps.now();
-
-  const unknown = [...byId.values()].filter((record) => !states.has(record.RecordId));
-  const claimed = await deps.ledger.claim(unknown, now);
-  const toUpload = unknown.filter((record) => claimed.has(record.RecordId));
-  let inFlightElsewhere = unknown.length - toUpload.length;
-
-  let alreadyIngested = 0;
-  const stale: LedgerClaim[] = [];
-  const revisions: LedgerClaim[] = [];
-  for (const [recordId, state] of states) {
-    const record = byId.get(recordId)!;
-    const claim = { recordId, etag: state.etag, replaceWith: mergeCopies(record, state.summary) };
-    if (state.state === "ingested") {
-      if (knowsMore(record, state.summary)) revisions.push(claim);
-      else alreadyIngested += 1;
-    }
-    // A record this run produces again is a finding again, whatever the sweep decided before.
-    else if (state.state === "abandoned" || now - state.since >= deps.settleMs) stale.push(claim);
-    else inFlightElsewhere += 1;
+  if (byId.size === 0) {
+    return {
+      records: 0,
+      alreadyIngested: 0,
+      uploaded: 0,
+      takenOver: 0,
+      revised: 0,
+      failed: [],
+      inFlightElsewhere: 0,
+      complete: true,
+    };
   }
-  // Revisions are taken over like stale records, so that of two runs revising one record exactly one sends it.
-  const taken = await deps.ledger.takeOver([...stale, ...revisions], now);
-  inFlightElsewhere += stale.length + revisions.length - taken.size;
+  const { toUpload, stale, revisions, taken, inFlightElsewhere, alreadyIngested } = await claimRecords(
+    byId,
+    deps,
+  );
   const takenRecords = [...stale, ...revisions]
     .filter((claim) => taken.has(claim.recordId))
     .map((claim) => claim.replaceWith!);
   const arrived = new Set((await findIngested(takenRecords, deps)).map((record) => record.RecordId));
-  alreadyIngested += arrived.size;
   const { uploaded, failed } = await uploadAndMark(
     [...toUpload, ...takenRecords.filter((record) => !arrived.has(record.RecordId))],
     deps,
@@ -95,7 +86,7 @@ export async function deliverRecords(
   );
   return {
     records: byId.size,
-    alreadyIngested,
+    alreadyIngested: alreadyIngested + arrived.size,
     uploaded: uploaded.length,
     takenOver: stale.filter((claim) => taken.has(claim.recordId)).length,
     revised: revisions.filter((claim) => taken.has(claim.recordId)).length,
@@ -103,6 +94,46 @@ export async function deliverRecords(
     inFlightElsewhere,
     complete: failed.length === 0 && inFlightElsewhere === 0,
   };
+}
+
+/**
+ * The ledger's side before the upload: looks the records up, claims the new ones, and takes over those another run
+ * left pending past the settle time, the sweep abandoned, or this run knows more about. These calls share what is
+ * left of the run's budget, and are aborted when it is spent (`DeadlineError`): a claim already made stays pending
+ * for a later run, as after any stop.
+ */
+async function claimRecords(byId: ReadonlyMap<string, EnrichmentRecord>, deps: DeliveryDeps) {
+  const step = "the ledger's lookup, claims and takeovers";
+  const abortSignal = AbortSignal.timeout(deps.deadline.stepTimeoutMs(step));
+  try {
+    const states = await deps.ledger.lookup([...byId.keys()], { abortSignal });
+    const now = deps.now();
+    const unknown = [...byId.values()].filter((record) => !states.has(record.RecordId));
+    const claimed = await deps.ledger.claim(unknown, now, { abortSignal });
+    const toUpload = unknown.filter((record) => claimed.has(record.RecordId));
+    let inFlightElsewhere = unknown.length - toUpload.length;
+    let alreadyIngested = 0;
+    const stale: LedgerClaim[] = [];
+    const revisions: LedgerClaim[] = [];
+    for (const [recordId, state] of states) {
+      const record = byId.get(recordId)!;
+      const claim = { recordId, etag: state.etag, replaceWith: mergeCopies(record, state.summary) };
+      if (state.state === "ingested") {
+        if (knowsMore(record, state.summary)) revisions.push(claim);
+        else alreadyIngested += 1;
+      }
+      // A record this run produces again is a finding again, whatever the sweep decided before.
+      else if (state.state === "abandoned" || now - state.since >= deps.settleMs) stale.push(claim);
+      else inFlightElsewhere += 1;
+    }
+    // Revisions are taken over like stale records, so that of two runs revising one record exactly one sends it.
+    const taken = await deps.ledger.takeOver([...stale, ...revisions], now, { abortSignal });
+    inFlightElsewhere += stale.length + revisions.length - taken.size;
+    return { toUpload, stale, revisions, taken, inFlightElsewhere, alreadyIngested };
+  } catch (error) {
+    if (abortSignal.aborted) throw new DeadlineError(step, deps.deadline.leftMs(), { cause: error });
+    throw error;
+  }
 }
 
 /**

@@ -64,24 +64,32 @@ export interface StalePending extends LedgerClaim {
  */
 export interface RecordLedger {
   /** The ledger state of each record id that is known; unknown ids are absent from the map. */
-  lookup(recordIds: readonly string[]): Promise<Map<string, LedgerState>>;
+  lookup(recordIds: readonly string[], options?: LedgerCallOptions): Promise<Map<string, LedgerState>>;
   /**
    * Writes records that are not in the ledger yet as `pending` (insert-only, so two runs cannot both claim one).
    * Returns the ids this call claimed; ids another run claimed first are left out.
    */
-  claim(records: readonly EnrichmentRecord[], now: number): Promise<Set<string>>;
+  claim(records: readonly EnrichmentRecord[], now: number, options?: LedgerCallOptions): Promise<Set<string>>;
   /**
    * Makes records `pending` since `now` for this run (with the copy `replaceWith` when a claim has one), each only if
    * its entity still has the ETag read (another run that took it first changed it): of two runs taking one record
    * over, exactly one gets it. Returns the ids this call took.
    */
-  takeOver(claims: readonly LedgerClaim[], now: number): Promise<Set<string>>;
+  takeOver(claims: readonly LedgerClaim[], now: number, options?: LedgerCallOptions): Promise<Set<string>>;
   /** Marks records as accepted by the custom table (the record's columns are written again, unchanged). */
   markIngested(records: readonly EnrichmentRecord[], now: number): Promise<void>;
   /** Marks records this run took over as given up, each with its reason (kept on the entity). */
   markAbandoned(records: readonly { recordId: string; reason: string }[], now: number): Promise<void>;
   /** At most `limit` records `pending` since `before` or earlier, with their ledger copy, for the sweep. */
   listStalePending(before: number, limit: number): Promise<StalePending[]>;
+}
+
+/**
+ * What bounds a ledger call: the run's deadline, as a signal that aborts every request of the call still in flight
+ * (the service answers a busy partition slowly, and a connection that went half-open never answers).
+ */
+export interface LedgerCallOptions {
+  abortSignal?: AbortSignal;
 }
 
 /** The custom table through the Logs Ingestion API. */

@@ -62,7 +62,9 @@ export async function runOnDemand(
   } catch (error) {
     // The records were found: they are answered, and those claimed stay pending for a later run to write.
     if (!(error instanceof DeadlineError)) throw error;
-    left = [`${error.message}; the records claimed stay pending and a later run writes them`];
+    left = [
+      `${error.message}; records already claimed stay pending for a later run to write, the others are not written`,
+    ];
   }
   return {
     records: collected.records,

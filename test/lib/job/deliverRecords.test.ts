@@ -103,9 +103,26 @@ describe("deliverRecords", () => {
     expect(ingestion.rows.sort()).toEqual(ids(RECORDS));
   });
 
-  it("gives the upload the time left, and does not start it when less than a second is left", async () => {
+  it("does not start the ledger's calls when less than a second is left, and gives the upload the time left", async () => {
     const { ledger, ingestion, deps, clock } = setup();
     clock.now = deps.deadline.at - 900;
+    await expect(deliverRecords(RECORDS, deps)).rejects.toThrow(
+      /too little to start the ledger's lookup, claims and takeovers/,
+    );
+    expect(ledger.states.size).toBe(0);
+    clock.now = deps.deadline.at - 5_000;
+    await deliverRecords(RECORDS, deps);
+    expect(ingestion.timeouts).toEqual([5_000]);
+  });
+
+  it("does not start the upload when the ledger's calls left less than a second, and the claims stay pending", async () => {
+    const { ledger, ingestion, deps, clock } = setup();
+    clock.now = deps.deadline.at - 5_000;
+    const claim = ledger.claim.bind(ledger);
+    ledger.claim = (records, now) => {
+      clock.now += 4_500; // a slow partition
+      return claim(records, now);
+    };
     await expect(deliverRecords(RECORDS, deps)).rejects.toThrow(DeadlineError);
     expect(ingestion.rows).toEqual([]);
     expect([...ledger.states.values()].map((state) => state.state)).toEqual([
@@ -113,13 +130,21 @@ describe("deliverRecords", () => {
       "pending",
       "pending",
     ]);
-    clock.now = deps.deadline.at - 5_000;
-    await ledger.markAbandoned(
-      RECORDS.map((record) => ({ recordId: record.RecordId, reason: "test" })),
-      clock.now,
-    );
-    await deliverRecords(RECORDS, deps);
-    expect(ingestion.timeouts).toEqual([5_000]);
+  });
+
+  it("aborts the ledger's calls when the budget runs out during them, as a DeadlineError", async () => {
+    const { ledger, deps, clock } = setup();
+    clock.now = deps.deadline.at - 1_500;
+    let signal: AbortSignal | undefined;
+    ledger.lookup = (_ids, options) => {
+      signal = options?.abortSignal;
+      // A call that never answers: it ends only when its signal aborts.
+      return new Promise((_, reject) =>
+        signal?.addEventListener("abort", () => reject(new Error("aborted"))),
+      );
+    };
+    await expect(deliverRecords(RECORDS, deps)).rejects.toThrow(DeadlineError);
+    expect(signal?.aborted).toBe(true);
   });
 
   describe("a record whose process another source saw after it was delivered", () => {

@@ -8,6 +8,7 @@ import type {
   CheckpointStore,
   FailedUpload,
   IngestionSink,
+  LedgerCallOptions,
   LedgerClaim,
   LedgerEntry,
   LedgerState,
@@ -30,7 +31,7 @@ export class MemoryLedger implements RecordLedger {
   failNextMark = false;
   private version = 0;
 
-  lookup(ids: readonly string[]) {
+  lookup(ids: readonly string[], _options?: LedgerCallOptions) {
     return Promise.resolve(
       new Map(
         ids.flatMap((id): [string, LedgerState][] => {
@@ -44,7 +45,7 @@ export class MemoryLedger implements RecordLedger {
     );
   }
 
-  claim(records: readonly EnrichmentRecord[], now: number) {
+  claim(records: readonly EnrichmentRecord[], now: number, _options?: LedgerCallOptions) {
     const claimed = new Set<string>();
     for (const record of records) {
       if (this.states.has(record.RecordId)) continue;
@@ -55,7 +56,7 @@ export class MemoryLedger implements RecordLedger {
     return Promise.resolve(claimed);
   }
 
-  takeOver(claims: readonly LedgerClaim[], now: number) {
+  takeOver(claims: readonly LedgerClaim[], now: number, _options?: LedgerCallOptions) {
     const taken = new Set<string>();
     for (const { recordId, etag, replaceWith } of claims) {
       if (this.states.get(recordId)?.etag !== etag) continue;

@@ -2,7 +2,13 @@ import { odata, type TableClient, type TransactionAction } from "@azure/data-tab
 
 import { TableStoreError } from "../../../core/errors.js";
 import type { EnrichmentRecord } from "../../../core/records/EnrichmentRecord.js";
-import type { LedgerClaim, LedgerState, RecordLedger, StalePending } from "../../../job/ports.js";
+import type {
+  LedgerCallOptions,
+  LedgerClaim,
+  LedgerState,
+  RecordLedger,
+  StalePending,
+} from "../../../job/ports.js";
 import { ensureTable } from "./createTableClient.js";
 import { decodeTableKey } from "./encodeTableKey.js";
 import { mapWithConcurrency } from "./mapWithConcurrency.js";
@@ -51,9 +57,12 @@ export class TableRecordLedger implements RecordLedger {
    * time, each with its ETag; an id without an entity is absent from the result.
    * @throws TableStoreError naming the record whose read failed.
    */
-  async lookup(recordIds: readonly string[]): Promise<Map<string, LedgerState>> {
+  async lookup(
+    recordIds: readonly string[],
+    options: LedgerCallOptions = {},
+  ): Promise<Map<string, LedgerState>> {
     const ids = [...new Set(recordIds)];
-    const states = await mapWithConcurrency(ids, READ_CONCURRENCY, (id) => this.readState(id));
+    const states = await mapWithConcurrency(ids, READ_CONCURRENCY, (id) => this.readState(id, options));
     const found = new Map<string, LedgerState>();
     ids.forEach((id, index) => {
       const state = states[index];
@@ -68,13 +77,17 @@ export class TableRecordLedger implements RecordLedger {
    * nothing) is redone record by record, and the records that exist are left out of the result.
    * @throws TableStoreError naming the partition and how many records, for any other failure.
    */
-  async claim(records: readonly EnrichmentRecord[], now: number): Promise<Set<string>> {
+  async claim(
+    records: readonly EnrichmentRecord[],
+    now: number,
+    options: LedgerCallOptions = {},
+  ): Promise<Set<string>> {
     const rows = uniqueById(records).map((record) =>
       toLedgerEntity(record, { state: "pending", since: now }),
     );
     const claimed = new Set<string>();
     await this.forEachBatch(rows, async (batch) => {
-      for (const row of await this.claimBatch(batch)) claimed.add(decodeTableKey(row.rowKey));
+      for (const row of await this.claimBatch(batch, options)) claimed.add(decodeTableKey(row.rowKey));
     });
     return claimed;
   }
@@ -107,7 +120,11 @@ export class TableRecordLedger implements RecordLedger {
    * leaves the record out of the result.
    * @throws TableStoreError naming the record, for any other failure.
    */
-  async takeOver(claims: readonly LedgerClaim[], now: number): Promise<Set<string>> {
+  async takeOver(
+    claims: readonly LedgerClaim[],
+    now: number,
+    { abortSignal }: LedgerCallOptions = {},
+  ): Promise<Set<string>> {
     const pending = { state: "pending", since: now } as const;
     const taken = await mapWithConcurrency(
       claims,
@@ -118,10 +135,13 @@ export class TableRecordLedger implements RecordLedger {
             await this.client.updateEntity(
               { ...toLedgerKey(recordId), ...toLedgerProperties(pending) },
               "Merge",
-              { etag },
+              { etag, abortSignal },
             );
           } else {
-            await this.client.updateEntity(toLedgerEntity(replaceWith, pending), "Replace", { etag });
+            await this.client.updateEntity(toLedgerEntity(replaceWith, pending), "Replace", {
+              etag,
+              abortSignal,
+            });
           }
           return true;
         } catch (error) {
@@ -199,12 +219,16 @@ export class TableRecordLedger implements RecordLedger {
     return found;
   }
 
-  private async readState(recordId: string): Promise<LedgerState | undefined> {
+  private async readState(
+    recordId: string,
+    { abortSignal }: LedgerCallOptions,
+  ): Promise<LedgerState | undefined> {
     const { partitionKey, rowKey } = toLedgerKey(recordId);
     let entity: Record<string, unknown> & { etag: string };
     try {
       entity = await this.client.getEntity(partitionKey, rowKey, {
         queryOptions: { select: [...LEDGER_PROPERTIES, ...SUMMARY_COLUMNS] },
+        abortSignal,
       });
     } catch (error) {
       if (isTableError(error, 404)) return undefined;
@@ -218,9 +242,12 @@ export class TableRecordLedger implements RecordLedger {
   }
 
   /** The rows of the batch this call inserted. */
-  private async claimBatch(batch: TransactionBatch): Promise<TableRow[]> {
+  private async claimBatch(batch: TransactionBatch, options: LedgerCallOptions): Promise<TableRow[]> {
     try {
-      await this.client.submitTransaction(batch.rows.map((row): TransactionAction => ["create", row]));
+      await this.client.submitTransaction(
+        batch.rows.map((row): TransactionAction => ["create", row]),
+        options,
+      );
       return batch.rows;
     } catch (error) {
       if (!isTableError(error, 409, "EntityAlreadyExists")) {
@@ -232,13 +259,15 @@ export class TableRecordLedger implements RecordLedger {
       }
     }
     if (batch.rows.length === 1) return [];
-    const created = await mapWithConcurrency(batch.rows, FALLBACK_CONCURRENCY, (row) => this.claimOne(row));
+    const created = await mapWithConcurrency(batch.rows, FALLBACK_CONCURRENCY, (row) =>
+      this.claimOne(row, options),
+    );
     return batch.rows.filter((_, index) => created[index]);
   }
 
-  private async claimOne(row: TableRow): Promise<boolean> {
+  private async claimOne(row: TableRow, options: LedgerCallOptions): Promise<boolean> {
     try {
-      await this.client.createEntity(row);
+      await this.client.createEntity(row, options);
       return true;
     } catch (error) {
       if (isTableError(error, 409, "EntityAlreadyExists")) return false;
