@@ -59,3 +59,25 @@ export async function expectDelivered(
   });
   return tally;
 }
+
+/**
+ * Runs the timer of `harness` every 15 minutes until its watermark is at now − 5 minutes (the ingestion delay) and
+ * nothing is pending, at most `maxRuns` times, and tallies the sinks then (with the number of runs it took).
+ */
+export async function catchUp(
+  harness: AzureHarness,
+  expected: readonly string[],
+  maxRuns = 6,
+): Promise<SinkTally & { runs: number }> {
+  const minute = 60_000;
+  let runs = 0;
+  const done = async () =>
+    (await harness.watermark()) === harness.clock.now - 5 * minute &&
+    (await harness.tableRecords()).every((row) => row.LedgerState !== "pending");
+  while (!(await done()) && runs < maxRuns) {
+    harness.clock.now += 15 * minute;
+    await harness.timer().catch(() => undefined);
+    runs += 1;
+  }
+  return { runs, ...(await tallySinks(harness, expected)) };
+}

@@ -1,3 +1,5 @@
+import { partitionPoint } from "./partitionPoint.js";
+
 /**
  * The positions of one host timeline that a (page, attacker) group has already given a record, as disjoint ranges.
  * Requests cover ranges of processes and mostly overlap, so a group needs a few ranges however many processes and
@@ -11,13 +13,7 @@ export class CoveredRanges {
   cover(from: number, to: number): [number, number][] {
     const { starts, ends } = this;
     // The first range that ends at or after `from`: it touches or overlaps [from, to) or comes after it.
-    let low = 0;
-    let high = ends.length;
-    while (low < high) {
-      const mid = (low + high) >>> 1;
-      if (ends[mid]! < from) low = mid + 1;
-      else high = mid;
-    }
+    const low = partitionPoint(ends, (end) => end < from);
     const fresh: [number, number][] = [];
     let cursor = from;
     let next = low;
@@ -36,13 +32,7 @@ export class CoveredRanges {
 
   has(position: number): boolean {
     const { starts, ends } = this;
-    let low = 0;
-    let high = ends.length;
-    while (low < high) {
-      const mid = (low + high) >>> 1;
-      if (ends[mid]! <= position) low = mid + 1;
-      else high = mid;
-    }
+    const low = partitionPoint(ends, (end) => end <= position);
     return low < starts.length && starts[low]! <= position;
   }
 }

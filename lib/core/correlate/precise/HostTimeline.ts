@@ -1,4 +1,5 @@
 import type { ProcessObservation } from "../../model/ProcessObservation.js";
+import { partitionPoint } from "./partitionPoint.js";
 
 /**
  * The observed processes of one host, sorted by anchor, so that a request finds its candidates by binary search: the
@@ -41,27 +42,13 @@ export class HostTimeline {
   /** Index of the first observation whose anchor is in [from, to], or -1 when none is. */
   firstIn(from: number, to: number): number {
     const { anchors } = this;
-    let low = 0;
-    let high = anchors.length;
-    while (low < high) {
-      const mid = (low + high) >>> 1;
-      if (anchors[mid]! < from) low = mid + 1;
-      else high = mid;
-    }
+    const low = partitionPoint(anchors, (anchor) => anchor < from);
     return low < anchors.length && anchors[low]! <= to ? low : -1;
   }
 
   /** The end (exclusive) of the observations from `first` on whose anchor is at most `to`. */
   endOf(first: number, to: number): number {
-    const { anchors } = this;
-    let low = first;
-    let high = anchors.length;
-    while (low < high) {
-      const mid = (low + high) >>> 1;
-      if (anchors[mid]! <= to) low = mid + 1;
-      else high = mid;
-    }
-    return low;
+    return partitionPoint(this.anchors, (anchor) => anchor <= to, first);
   }
 
   /** The observation's position here, or -1 when it is another host's. */
