@@ -49,13 +49,17 @@ export interface LedgerClaim {
   replaceWith?: EnrichmentRecord;
 }
 
-/** A `pending` record that has waited longer than the settle time, as the sweep finds it in the ledger. */
-export interface StalePending extends LedgerClaim {
-  since: number;
+/** A record as a ledger listing finds it: its id, its entity's ETag, and the ledger's copy of its columns. */
+export interface LedgerCopy extends LedgerClaim {
   /** The record rebuilt from the ledger's copy of its columns; `undefined` when that copy cannot be read back. */
   record: EnrichmentRecord | undefined;
   /** Why the copy cannot be read back (with `record` undefined), or what in it was cut to fit Table Storage. */
   problem?: string;
+}
+
+/** A `pending` record that has waited longer than the settle time, as the sweep finds it in the ledger. */
+export interface StalePending extends LedgerCopy {
+  since: number;
 }
 
 /**
@@ -82,6 +86,13 @@ export interface RecordLedger {
   markAbandoned(records: readonly { recordId: string; reason: string }[], now: number): Promise<void>;
   /** At most `limit` records `pending` since `before` or earlier, with their ledger copy, for the sweep. */
   listStalePending(before: number, limit: number): Promise<StalePending[]>;
+  /**
+   * At most `limit` records marked `ingested` at `before` or earlier that the custom table was not yet seen to hold,
+   * with their ETag and ledger copy.
+   */
+  listUnconfirmed(before: number, limit: number): Promise<LedgerCopy[]>;
+  /** Marks `ingested` records as seen in the custom table (they are not listed as unconfirmed again). */
+  markConfirmed(recordIds: readonly string[], now: number): Promise<void>;
 }
 
 /**

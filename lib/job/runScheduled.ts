@@ -4,6 +4,7 @@ import type { TimeRange } from "../core/model/EngineOptions.js";
 import { formatTimestamp } from "../core/model/parseTimestamp.js";
 import { advanceWatermark } from "./advanceWatermark.js";
 import { collectRecords } from "./collectRecords.js";
+import { confirmIngested, type ConfirmResult } from "./confirmIngested.js";
 import { Deadline } from "./Deadline.js";
 import { deliverRecords, type DeliveryDeps } from "./deliverRecords.js";
 import { customTableOf, type JobDeps } from "./ports.js";
@@ -36,6 +37,8 @@ export interface PassSummary {
 }
 
 export interface ScheduledRunSummary extends PassSummary {
+  /** The check that ingested records reached the custom table, run before the sweep. */
+  confirm?: ConfirmResult;
   /** The sweep of orphaned pending records, run when the windows covered the whole range. */
   sweep?: SweepResult;
   /** The second look at windows read `ENRICH_SECOND_LOOK` earlier, run when the first pass covered its range. */
@@ -111,13 +114,14 @@ export async function runScheduled(
         await runPass(summary.secondLook, { firstFrom, to: to - config.secondLookMs }, pass);
       }
       try {
+        summary.confirm = await confirmIngested(pass.delivery);
         summary.sweep = await sweepPending(
           { produced: pass.produced, engine: config.engine, baselineTo: to },
           pass.delivery,
         );
       } catch (error) {
         if (!(error instanceof DeadlineError)) throw error;
-        log.warn(`sweep of pending records stopped: ${error.message}`);
+        log.warn(`check of ingested records or sweep of pending records stopped: ${error.message}`);
       }
       reportSweep(summary.sweep, deps);
     }
@@ -276,6 +280,11 @@ function formatSummary(s: ScheduledRunSummary, elapsedMs: number): string {
       : `; second look: ${second.windows} window(s), ${second.records} record(s) correlated, ${second.uploaded} ` +
         `written, ${second.revised} revised, watermark ${time(second.watermarkBefore)} -> ` +
         `${time(second.watermarkAfter)}${stoppedAt(second)}`;
+  const confirm =
+    s.confirm === undefined
+      ? ""
+      : `; confirm: ${s.confirm.checked} checked, ${s.confirm.confirmed} in the custom table, ${s.confirm.missing} ` +
+        "missing and pending again";
   const sweep =
     s.sweep === undefined
       ? ""
@@ -287,7 +296,7 @@ function formatSummary(s: ScheduledRunSummary, elapsedMs: number): string {
     `correlated, ${s.uploaded} written, ${s.alreadyIngested} already present, ${s.takenOver} taken over, ` +
     `${s.revised} revised, ` +
     `${s.skipped} skipped; watermark ${time(s.watermarkBefore)} -> ${time(s.watermarkAfter)}${stoppedAt(s)}` +
-    `${secondLook}${sweep}; ` +
+    `${secondLook}${confirm}${sweep}; ` +
     `${elapsedMs} ms`
   );
 }

@@ -10,6 +10,7 @@ import type {
   IngestionSink,
   LedgerCallOptions,
   LedgerClaim,
+  LedgerCopy,
   LedgerEntry,
   LedgerState,
   QueryOptions,
@@ -28,6 +29,8 @@ import type { ReceivedRow } from "../../../tools/doubles/startIngestionServer.js
 export class MemoryLedger implements RecordLedger {
   readonly states = new Map<string, LedgerEntry & { etag: string }>();
   readonly copies = new Map<string, EnrichmentRecord>();
+  /** Ingested records seen in the custom table; cleared for a record whenever it is marked ingested again. */
+  readonly confirmed = new Set<string>();
   failNextMark = false;
   private version = 0;
 
@@ -75,12 +78,28 @@ export class MemoryLedger implements RecordLedger {
     for (const record of records) {
       this.write(record.RecordId, { state: "ingested", at: now });
       this.copies.set(record.RecordId, record);
+      this.confirmed.delete(record.RecordId);
     }
     return Promise.resolve();
   }
 
   markAbandoned(records: readonly { recordId: string; reason: string }[], now: number) {
     for (const { recordId, reason } of records) this.write(recordId, { state: "abandoned", at: now, reason });
+    return Promise.resolve();
+  }
+
+  listUnconfirmed(before: number, limit: number) {
+    const found: LedgerCopy[] = [];
+    for (const [recordId, state] of this.states) {
+      if (found.length >= limit || state.state !== "ingested" || state.at > before) continue;
+      if (this.confirmed.has(recordId)) continue;
+      found.push({ recordId, etag: state.etag, record: this.copies.get(recordId) });
+    }
+    return Promise.resolve(found);
+  }
+
+  markConfirmed(recordIds: readonly string[]) {
+    for (const recordId of recordIds) this.confirmed.add(recordId);
     return Promise.resolve();
   }
 

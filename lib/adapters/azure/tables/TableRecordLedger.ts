@@ -5,6 +5,8 @@ import type { EnrichmentRecord } from "../../../core/records/EnrichmentRecord.js
 import type {
   LedgerCallOptions,
   LedgerClaim,
+  LedgerCopy,
+  LedgerEntry,
   LedgerState,
   RecordLedger,
   StalePending,
@@ -188,8 +190,66 @@ export class TableRecordLedger implements RecordLedger {
    * @throws TableStoreError when the query fails.
    */
   async listStalePending(before: number, limit: number): Promise<StalePending[]> {
-    const found: StalePending[] = [];
     const filter = odata`LedgerState eq 'pending' and PendingSince le ${new Date(before)}`;
+    const found = await this.listCopies(
+      filter,
+      limit,
+      `records pending since ${new Date(before).toISOString()} or earlier`,
+    );
+    return found.flatMap(({ copy, state }) =>
+      state.state === "pending" ? [{ ...copy, since: state.since }] : [],
+    );
+  }
+
+  /**
+   * The first `limit` records marked ingested at `before` or earlier and not confirmed, each with its ETag and the
+   * record rebuilt from its columns. Entities written before confirmation existed have no `Confirmed` and are not
+   * listed.
+   * @throws TableStoreError when the query fails.
+   */
+  async listUnconfirmed(before: number, limit: number): Promise<LedgerCopy[]> {
+    const filter = odata`LedgerState eq 'ingested' and Confirmed eq false and IngestedAt le ${new Date(before)}`;
+    const found = await this.listCopies(
+      filter,
+      limit,
+      `unconfirmed records ingested by ${new Date(before).toISOString()}`,
+    );
+    return found.map(({ copy }) => copy);
+  }
+
+  /**
+   * Merges `Confirmed = true` and ConfirmedAt = now into each entity (nothing else changes), per partition in
+   * transactions of up to 100.
+   * @throws TableStoreError naming the partition and how many records.
+   */
+  async markConfirmed(recordIds: readonly string[], now: number): Promise<void> {
+    const rows = [...new Set(recordIds)].map((recordId) => ({
+      ...toLedgerKey(recordId),
+      Confirmed: true,
+      ConfirmedAt: new Date(now),
+    }));
+    await this.forEachBatch(rows, async (batch) => {
+      try {
+        await this.client.submitTransaction(
+          batch.rows.map((row): TransactionAction => ["update", row, "Merge"]),
+        );
+      } catch (error) {
+        throw toTableStoreError(
+          `Marking ${batch.rows.length} records as confirmed in partition ${batch.partitionKey} of table ` +
+            `${this.client.tableName} failed`,
+          error,
+        );
+      }
+    });
+  }
+
+  /** The first `limit` entities the filter selects, as ledger copies with their ledger state. */
+  private async listCopies(
+    filter: string,
+    limit: number,
+    what: string,
+  ): Promise<{ copy: LedgerCopy; state: LedgerEntry }[]> {
+    const found: { copy: LedgerCopy; state: LedgerEntry }[] = [];
     try {
       const pages = this.client
         .listEntities<Record<string, unknown>>({ queryOptions: { filter } })
@@ -199,22 +259,13 @@ export class TableRecordLedger implements RecordLedger {
           if (found.length >= limit) return found;
           const recordId = decodeTableKey(String(entity.rowKey));
           const state = readLedgerState(entity, recordId);
-          if (state.state !== "pending") continue;
-          found.push({
-            recordId,
-            etag: String(entity.etag),
-            since: state.since,
-            ...fromLedgerEntity(entity),
-          });
+          found.push({ copy: { recordId, etag: String(entity.etag), ...fromLedgerEntity(entity) }, state });
         }
         if (found.length >= limit) return found;
       }
     } catch (error) {
       if (error instanceof TableStoreError) throw error;
-      throw toTableStoreError(
-        `Listing records pending since ${new Date(before).toISOString()} or earlier in table ${this.client.tableName} failed`,
-        error,
-      );
+      throw toTableStoreError(`Listing ${what} in table ${this.client.tableName} failed`, error);
     }
     return found;
   }

@@ -28,8 +28,8 @@ export interface TableLimits {
   readonly transactionBudgetBytes: number;
 }
 
-/** A property value this app writes to Table Storage: strings, numbers (Int32 or Double) and datetimes. */
-export type TableValue = string | number | Date;
+/** A property value this app writes to Table Storage: strings, numbers (Int32 or Double), booleans and datetimes. */
+export type TableValue = string | number | boolean | Date;
 
 /**
  * An entity as the app builds it before the SDK sees it: the two keys and flat, typed properties. Kept free of SDK
@@ -46,8 +46,8 @@ const TIMESTAMP_BYTES = 34;
 
 /**
  * The stored size of an entity by the service's published formula: 4 bytes + the keys as UTF-16 + for each
- * property 8 bytes + its name as UTF-16 + its value (strings 2 bytes a code unit + 4, Int32 4, Double and DateTime
- * 8). This is what the 1 MiB entity limit is measured against.
+ * property 8 bytes + its name as UTF-16 + its value (strings 2 bytes a code unit + 4, Int32 4, Boolean 1, Double and
+ * DateTime 8). This is what the 1 MiB entity limit is measured against.
  */
 export function estimateEntityBytes(row: TableRow): number {
   let bytes = 4 + 2 * (row.partitionKey.length + row.rowKey.length) + TIMESTAMP_BYTES;
@@ -73,6 +73,7 @@ export function estimateRequestBytes(row: TableRow): number {
 
 function valueBytes(value: TableValue): number {
   if (typeof value === "string") return 2 * value.length + 4;
+  if (typeof value === "boolean") return 1;
   if (typeof value === "number" && Number.isInteger(value) && Math.abs(value) < 2 ** 31) return 4;
   return 8;
 }

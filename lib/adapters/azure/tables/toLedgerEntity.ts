@@ -13,6 +13,8 @@ export const LEDGER_PROPERTIES = [
   "LedgerState",
   "PendingSince",
   "IngestedAt",
+  "Confirmed",
+  "ConfirmedAt",
   "AbandonedAt",
   "AbandonReason",
 ] as const;
@@ -75,13 +77,17 @@ export function toLedgerEntity(record: EnrichmentRecord, entry: LedgerEntry): Ta
   }).row;
 }
 
-/** The ledger properties of an entry, for a Merge that changes only them. */
-export function toLedgerProperties(entry: LedgerEntry): Record<string, string | Date> {
+/**
+ * The ledger properties of an entry, for a Merge that changes only them. An `ingested` record is not `Confirmed`
+ * until the custom table was seen to hold it (a filter needs the property present: Table Storage cannot select
+ * entities that lack one).
+ */
+export function toLedgerProperties(entry: LedgerEntry): Record<string, string | Date | boolean> {
   switch (entry.state) {
     case "pending":
       return { LedgerState: entry.state, PendingSince: new Date(entry.since) };
     case "ingested":
-      return { LedgerState: entry.state, IngestedAt: new Date(entry.at) };
+      return { LedgerState: entry.state, IngestedAt: new Date(entry.at), Confirmed: false };
     case "abandoned":
       return { LedgerState: entry.state, AbandonedAt: new Date(entry.at), AbandonReason: entry.reason };
   }

@@ -339,6 +339,43 @@ describe("TableRecordLedger on Azurite", () => {
     expect(await ledger.listStalePending(CLAIMED_AT - 1, 100)).toEqual([]);
   });
 
+  it("lists ingested records not yet confirmed by the time they were marked, and not once confirmed", async () => {
+    const { ledger } = await freshLedger();
+    const early = someRecords(12, "early");
+    const late = someRecords(3, "late");
+    const pending = someRecords(2, "pending");
+    await ledger.claim([...early, ...late, ...pending], CLAIMED_AT);
+    await ledger.markIngested(early, INGESTED_AT);
+    await ledger.markIngested(late, INGESTED_AT + 60_000);
+
+    const listed = await ledger.listUnconfirmed(INGESTED_AT, 100);
+    expect(listed.map((entry) => entry.recordId).sort()).toEqual(
+      early.map((record) => record.RecordId).sort(),
+    );
+    for (const entry of listed) {
+      expect(entry.etag).toEqual(expect.any(String));
+      expect(entry.record).toEqual(early.find((record) => record.RecordId === entry.recordId));
+    }
+    expect(await ledger.listUnconfirmed(INGESTED_AT, 5)).toHaveLength(5);
+
+    await ledger.markConfirmed(
+      early.slice(0, 10).map((record) => record.RecordId),
+      INGESTED_AT + 120_000,
+    );
+    const left = await ledger.listUnconfirmed(INGESTED_AT + 60_000, 100);
+    expect(left.map((entry) => entry.recordId).sort()).toEqual(
+      [...early.slice(10), ...late].map((record) => record.RecordId).sort(),
+    );
+    // Confirming changes no state: the record stays ingested, and marking it ingested again unconfirms it.
+    expect((await ledger.lookup([early[0]!.RecordId])).get(early[0]!.RecordId)).toMatchObject({
+      state: "ingested",
+    });
+    await ledger.markIngested([early[0]!], INGESTED_AT + 180_000);
+    expect(
+      (await ledger.listUnconfirmed(INGESTED_AT + 180_000, 100)).map((entry) => entry.recordId),
+    ).toContain(early[0]!.RecordId);
+  });
+
   it("lists a stale record whose evidence was cut to fit, rebuilt with empty evidence and the reason", async () => {
     const { ledger } = await freshLedger();
     const evidence = Array.from({ length: 400 }, (_, i) => ({
