@@ -239,6 +239,30 @@ describe("review 2: the sweep's recheck and a window too big to hold", () => {
 });
 
 describe("review 2: what a revision keeps", () => {
+  // Held: copies that alternate between what the first pass, the overlap, the second look and the sweep can make
+  // (the process seen by DeviceProcessEvents only, by its alert only, by both) with the same requests are revised
+  // once, when the alert first adds itself, and never flip-flop afterwards.
+  it("alternating copies (events only, alert only, both) are sent twice in all, however often they come back", async () => {
+    const delivery = memoryDelivery(START);
+    const [base] = correlate("precise", [mdeAlert()], [request("10:15:31")]).records as [EnrichmentRecord];
+    const eventsOnly: EnrichmentRecord = {
+      ...base,
+      SystemAlertId: "",
+      AlertName: "",
+      AlertTime: null,
+      ProcessSource: "DeviceProcessEvents",
+    };
+    const alertOnly: EnrichmentRecord = { ...base, ProcessSource: "SecurityAlert" };
+    const both: EnrichmentRecord = { ...base, ProcessSource: "SecurityAlert,DeviceProcessEvents" };
+    const copies = [eventsOnly, alertOnly, eventsOnly, both, alertOnly, eventsOnly, both, alertOnly];
+    for (const copy of copies) await deliverRecords([copy], delivery.deps());
+    expect(delivery.ingestion.rows).toEqual([base.RecordId, base.RecordId]);
+    expect(delivery.ledger.copies.get(base.RecordId)).toMatchObject({
+      SystemAlertId: base.SystemAlertId,
+      ProcessSource: "SecurityAlert,DeviceProcessEvents",
+    });
+  });
+
   // mergeCopies keeps this copy's requests ("a later run reads the same requests and any that arrived since").
   // A copy that adds a source but counts fewer requests than the delivered copy (IIS rows read by one run and not
   // the next: a retention or purge in between, a changed ENRICH_MAX_REQUEST_DURATION) is sent with the fewer
