@@ -57,6 +57,30 @@ export class Deadline {
   }
 
   /**
+   * Runs a step that has no timeout of its own (Table Storage calls) within what is left: `call` gets a signal that
+   * aborts when the time is spent, and the step ends then as a {@link DeadlineError}, even if `call` does not heed
+   * its signal (a connection gone half-open never answers).
+   * @throws DeadlineError naming `step` when less than a second is left to start it, or when the time ran out.
+   */
+  async bound<T>(step: string, call: (abortSignal: AbortSignal) => Promise<T>): Promise<T> {
+    const abortSignal = AbortSignal.timeout(this.stepTimeoutMs(step));
+    let onAbort: (() => void) | undefined;
+    const aborted = new Promise<never>((_, reject) => {
+      onAbort = () => reject(new DeadlineError(step, this.leftMs()));
+      abortSignal.addEventListener("abort", onAbort, { once: true });
+    });
+    try {
+      return await Promise.race([call(abortSignal), aborted]);
+    } catch (error) {
+      if (abortSignal.aborted && !(error instanceof DeadlineError))
+        throw new DeadlineError(step, this.leftMs(), { cause: error });
+      throw error;
+    } finally {
+      abortSignal.removeEventListener("abort", onAbort!);
+    }
+  }
+
+  /**
    * Milliseconds a step without a server-side timeout (an upload) may run: what is left.
    * @throws DeadlineError naming `step` when less than `atLeastMs` is left.
    */

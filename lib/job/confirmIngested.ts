@@ -27,7 +27,9 @@ export const CONFIRM_LIMIT = 500;
  */
 export async function confirmIngested(deps: DeliveryDeps): Promise<ConfirmResult> {
   const now = deps.now();
-  const listed = await deps.ledger.listUnconfirmed(now - deps.settleMs, CONFIRM_LIMIT);
+  const listed = await deps.deadline.bound("the listing of unconfirmed records", (abortSignal) =>
+    deps.ledger.listUnconfirmed(now - deps.settleMs, CONFIRM_LIMIT, { abortSignal }),
+  );
   if (listed.length === 0) return { checked: 0, confirmed: 0, missing: 0 };
   const readable = listed.flatMap((entry) => (entry.record === undefined ? [] : [entry.record]));
   const found = new Set((await findIngested(readable, deps)).map((record) => record.RecordId));

@@ -1,4 +1,3 @@
-import { DeadlineError } from "../core/errors.js";
 import type { EnrichmentRecord } from "../core/records/EnrichmentRecord.js";
 import { type CopySummary, knowsMore, mergeCopies } from "../core/records/mergeCopies.js";
 import type { Deadline } from "./Deadline.js";
@@ -103,9 +102,7 @@ export async function deliverRecords(
  * for a later run, as after any stop.
  */
 async function claimRecords(byId: ReadonlyMap<string, EnrichmentRecord>, deps: DeliveryDeps) {
-  const step = "the ledger's lookup, claims and takeovers";
-  const abortSignal = AbortSignal.timeout(deps.deadline.stepTimeoutMs(step));
-  try {
+  return deps.deadline.bound("the ledger's lookup, claims and takeovers", async (abortSignal) => {
     const states = await deps.ledger.lookup([...byId.keys()], { abortSignal });
     const now = deps.now();
     const unknown = [...byId.values()].filter((record) => !states.has(record.RecordId));
@@ -130,10 +127,7 @@ async function claimRecords(byId: ReadonlyMap<string, EnrichmentRecord>, deps: D
     const taken = await deps.ledger.takeOver([...stale, ...revisions], now, { abortSignal });
     inFlightElsewhere += stale.length + revisions.length - taken.size;
     return { toUpload, stale, revisions, taken, inFlightElsewhere, alreadyIngested };
-  } catch (error) {
-    if (abortSignal.aborted) throw new DeadlineError(step, deps.deadline.leftMs(), { cause: error });
-    throw error;
-  }
+  });
 }
 
 /**

@@ -83,16 +83,20 @@ export interface RecordLedger {
   /** Marks records as accepted by the custom table (the record's columns are written again, unchanged). */
   markIngested(records: readonly EnrichmentRecord[], now: number): Promise<void>;
   /** Marks records this run took over as given up, each with its reason (kept on the entity). */
-  markAbandoned(records: readonly { recordId: string; reason: string }[], now: number): Promise<void>;
+  markAbandoned(
+    records: readonly { recordId: string; reason: string }[],
+    now: number,
+    options?: LedgerCallOptions,
+  ): Promise<void>;
   /** At most `limit` records `pending` since `before` or earlier, with their ledger copy, for the sweep. */
-  listStalePending(before: number, limit: number): Promise<StalePending[]>;
+  listStalePending(before: number, limit: number, options?: LedgerCallOptions): Promise<StalePending[]>;
   /**
    * At most `limit` records marked `ingested` at `before` or earlier that the custom table was not yet seen to hold,
    * with their ETag and ledger copy.
    */
-  listUnconfirmed(before: number, limit: number): Promise<LedgerCopy[]>;
+  listUnconfirmed(before: number, limit: number, options?: LedgerCallOptions): Promise<LedgerCopy[]>;
   /** Marks `ingested` records as seen in the custom table (they are not listed as unconfirmed again). */
-  markConfirmed(recordIds: readonly string[], now: number): Promise<void>;
+  markConfirmed(recordIds: readonly string[], now: number, options?: LedgerCallOptions): Promise<void>;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { Diagnostics } from "../core/Diagnostics.js";
-import { DeadlineError, IncompleteWindowError, MatchLimitError } from "../core/errors.js";
+import { DeadlineError, IncompleteWindowError, MatchLimitError, QueryError } from "../core/errors.js";
 import type { TimeRange } from "../core/model/EngineOptions.js";
 import { formatTimestamp } from "../core/model/parseTimestamp.js";
 import { advanceWatermark } from "./advanceWatermark.js";
@@ -15,6 +15,8 @@ export interface PassSummary {
   job: string;
   watermarkBefore: number | undefined;
   watermarkAfter: number | undefined;
+  /** The end of the range the pass was to cover: the watermark it would reach by catching up. */
+  rangeTo?: number;
   windows: number;
   alertRows: number;
   records: number;
@@ -74,6 +76,10 @@ export function newRunSummary(job: string, watermark?: number): PassSummary {
 
 // The least time left in which a window is started (its first query needs a few seconds).
 const MIN_WINDOW_MS = 5_000;
+// The shortest window a window too big to hold is split down to before it is passed over.
+const MIN_SPLIT_MS = 60_000;
+// Time left under which a query's timeout is the run's budget running out (its client wait was what was left).
+const SPENT_MS = 2_000;
 // Abandoned records named one by one in the log; the rest are counted.
 const NAMED_ABANDONED = 20;
 
@@ -100,6 +106,7 @@ export async function runScheduled(
     deadline,
     delivery: { ...deps, customTable: customTableOf(config), settleMs: config.settleMs, deadline },
     produced: new Set<string>(),
+    longestWindowMs: 0,
   };
   const to = started - config.ingestionDelayMs;
   const summary: ScheduledRunSummary = newRunSummary(job);
@@ -107,11 +114,24 @@ export async function runScheduled(
   let failure: string | undefined;
   try {
     const firstFrom = started - config.firstRunLookbackMs;
+    const secondLook =
+      config.secondLookMs > 0
+        ? { summary: newRunSummary(`${job}-second-look`), range: { firstFrom, to: to - config.secondLookMs } }
+        : undefined;
+    // Under load, the pass further behind its own end goes first, so that neither starves the other; otherwise the
+    // first pass does, and the second look follows only when the first pass covered its range.
+    const secondFirst =
+      secondLook !== undefined &&
+      (await lagOf(secondLook.summary.job, secondLook.range.to, deps)) > (await lagOf(job, to, deps));
+    if (secondLook !== undefined && secondFirst) {
+      summary.secondLook = secondLook.summary;
+      await runPass(secondLook.summary, secondLook.range, pass);
+    }
     await runPass(summary, { firstFrom, to }, pass);
     if (summary.stopped === undefined) {
-      if (config.secondLookMs > 0) {
-        summary.secondLook = newRunSummary(`${job}-second-look`);
-        await runPass(summary.secondLook, { firstFrom, to: to - config.secondLookMs }, pass);
+      if (secondLook !== undefined && !secondFirst) {
+        summary.secondLook = secondLook.summary;
+        await runPass(secondLook.summary, secondLook.range, pass);
       }
       try {
         summary.confirm = await confirmIngested(pass.delivery);
@@ -146,12 +166,20 @@ export async function runScheduled(
   return summary;
 }
 
-/** What the passes of one run share: its deadline, its delivery, and the records its windows produced. */
+/** What the passes of one run share: its deadline, its delivery, the records its windows produced. */
 interface PassContext {
   deps: JobDeps;
   deadline: Deadline;
   delivery: DeliveryDeps;
   produced: Set<string>;
+  /** The longest window of the run so far, of either pass: a window is started only when that much is left. */
+  longestWindowMs: number;
+}
+
+/** How far a job's watermark trails `to` (0 when it has none: a first run starts where it should). */
+async function lagOf(job: string, to: number, deps: JobDeps): Promise<number> {
+  const watermark = await deps.checkpoints.read(job);
+  return watermark === undefined ? 0 : to - watermark.value;
 }
 
 /**
@@ -168,14 +196,15 @@ async function runPass(
   const { config } = deps;
   let watermark = await deps.checkpoints.read(summary.job);
   summary.watermarkBefore = summary.watermarkAfter = watermark?.value;
+  summary.rangeTo = to;
   const from = (watermark?.value ?? firstFrom) - config.overlapMs;
   const stopByBudget = (window: TimeRange, reason: string) => {
     summary.stoppedByBudget = true;
     summary.stopped = { at: window.from, reason };
   };
-  let longestWindowMs = 0;
-  for (const window of from < to ? splitWindow({ from, to }, config.maxWindowMs) : []) {
-    const needed = Math.max(longestWindowMs, MIN_WINDOW_MS);
+  const windows = from < to ? splitWindow({ from, to }, config.maxWindowMs) : [];
+  for (let window = windows.shift(); window !== undefined; window = windows.shift()) {
+    const needed = Math.max(pass.longestWindowMs, MIN_WINDOW_MS);
     if (deadline.leftMs() < needed) {
       stopByBudget(
         window,
@@ -197,6 +226,13 @@ async function runPass(
       reportSkips(diagnostics, deps);
       delivered = await deliverRecords(collected.records, pass.delivery);
     } catch (error) {
+      if (error instanceof MatchLimitError && window.to - window.from > MIN_SPLIT_MS) {
+        // A shorter window holds fewer alerts and processes: the halves are tried in turn, so that only the
+        // burst's own minutes are passed over, not the other hosts' findings of a long window.
+        const half = window.from + Math.floor((window.to - window.from) / 2);
+        windows.unshift({ from: window.from, to: half }, { from: half, to: window.to });
+        continue;
+      }
       if (error instanceof MatchLimitError) {
         // The same data gives the same error: failing here would hold the watermark before this window for good,
         // and every later finding with it. The window is passed over, loudly; the command line can enrich it.
@@ -208,11 +244,13 @@ async function runPass(
         summary.watermarkAfter = watermark.value;
         continue;
       }
-      if (!(error instanceof DeadlineError)) throw error;
-      stopByBudget(window, error.message);
+      // A query abandoned at the client timeout the deadline gave it is the budget running out, not a failure.
+      const spent = error instanceof QueryError && error.reason === "timeout" && deadline.leftMs() < SPENT_MS;
+      if (!(error instanceof DeadlineError) && !spent) throw error;
+      stopByBudget(window, (error as Error).message);
       return;
     }
-    longestWindowMs = Math.max(longestWindowMs, deps.now() - windowStarted);
+    pass.longestWindowMs = Math.max(pass.longestWindowMs, deps.now() - windowStarted);
     summary.windows += 1;
     summary.alertRows += collected.alertRows;
     summary.records += collected.records.length;

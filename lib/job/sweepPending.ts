@@ -1,4 +1,5 @@
 import { Diagnostics } from "../core/Diagnostics.js";
+import { MatchLimitError } from "../core/errors.js";
 import type { EngineOptions, TimeRange } from "../core/model/EngineOptions.js";
 import type { EnrichmentRecord } from "../core/records/EnrichmentRecord.js";
 import { mergeCopies } from "../core/records/mergeCopies.js";
@@ -59,15 +60,19 @@ const MAX_SPAN_MS = 6 * 3_600_000;
  */
 export async function sweepPending(context: SweepContext, deps: DeliveryDeps): Promise<SweepResult> {
   const now = deps.now();
-  const listed = (await deps.ledger.listStalePending(now - deps.settleMs, SWEEP_LIMIT)).filter(
-    (entry) => !context.produced.has(entry.recordId),
-  );
+  const listed = (
+    await deps.deadline.bound("the sweep's listing of pending records", (abortSignal) =>
+      deps.ledger.listStalePending(now - deps.settleMs, SWEEP_LIMIT, { abortSignal }),
+    )
+  ).filter((entry) => !context.produced.has(entry.recordId));
   const spans = alertSpans(listed, context.engine.mode).slice(0, RECHECK_WINDOWS);
   const stale = listed.filter(
     (entry) =>
       entry.record?.MatchMode !== context.engine.mode || spans.some((span) => inSpan(entry.record!, span)),
   );
-  const taken = await deps.ledger.takeOver(stale, now);
+  const taken = await deps.deadline.bound("the sweep's takeovers", (abortSignal) =>
+    deps.ledger.takeOver(stale, now, { abortSignal }),
+  );
   const mine = stale.filter((entry) => taken.has(entry.recordId));
   const readable = mine.flatMap((entry) => (entry.record === undefined ? [] : [entry.record]));
   const arrived = await findIngested(readable, deps);
@@ -106,7 +111,11 @@ export async function sweepPending(context: SweepContext, deps: DeliveryDeps): P
       if (entry.problem !== undefined) resentCut.push({ recordId: entry.recordId, problem: entry.problem });
     }
   }
-  if (abandoned.length > 0) await deps.ledger.markAbandoned(abandoned, now);
+  if (abandoned.length > 0) {
+    await deps.deadline.bound("the sweep's abandonments", (abortSignal) =>
+      deps.ledger.markAbandoned(abandoned, now, { abortSignal }),
+    );
+  }
   const { uploaded, failed } = await uploadAndMark(resend, deps, arrived);
   const sent = new Set(uploaded.map((record) => record.RecordId));
   return {
@@ -163,18 +172,26 @@ async function recheckAlerts(
   const alertIds = new Set<string>();
   for (const span of spans) {
     if (!records.some((record) => inSpan(record, span))) continue;
-    const collected = await collectRecords(
-      {
-        engine: context.engine,
-        window: ingestionWindow(span),
-        alertsBy: "ingestion",
-        deadline: deps.deadline,
-        baselineTo: context.baselineTo,
-      },
-      deps.workspace,
-      new Diagnostics(),
-      deps.now,
-    );
+    let collected;
+    try {
+      collected = await collectRecords(
+        {
+          engine: context.engine,
+          window: ingestionWindow(span),
+          alertsBy: "ingestion",
+          deadline: deps.deadline,
+          baselineTo: context.baselineTo,
+        },
+        deps.workspace,
+        new Diagnostics(),
+        deps.now,
+      );
+    } catch (error) {
+      // A span holding more records than a run can (a burst) cannot be rechecked, now or later: its orphans are
+      // treated as if their alerts were not found, and sent from the ledger's copy, rather than fail every run.
+      if (error instanceof MatchLimitError) continue;
+      throw error;
+    }
     for (const record of collected.records) found.set(record.RecordId, record);
     for (const id of collected.alertIds) alertIds.add(id);
   }

@@ -5,6 +5,7 @@ import { RULE_TEMPLATE } from "../infra/infraFiles.js";
 
 interface RuleProperties {
   readonly displayName: string;
+  readonly customDetails: Readonly<Record<string, string>>;
   readonly query: string;
   readonly queryFrequency: string;
   readonly queryPeriod: string;
@@ -46,11 +47,17 @@ export interface RuleExecutionOptions {
   query?: string;
 }
 
+// Sentinel's limits on what an execution raises: custom details at most 2 KB together (the ones past it are
+// dropped, in the rule's order), and at most 150 alerts an execution (past 150 results, 149 alerts of their own and
+// one that summarises the rest).
+const CUSTOM_DETAILS_BYTES = 2048;
+const ALERTS_PER_EXECUTION = 150;
+
 /**
  * Runs the rule's query at each of `executions` (epoch ms, in order) over the rows the custom table can show then,
  * and counts the alerts raised per RecordId. Each alert becomes a SecurityAlert row `alertLatencyMs` later, shaped
  * as Sentinel writes a scheduled rule's alert: ProviderName "ASI Scheduled Alerts", the rule's alert name, and the
- * custom details as JSON inside ExtendedProperties.
+ * custom details as JSON inside ExtendedProperties, within Sentinel's limits on custom details and alerts.
  */
 export function executeRule(
   received: readonly ReceivedRow[],
@@ -75,27 +82,53 @@ export function executeRule(
     });
     const timespan = `${new Date(at - period).toISOString()}/${new Date(at).toISOString()}`;
     const answer = workspace({ query, timespan });
-    const column = (name: string) => answer.columns.findIndex((c) => c.name === name);
-    for (const row of answer.rows) {
-      const id = String(row[column("RecordId")]);
+    const results = answer.rows.map((values) =>
+      Object.fromEntries(answer.columns.map((column, i) => [column.name, values[i]])),
+    );
+    const own = results.length > ALERTS_PER_EXECUTION ? results.slice(0, ALERTS_PER_EXECUTION - 1) : results;
+    for (const result of own) {
+      const id = String(result.RecordId);
       counts.set(id, (counts.get(id) ?? 0) + 1);
-      raised.push(sentinelAlert(id, String(row[column("HostName")]), at + alertLatencyMs));
+      raised.push(sentinelAlert(result, at + alertLatencyMs));
+    }
+    if (results.length > ALERTS_PER_EXECUTION) {
+      // The summary alert names no single record.
+      raised.push({
+        ...sentinelAlert({}, at + alertLatencyMs),
+        AlertName: RULE.displayName,
+        ExtendedProperties: "{}",
+      });
     }
   }
   return counts;
 }
 
-/** A scheduled rule's alert as Sentinel writes it to SecurityAlert (the fields the rule reads back). */
-function sentinelAlert(recordId: string, hostName: string, at: number): SecurityAlertRow {
+/** A scheduled rule's alert for one result row as Sentinel writes it to SecurityAlert (what the rule reads back). */
+function sentinelAlert(result: Record<string, unknown>, at: number): SecurityAlertRow {
   return {
     TimeGenerated: new Date(at).toISOString(),
-    SystemAlertId: `sentinel-${recordId}-${at}`,
-    AlertName: RULE.alertDetailsOverride.alertDisplayNameFormat.replace("{{HostName}}", hostName),
+    SystemAlertId: `sentinel-${String(result.RecordId)}-${at}`,
+    AlertName: RULE.alertDetailsOverride.alertDisplayNameFormat.replace(
+      "{{HostName}}",
+      String(result.HostName),
+    ),
     ProviderName: "ASI Scheduled Alerts",
     ProductName: "Azure Sentinel",
     ExtendedProperties: JSON.stringify({
       "Analytic Rule Name": RULE.displayName,
-      "Custom Details": JSON.stringify({ RecordId: [recordId] }),
+      "Custom Details": JSON.stringify(customDetailsOf(result)),
     }),
   };
+}
+
+/** The custom details Sentinel keeps for a result row: in the rule's order, each while they stay within 2 KB. */
+export function customDetailsOf(result: Record<string, unknown>): Record<string, string[]> {
+  const kept: Record<string, string[]> = {};
+  for (const [key, column] of Object.entries(RULE.customDetails)) {
+    const value = result[column];
+    const candidate = { ...kept, [key]: [typeof value === "string" ? value : JSON.stringify(value ?? "")] };
+    if (JSON.stringify(candidate).length > CUSTOM_DETAILS_BYTES) break;
+    kept[key] = candidate[key]!;
+  }
+  return kept;
 }

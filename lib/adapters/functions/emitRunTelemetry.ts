@@ -18,18 +18,20 @@ export const RUN_EVENT_PREFIX = "WebShellEnrichmentRun ";
  */
 export type RunEvent = Omit<
   ScheduledRunReport,
-  "error" | "watermarkBefore" | "watermarkAfter" | "sweep" | "secondLook"
+  "error" | "watermarkBefore" | "watermarkAfter" | "rangeTo" | "sweep" | "secondLook"
 > & {
   error: string | null;
   watermarkBefore: string | null;
   watermarkAfter: string | null;
+  rangeTo: string | null;
   sweep: SweepCounts | null;
   secondLook: PassEvent | null;
 };
 
-type PassEvent = Omit<PassSummary, "watermarkBefore" | "watermarkAfter"> & {
+type PassEvent = Omit<PassSummary, "watermarkBefore" | "watermarkAfter" | "rangeTo"> & {
   watermarkBefore: string | null;
   watermarkAfter: string | null;
+  rangeTo: string | null;
 };
 
 type SweepCounts = { [K in keyof SweepResult]: number };
@@ -49,10 +51,12 @@ export function toRunEvent(report: ScheduledRunReport): RunEvent {
             ...secondLook,
             watermarkBefore: time(secondLook.watermarkBefore),
             watermarkAfter: time(secondLook.watermarkAfter),
+            rangeTo: time(secondLook.rangeTo),
           },
     error: report.error === undefined ? null : report.error.slice(0, MAX_ERROR_LENGTH),
     watermarkBefore: time(report.watermarkBefore),
     watermarkAfter: time(report.watermarkAfter),
+    rangeTo: time(report.rangeTo),
     sweep:
       sweep === undefined
         ? null

@@ -158,14 +158,15 @@ describe("runScheduled", () => {
 });
 
 describe("runScheduled and a window too big to hold", () => {
-  it("passes over a window that gives more records than a run holds, names it, moves on, and fails the run", async () => {
+  it("splits a window that gives more records than a run holds, passes over the burst's minute, names it, and fails the run", async () => {
     const clock = { now: START + 10 * 3_600_000 };
     const checkpoints = new MemoryCheckpoints();
     await checkpoints.write("timer-precise", START + 8 * 3_600_000, undefined);
     const { value, workspace, lines } = deps(clock, checkpoints);
     value.config = { ...CONFIG, secondLookMs: 0 };
     const query = workspace.query.bind(workspace);
-    // The first window's queries meet a burst (the correlator's MatchLimitError, as collectRecords lets it out).
+    // Windows from 08:00 meet a burst (the correlator's MatchLimitError, as collectRecords lets it out): the hour is
+    // halved down to a minute, the other halves are read, and the burst's minute is passed over.
     value.workspace = {
       query: (kql, options) =>
         kql.includes("datetime(2026-11-21T08:00:00.000Z)")
@@ -177,8 +178,9 @@ describe("runScheduled and a window too big to hold", () => {
     );
     expect(await checkpoints.read("timer-precise")).toMatchObject({ value: START + 10 * 3_600_000 });
     expect(lines.join("\n")).toContain(
-      "window 2026-11-21T08:00:00.000Z..2026-11-21T09:00:00.000Z passed over: precise: the range gives more than 100000 records",
+      "window 2026-11-21T08:00:00.000Z..2026-11-21T08:00:56.250Z passed over: precise: the range gives more than 100000 records",
     );
+    expect(workspace.windows).toContain("2026-11-21T08:30:00.000Z");
   });
 });
 

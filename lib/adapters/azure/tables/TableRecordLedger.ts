@@ -164,7 +164,11 @@ export class TableRecordLedger implements RecordLedger {
    * stay), per partition in transactions of up to 100.
    * @throws TableStoreError naming the partition and how many records.
    */
-  async markAbandoned(records: readonly { recordId: string; reason: string }[], now: number): Promise<void> {
+  async markAbandoned(
+    records: readonly { recordId: string; reason: string }[],
+    now: number,
+    options: LedgerCallOptions = {},
+  ): Promise<void> {
     const rows = records.map(({ recordId, reason }) => ({
       ...toLedgerKey(recordId),
       ...toLedgerProperties({ state: "abandoned", at: now, reason }),
@@ -173,6 +177,7 @@ export class TableRecordLedger implements RecordLedger {
       try {
         await this.client.submitTransaction(
           batch.rows.map((row): TransactionAction => ["update", row, "Merge"]),
+          options,
         );
       } catch (error) {
         throw toTableStoreError(
@@ -189,12 +194,17 @@ export class TableRecordLedger implements RecordLedger {
    * with its ETag and the record rebuilt from its columns.
    * @throws TableStoreError when the query fails.
    */
-  async listStalePending(before: number, limit: number): Promise<StalePending[]> {
+  async listStalePending(
+    before: number,
+    limit: number,
+    options: LedgerCallOptions = {},
+  ): Promise<StalePending[]> {
     const filter = odata`LedgerState eq 'pending' and PendingSince le ${new Date(before)}`;
     const found = await this.listCopies(
       filter,
       limit,
       `records pending since ${new Date(before).toISOString()} or earlier`,
+      options,
     );
     return found.flatMap(({ copy, state }) =>
       state.state === "pending" ? [{ ...copy, since: state.since }] : [],
@@ -207,12 +217,17 @@ export class TableRecordLedger implements RecordLedger {
    * listed.
    * @throws TableStoreError when the query fails.
    */
-  async listUnconfirmed(before: number, limit: number): Promise<LedgerCopy[]> {
+  async listUnconfirmed(
+    before: number,
+    limit: number,
+    options: LedgerCallOptions = {},
+  ): Promise<LedgerCopy[]> {
     const filter = odata`LedgerState eq 'ingested' and Confirmed eq false and IngestedAt le ${new Date(before)}`;
     const found = await this.listCopies(
       filter,
       limit,
       `unconfirmed records ingested by ${new Date(before).toISOString()}`,
+      options,
     );
     return found.map(({ copy }) => copy);
   }
@@ -222,7 +237,11 @@ export class TableRecordLedger implements RecordLedger {
    * transactions of up to 100.
    * @throws TableStoreError naming the partition and how many records.
    */
-  async markConfirmed(recordIds: readonly string[], now: number): Promise<void> {
+  async markConfirmed(
+    recordIds: readonly string[],
+    now: number,
+    options: LedgerCallOptions = {},
+  ): Promise<void> {
     const rows = [...new Set(recordIds)].map((recordId) => ({
       ...toLedgerKey(recordId),
       Confirmed: true,
@@ -232,6 +251,7 @@ export class TableRecordLedger implements RecordLedger {
       try {
         await this.client.submitTransaction(
           batch.rows.map((row): TransactionAction => ["update", row, "Merge"]),
+          options,
         );
       } catch (error) {
         throw toTableStoreError(
@@ -248,11 +268,12 @@ export class TableRecordLedger implements RecordLedger {
     filter: string,
     limit: number,
     what: string,
+    { abortSignal }: LedgerCallOptions,
   ): Promise<{ copy: LedgerCopy; state: LedgerEntry }[]> {
     const found: { copy: LedgerCopy; state: LedgerEntry }[] = [];
     try {
       const pages = this.client
-        .listEntities<Record<string, unknown>>({ queryOptions: { filter } })
+        .listEntities<Record<string, unknown>>({ queryOptions: { filter }, abortSignal })
         .byPage({ maxPageSize: Math.min(MAX_PAGE, Math.max(1, limit)) });
       for await (const page of pages) {
         for (const entity of page) {

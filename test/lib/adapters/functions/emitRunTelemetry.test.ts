@@ -47,6 +47,7 @@ describe("runTelemetry", () => {
       error: null,
       watermarkBefore: "2026-11-20T10:00:00.000Z",
       watermarkAfter: "2026-11-20T10:15:00.000Z",
+      rangeTo: null,
       sweep: null,
       secondLook: null,
     });
@@ -65,6 +66,7 @@ describe("runTelemetry", () => {
       ...secondLook,
       watermarkBefore: "2026-11-20T08:00:00.000Z",
       watermarkAfter: "2026-11-20T08:15:00.000Z",
+      rangeTo: null,
     });
   });
 
