@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import type { ReceivedRow } from "../../tools/doubles/startIngestionServer.js";
-import { customDetailsOf, executeRule } from "../support/runAnalyticsRule.js";
+import { customDetailsOf, executeRule, receivedCopy } from "../support/runAnalyticsRule.js";
 
 // The analytics rule reads its own earlier alerts back from SecurityAlert by the `RecordId` custom detail, so what
 // Sentinel keeps of an alert matters. Two documented limits, which test/support/runAnalyticsRule.ts models: custom
@@ -13,22 +12,8 @@ import { customDetailsOf, executeRule } from "../support/runAnalyticsRule.js";
 const MINUTE = 60_000;
 const T = Date.parse("2026-11-22T00:00:00Z");
 
-function row(recordId: string, receivedAt: number, n: number, commandLine = "whoami"): ReceivedRow {
-  return {
-    row: {
-      TimeGenerated: new Date(receivedAt - 60 * MINUTE).toISOString(),
-      RecordId: recordId,
-      MatchMode: "precise",
-      EnrichedAt: new Date(receivedAt - MINUTE).toISOString(),
-      HostName: "web01",
-      ShellLocation: "/uploads/help.aspx",
-      ProcessCommandLine: commandLine,
-      AttackerUserAgents: ["python-requests/2.31.0"],
-    },
-    receivedAt,
-    itemId: `00000000-0000-4000-9000-${n.toString(16).padStart(12, "0")}`,
-  };
-}
+const row = (recordId: string, receivedAt: number, n: number, commandLine = "whoami") =>
+  receivedCopy(recordId, receivedAt, n, { ProcessCommandLine: commandLine });
 
 const grid = (from: number, count: number) => Array.from({ length: count }, (_, k) => from + k * 15 * MINUTE);
 

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import type { ReceivedRow } from "../../tools/doubles/startIngestionServer.js";
-import { alertsRaised, executeRule } from "../support/runAnalyticsRule.js";
+import { alertsRaised, executeRule, receivedCopy } from "../support/runAnalyticsRule.js";
 
 // "One alert per record" must not depend on when Sentinel runs the rule: executions start late, a failed one is
 // retried later, the schedule's offset is wherever the rule was created, and ingestion_time() is stamped a little
@@ -13,20 +12,7 @@ const MINUTE = 60_000;
 // A slot of the rule's 15-minute grid.
 const T = Date.parse("2026-11-22T00:00:00Z");
 
-function row(recordId: string, receivedAt: number, n: number): ReceivedRow {
-  return {
-    row: {
-      TimeGenerated: new Date(receivedAt - 60 * MINUTE).toISOString(),
-      RecordId: recordId,
-      MatchMode: "precise",
-      EnrichedAt: new Date(receivedAt - MINUTE).toISOString(),
-      HostName: "web01",
-      ShellLocation: "/uploads/help.aspx",
-    },
-    receivedAt,
-    itemId: `00000000-0000-4000-9000-${n.toString(16).padStart(12, "0")}`,
-  };
-}
+const row = (recordId: string, receivedAt: number, n: number) => receivedCopy(recordId, receivedAt, n);
 
 describe("the analytics rule's executions off the 15-minute grid", () => {
   it("on the grid: one alert a record, copies included", () => {

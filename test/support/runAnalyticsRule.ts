@@ -132,3 +132,31 @@ export function customDetailsOf(result: Record<string, unknown>): Record<string,
   }
   return kept;
 }
+
+/**
+ * A copy of record `recordId` as the custom table received it at `receivedAt` (the `n`th, for its `_ItemId`): a
+ * finding on web01 an hour earlier, enriched a minute before, with `columns` on top.
+ */
+export function receivedCopy(
+  recordId: string,
+  receivedAt: number,
+  n: number,
+  columns: Record<string, unknown> = {},
+): ReceivedRow {
+  const minute = 60_000;
+  return {
+    row: {
+      TimeGenerated: new Date(receivedAt - 60 * minute).toISOString(),
+      RecordId: recordId,
+      MatchMode: "precise",
+      EnrichedAt: new Date(receivedAt - minute).toISOString(),
+      HostName: "web01",
+      ShellLocation: "/uploads/help.aspx",
+      ProcessCommandLine: "whoami",
+      AttackerUserAgents: ["python-requests/2.31.0"],
+      ...columns,
+    },
+    receivedAt,
+    itemId: `00000000-0000-4000-9000-${n.toString(16).padStart(12, "0")}`,
+  };
+}

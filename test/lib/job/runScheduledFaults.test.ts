@@ -209,6 +209,15 @@ describe("the sweep's recheck and a window too big to hold", () => {
   });
 });
 
+/** The record as DeviceProcessEvents alone would give it: no alert. */
+const eventsOnlyCopy = (record: EnrichmentRecord): EnrichmentRecord => ({
+  ...record,
+  SystemAlertId: "",
+  AlertName: "",
+  AlertTime: null,
+  ProcessSource: "DeviceProcessEvents",
+});
+
 describe("what a revision keeps", () => {
   // Held: copies that alternate between what the first pass, the overlap, the second look and the sweep can make
   // (the process seen by DeviceProcessEvents only, by its alert only, by both) with the same requests are revised
@@ -216,13 +225,7 @@ describe("what a revision keeps", () => {
   it("alternating copies (events only, alert only, both) are sent twice in all, however often they come back", async () => {
     const delivery = memoryDelivery(START);
     const [base] = correlate("precise", [mdeAlert()], [request("10:15:31")]).records as [EnrichmentRecord];
-    const eventsOnly: EnrichmentRecord = {
-      ...base,
-      SystemAlertId: "",
-      AlertName: "",
-      AlertTime: null,
-      ProcessSource: "DeviceProcessEvents",
-    };
+    const eventsOnly = eventsOnlyCopy(base);
     const alertOnly: EnrichmentRecord = { ...base, ProcessSource: "SecurityAlert" };
     const both: EnrichmentRecord = { ...base, ProcessSource: "SecurityAlert,DeviceProcessEvents" };
     const copies = [eventsOnly, alertOnly, eventsOnly, both, alertOnly, eventsOnly, both, alertOnly];

@@ -173,20 +173,7 @@ export class TableRecordLedger implements RecordLedger {
       ...toLedgerKey(recordId),
       ...toLedgerProperties({ state: "abandoned", at: now, reason }),
     }));
-    await this.forEachBatch(rows, async (batch) => {
-      try {
-        await this.client.submitTransaction(
-          batch.rows.map((row): TransactionAction => ["update", row, "Merge"]),
-          options,
-        );
-      } catch (error) {
-        throw toTableStoreError(
-          `Marking ${batch.rows.length} records as abandoned in partition ${batch.partitionKey} of table ` +
-            `${this.client.tableName} failed`,
-          error,
-        );
-      }
-    });
+    await this.mergeAll(rows, "abandoned", options);
   }
 
   /**
@@ -247,6 +234,15 @@ export class TableRecordLedger implements RecordLedger {
       Confirmed: true,
       ConfirmedAt: new Date(now),
     }));
+    await this.mergeAll(rows, "confirmed", options);
+  }
+
+  /** Merges each row's properties into its entity, per partition in transactions of up to 100. */
+  private async mergeAll(
+    rows: readonly TableRow[],
+    marked: string,
+    options: LedgerCallOptions,
+  ): Promise<void> {
     await this.forEachBatch(rows, async (batch) => {
       try {
         await this.client.submitTransaction(
@@ -255,7 +251,7 @@ export class TableRecordLedger implements RecordLedger {
         );
       } catch (error) {
         throw toTableStoreError(
-          `Marking ${batch.rows.length} records as confirmed in partition ${batch.partitionKey} of table ` +
+          `Marking ${batch.rows.length} records as ${marked} in partition ${batch.partitionKey} of table ` +
             `${this.client.tableName} failed`,
           error,
         );
