@@ -449,12 +449,12 @@ describe("createFakeWorkspace: the analytics rule's query", () => {
     ExtendedProperties: JSON.stringify({ "Custom Details": JSON.stringify({ RecordId: [recordId] }) }),
   });
 
-  it("raises a record whose first ingestion is 5 minutes to an hour old, showing its latest copy", () => {
+  it("raises a record whose first ingestion is 5 minutes to six hours old, showing its latest copy", () => {
     expect(alertsAt("10:05:59").map((row) => row.RecordId)).toEqual([]);
     expect(alertsAt("10:06:00").map((row) => row.RecordId)).toEqual(["r1"]);
     expect(alertsAt("10:15:00").map((row) => row.RecordId)).toEqual(["r1", "r2"]);
-    expect(alertsAt("11:01:00").map((row) => row.RecordId)).toEqual(["r2"]);
-    expect(alertsAt("13:00:00")).toEqual([]);
+    expect(alertsAt("16:01:00").map((row) => row.RecordId)).toEqual(["r2"]);
+    expect(alertsAt("16:10:00")).toEqual([]);
     expect(alertsAt("10:15:00")[0]).toMatchObject({
       RecordId: "r1",
       HostName: "web01",
@@ -489,7 +489,7 @@ describe("createFakeWorkspace: the analytics rule's query", () => {
   });
 
   it.each([
-    ["a slice by TimeGenerated", RULE.replace("FirstIngested > ago(1h)", "TimeGenerated > ago(1h)")],
+    ["a slice by TimeGenerated", RULE.replace("FirstIngested > ago(6h)", "TimeGenerated > ago(6h)")],
     ["no check of its own alerts", RULE.replace("| where RecordId !in (alerted)", "| where RecordId != ''")],
     ["no first ingestion", RULE.replace("FirstIngested = min(ingestion_time()), ", "")],
     ["a line added", `${RULE}\n| take 1`],
