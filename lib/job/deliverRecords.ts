@@ -1,5 +1,5 @@
 import type { EnrichmentRecord } from "../core/records/EnrichmentRecord.js";
-import { type CopySummary, knowsMore, mergeCopies } from "../core/records/mergeCopies.js";
+import { type CopySummary, knowsMore, mergeCopies, readCopySummary } from "../core/records/mergeCopies.js";
 import type { Deadline } from "./Deadline.js";
 import { buildIngestedIdsQuery } from "./kql/buildIngestedIdsQuery.js";
 import type { FailedUpload, IngestionSink, LedgerClaim, RecordLedger, WorkspaceQuery } from "./ports.js";
@@ -182,22 +182,10 @@ export async function findIngested(
     );
     for (const row of rows) {
       const id = String(row.RecordId);
-      found.set(id, [...(found.get(id) ?? []), toSummary(row)]);
+      found.set(id, [...(found.get(id) ?? []), readCopySummary(row)]);
     }
   }
   return records.filter((record) =>
     (found.get(record.RecordId) ?? []).some((copy) => !knowsMore(record, copy)),
   );
-}
-
-// A row of the ingested-ids query; a column the table left empty (a row written before it existed) reads as empty.
-function toSummary(row: Record<string, unknown>): CopySummary {
-  const text = (value: unknown) => (typeof value === "string" ? value : "");
-  return {
-    SystemAlertId: text(row.SystemAlertId),
-    AlertName: "",
-    AlertTime: null,
-    ProcessSource: text(row.ProcessSource),
-    RequestCount: typeof row.RequestCount === "number" ? row.RequestCount : null,
-  };
 }

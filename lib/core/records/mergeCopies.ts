@@ -12,6 +12,22 @@ export type CopySummary = Pick<
   "SystemAlertId" | "AlertName" | "AlertTime" | "ProcessSource" | "RequestCount"
 >;
 
+/**
+ * The summary a stored copy's columns give, wherever it was stored (a ledger entity, a row of the custom table): a
+ * column missing or of another type (a copy written before it existed, a compat record's absent `RequestCount`)
+ * reads as empty, which merges with what a run knows now without taking anything away.
+ */
+export function readCopySummary(columns: Readonly<Record<string, unknown>>): CopySummary {
+  const text = (value: unknown) => (typeof value === "string" ? value : "");
+  return {
+    SystemAlertId: text(columns.SystemAlertId),
+    AlertName: text(columns.AlertName),
+    AlertTime: columns.AlertTime instanceof Date ? columns.AlertTime.getTime() : null,
+    ProcessSource: text(columns.ProcessSource),
+    RequestCount: typeof columns.RequestCount === "number" ? columns.RequestCount : null,
+  };
+}
+
 export function summaryOf(record: CopySummary): CopySummary {
   const { SystemAlertId, AlertName, AlertTime, ProcessSource, RequestCount } = record;
   return { SystemAlertId, AlertName, AlertTime, ProcessSource, RequestCount };

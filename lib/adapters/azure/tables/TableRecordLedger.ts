@@ -2,6 +2,7 @@ import { odata, type TableClient, type TransactionAction } from "@azure/data-tab
 
 import { TableStoreError } from "../../../core/errors.js";
 import type { EnrichmentRecord } from "../../../core/records/EnrichmentRecord.js";
+import { readCopySummary } from "../../../core/records/mergeCopies.js";
 import type {
   LedgerCallOptions,
   LedgerClaim,
@@ -21,7 +22,6 @@ import {
   fromLedgerEntity,
   LEDGER_PROPERTIES,
   readLedgerState,
-  readLedgerSummary,
   SUMMARY_COLUMNS,
   toLedgerEntity,
   toLedgerKey,
@@ -306,7 +306,7 @@ export class TableRecordLedger implements RecordLedger {
         error,
       );
     }
-    return { ...readLedgerState(entity, recordId), etag: entity.etag, summary: readLedgerSummary(entity) };
+    return { ...readLedgerState(entity, recordId), etag: entity.etag, summary: readCopySummary(entity) };
   }
 
   /** The rows of the batch this call inserted. */

@@ -32,22 +32,6 @@ export const SUMMARY_COLUMNS = [
 ] as const satisfies readonly (keyof CopySummary)[];
 
 /**
- * The summary of a ledger entity's copy. A column missing (an entity written before `ProcessSource` existed, or a
- * compat record's absent `RequestCount`) reads as empty, which merges with what a run knows now without taking
- * anything away.
- */
-export function readLedgerSummary(entity: Record<string, unknown>): CopySummary {
-  const text = (value: unknown) => (typeof value === "string" ? value : "");
-  return {
-    SystemAlertId: text(entity.SystemAlertId),
-    AlertName: text(entity.AlertName),
-    AlertTime: entity.AlertTime instanceof Date ? entity.AlertTime.getTime() : null,
-    ProcessSource: text(entity.ProcessSource),
-    RequestCount: typeof entity.RequestCount === "number" ? entity.RequestCount : null,
-  };
-}
-
-/**
  * The keys of a record's entity. The partition comes from the id's first character (16 partitions for a hex id),
  * never from a time column, so a record keeps its key when a re-run moves its TimeGenerated.
  */

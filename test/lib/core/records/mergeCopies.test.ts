@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 
-import { knowsMore, mergeCopies, summaryOf } from "../../../../lib/core/records/mergeCopies.js";
+import {
+  knowsMore,
+  mergeCopies,
+  readCopySummary,
+  summaryOf,
+} from "../../../../lib/core/records/mergeCopies.js";
 import { correlate, deviceProcess, legacyAlert, mdeAlert, request } from "../../../support/timeline.js";
 
 // One process (the alert fixture's cmd.exe 7340) as each source saw it: the copies of one record.
@@ -66,5 +71,19 @@ describe("knowsMore", () => {
     ["nothing with more requests, in compat", { ...compat!, RequestCount: 9 }, summaryOf(compat!), false],
   ])("%s: %s", (_, record, delivered, expected) => {
     expect(knowsMore(record!, delivered!)).toBe(expected);
+  });
+});
+
+describe("readCopySummary", () => {
+  it("reads a stored copy's columns, datetimes as Date, and what is missing as empty", () => {
+    const stored = { ...summaryOf(alerted!), AlertTime: new Date(alerted!.AlertTime!), Other: "x" };
+    expect(readCopySummary(stored)).toEqual(summaryOf(alerted!));
+    expect(readCopySummary({ RecordId: "r1", SystemAlertId: "a1" })).toEqual({
+      SystemAlertId: "a1",
+      AlertName: "",
+      AlertTime: null,
+      ProcessSource: "",
+      RequestCount: null,
+    });
   });
 });
