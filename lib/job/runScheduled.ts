@@ -7,7 +7,7 @@ import { collectRecords } from "./collectRecords.js";
 import { confirmIngested, type ConfirmResult } from "./confirmIngested.js";
 import { Deadline } from "./Deadline.js";
 import { deliverRecords, type DeliveryDeps } from "./deliverRecords.js";
-import { customTableOf, type JobDeps } from "./ports.js";
+import { customTableOf, type JobDeps, type Watermark } from "./ports.js";
 import { sweepPending, type SweepResult } from "./sweepPending.js";
 
 /** What one pass over a job's windows did: read, correlated, delivered, and where its watermark went. */
@@ -114,25 +114,31 @@ export async function runScheduled(
   let failure: string | undefined;
   try {
     const firstFrom = started - config.firstRunLookbackMs;
-    const secondLook =
+    const secondJob = `${job}-second-look`;
+    const [firstMark, secondMark] = await Promise.all([
+      deps.checkpoints.read(job),
+      config.secondLookMs > 0 ? deps.checkpoints.read(secondJob) : undefined,
+    ]);
+    const first: Pass = { summary, range: { firstFrom, to }, watermark: firstMark };
+    const second: Pass | undefined =
       config.secondLookMs > 0
-        ? { summary: newRunSummary(`${job}-second-look`), range: { firstFrom, to: to - config.secondLookMs } }
+        ? {
+            summary: newRunSummary(secondJob),
+            range: { firstFrom, to: to - config.secondLookMs },
+            watermark: secondMark,
+          }
         : undefined;
+    const runSecondLook = async (look: Pass) => {
+      summary.secondLook = look.summary;
+      await runPass(look, pass);
+    };
     // Under load, the pass further behind its own end goes first, so that neither starves the other; otherwise the
     // first pass does, and the second look follows only when the first pass covered its range.
-    const secondFirst =
-      secondLook !== undefined &&
-      (await lagOf(secondLook.summary.job, secondLook.range.to, deps)) > (await lagOf(job, to, deps));
-    if (secondLook !== undefined && secondFirst) {
-      summary.secondLook = secondLook.summary;
-      await runPass(secondLook.summary, secondLook.range, pass);
-    }
-    await runPass(summary, { firstFrom, to }, pass);
+    const secondFirst = second !== undefined && behind(second) > behind(first);
+    if (second !== undefined && secondFirst) await runSecondLook(second);
+    await runPass(first, pass);
     if (summary.stopped === undefined) {
-      if (secondLook !== undefined && !secondFirst) {
-        summary.secondLook = secondLook.summary;
-        await runPass(secondLook.summary, secondLook.range, pass);
-      }
+      if (second !== undefined && !secondFirst) await runSecondLook(second);
       try {
         summary.confirm = await confirmIngested(pass.delivery);
         summary.sweep = await sweepPending(
@@ -176,25 +182,31 @@ interface PassContext {
   longestWindowMs: number;
 }
 
-/** How far a job's watermark trails `to` (0 when it has none: a first run starts where it should). */
-async function lagOf(job: string, to: number, deps: JobDeps): Promise<number> {
-  const watermark = await deps.checkpoints.read(job);
-  return watermark === undefined ? 0 : to - watermark.value;
+/** One pass of a run: its job's summary (named after the job), the range it is to cover, its watermark as read. */
+interface Pass {
+  summary: PassSummary;
+  /** `firstFrom` is where it starts when its job has no watermark yet. */
+  range: { firstFrom: number; to: number };
+  watermark: Watermark | undefined;
+}
+
+/** How far a pass's watermark trails the end of its range (0 without one: a first run starts where it should). */
+function behind({ watermark, range }: Pass): number {
+  return watermark === undefined ? 0 : range.to - watermark.value;
 }
 
 /**
- * The windows of one job (its own watermark) over [watermark − overlap, to), from `firstFrom` when it has none yet,
+ * The windows of one pass (its job's own watermark) over [watermark − overlap, to), from `firstFrom` when it has none,
  * each delivered and checkpointed in turn; `summary` says how far it got. Stops cleanly when the budget is spent or
  * another run holds records of a window; throws when a window cannot be completed.
  */
 async function runPass(
-  summary: PassSummary,
-  { firstFrom, to }: { firstFrom: number; to: number },
+  { summary, range: { firstFrom, to }, watermark: read }: Pass,
   pass: PassContext,
 ): Promise<void> {
   const { deps, deadline } = pass;
   const { config } = deps;
-  let watermark = await deps.checkpoints.read(summary.job);
+  let watermark = read;
   summary.watermarkBefore = summary.watermarkAfter = watermark?.value;
   summary.rangeTo = to;
   const from = (watermark?.value ?? firstFrom) - config.overlapMs;
