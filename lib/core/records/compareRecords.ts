@@ -16,6 +16,7 @@ export function compareRecords(a: EnrichmentRecord, b: EnrichmentRecord): number
   );
 }
 
-function compareText(a: string, b: string): number {
+/** Ordinal order of two texts (UTF-16 code units, as Kusto's and every run's sort): no locale. */
+export function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -4,6 +4,7 @@ import type { EngineOptions } from "../../model/EngineOptions.js";
 import { formatTimestamp } from "../../model/parseTimestamp.js";
 import type { ProcessObservation } from "../../model/ProcessObservation.js";
 import type { WebRequest } from "../../model/WebRequest.js";
+import { compareText } from "../../records/compareRecords.js";
 import { computeRecordId } from "../../records/computeRecordId.js";
 import type { EnrichmentRecord, EvidenceRequest } from "../../records/EnrichmentRecord.js";
 import { truncateWithMarker } from "../../records/truncateWithMarker.js";
@@ -229,10 +230,6 @@ export function describeBurst(matches: readonly RequestMatch[]): string {
     `${timeline.key.slice(timeline.key.indexOf(":") + 1)} between ${formatTimestamp(burst.from)} and ` +
     `${formatTimestamp(burst.to)}, ${burst.pairs} (request, process) matches`
   );
-}
-
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function toRecord(

@@ -1,3 +1,4 @@
+import { compareText } from "../../../../core/records/compareRecords.js";
 import type { EnrichmentRecord } from "../../../../core/records/EnrichmentRecord.js";
 
 /** The findings of one shell page on one host: one section of the report. */
@@ -45,8 +46,4 @@ export function timesOf(record: EnrichmentRecord): [number, number] {
     last = Math.max(last, time);
   }
   return [first, last];
-}
-
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
