@@ -34,15 +34,18 @@ export async function confirmIngested(deps: DeliveryDeps): Promise<ConfirmResult
   const readable = listed.flatMap((entry) => (entry.record === undefined ? [] : [entry.record]));
   const found = new Set((await findIngested(readable, deps)).map((record) => record.RecordId));
   const missing = listed.filter((entry) => entry.record !== undefined && !found.has(entry.recordId));
-  await deps.ledger.markConfirmed(
-    listed
-      .filter((entry) => entry.record === undefined || found.has(entry.recordId))
-      .map((entry) => entry.recordId),
-    now,
-  );
-  const demoted = await deps.ledger.takeOver(
-    missing.map(({ recordId, etag }) => ({ recordId, etag })),
-    now - deps.settleMs,
-  );
-  return { checked: listed.length, confirmed: listed.length - missing.length, missing: demoted.size };
+  const confirmed = listed.filter((entry) => entry.record === undefined || found.has(entry.recordId));
+  const demoted = await deps.deadline.bound("the confirmation of ingested records", async (abortSignal) => {
+    await deps.ledger.markConfirmed(
+      confirmed.map((entry) => entry.recordId),
+      now,
+      { abortSignal },
+    );
+    return deps.ledger.takeOver(
+      missing.map(({ recordId, etag }) => ({ recordId, etag })),
+      now - deps.settleMs,
+      { abortSignal },
+    );
+  });
+  return { checked: listed.length, confirmed: confirmed.length, missing: demoted.size };
 }

@@ -53,4 +53,16 @@ describe("confirmIngested", () => {
     clock.now += SETTLE_MS;
     expect(await confirmIngested(run())).toMatchObject({ checked: 3, missing: 1 });
   });
+
+  it("stops at the run's deadline when Table Storage does not answer the confirmation", async () => {
+    const { ledger, clock, run } = setup();
+    await deliverRecords(RECORDS, run());
+    clock.now += SETTLE_MS;
+    const deps = run();
+    clock.now = deps.deadline.at - 1_500;
+    ledger.markConfirmed = () => new Promise(() => undefined); // a call that never answers
+    await expect(confirmIngested(deps)).rejects.toThrow(
+      /too little to start the confirmation of ingested records/,
+    );
+  });
 });
