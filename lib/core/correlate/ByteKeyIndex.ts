@@ -1,26 +1,47 @@
 /**
- * Numbers byte strings (`buf[start..end)`) in the order they are first added, so that a reader can find a field of
- * a line without making a string of it, and keep what it knows per key in typed arrays indexed by that number. The
- * key bytes are copied once, when the key is added, into one growing byte array: a key costs its bytes and about
- * 20 more, where a string key of a `Map` costs several times that. Open addressing with linear probing over a
- * power-of-two table; keys are never removed.
+ * A set of byte strings (`buf[start..end)`), each with a few 32-bit words its caller keeps for it, so that a reader
+ * can find a field of a line without making a string of it, and keep what it knows about the key beside the key.
+ *
+ * Every key is one record in a single growing `Int32Array`: its byte length, `payloadWords` words of the caller's,
+ * then its bytes (padded to a word). A key's handle is where its record starts; handles are stable as the store
+ * grows and are handed out in the order keys are first added. A key costs its bytes, its payload and about 12 more.
+ *
+ * Why records rather than arrays indexed by key number: with a long tail of distinct pages (a million, on sites with
+ * ids in their URLs) nearly every lookup misses the CPU caches, and each separate array read by a lookup (the
+ * table, the key's span, its bytes, then each of the caller's per-key arrays) was one more miss. Here a lookup
+ * touches the table slot and then one record, whose length, payload and bytes share a cache line or two.
+ *
+ * Open addressing with linear probing over a power-of-two table kept at most half full; keys are never removed.
  *
  * @example
- * const pages = new ByteKeyIndex();
- * const page = pages.add(line, stemStart, stemEnd); // 0
- * pages.find(line, stemStart, stemEnd); // 0
+ * const pages = new ByteKeyIndex(1);
+ * const page = pages.add(line, stemStart, stemEnd);
+ * pages.find(line, stemStart, stemEnd) === page; // true
+ * pages.setWord(page, 0, 42);
  */
 export class ByteKeyIndex {
   /**
-   * Two entries per table slot: the key number + 1 (0 when empty) and the key's hash, side by side so that a probe
-   * reads one place in memory before it compares bytes (with millions of keys, each read is a cache miss).
+   * Two entries per table slot: the key's handle + 1 (0 when empty) and the key's hash, side by side so that a probe
+   * reads one place in memory before it looks at a record.
    */
   private table = new Int32Array(2048);
-  /** Two entries per key: where its bytes start in `keys`, and how many there are (one read, as above). */
-  private spans = new Int32Array(1024);
-  private keys = new Uint8Array(16_384);
-  private keyBytes = 0;
+  /**
+   * The records, in chunks of {@link CHUNK_WORDS} words filled one after the other (a record that does not fit in
+   * what is left of a chunk starts the next): the store grows without copying what it holds, so it never needs
+   * twice its size. A record longer than a chunk gets an array of its own, under as many chunk numbers as it spans.
+   */
+  private readonly chunks: Int32Array[] = [];
+  /** Words in use in each chunk (-1 for the chunk numbers a long record spans past its first). */
+  private readonly filled: number[] = [];
   private count = 0;
+  private keyBytes = 0;
+  /** The key being looked up, as words (see `load`), and where `find` stopped: its hash and the empty slot. */
+  private probe = new Int32Array(64);
+  private probeHash = 0;
+  private probeSlot = 0;
+
+  /** @param payloadWords 32-bit words kept per key for the caller, 0 until set */
+  constructor(readonly payloadWords = 0) {}
 
   /** Number of keys. */
   get size(): number {
@@ -32,87 +53,184 @@ export class ByteKeyIndex {
     return this.keyBytes;
   }
 
-  /** The key's number, or -1 when it was never added. */
+  /** The key's handle, or -1 when it was never added. */
   find(buf: Uint8Array, start: number, end: number): number {
-    const hash = hashBytes(buf, start, end);
+    const hash = this.load(buf, start, end);
     const { table } = this;
     const mask = (table.length >> 1) - 1;
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
-      const key = table[2 * slot]! - 1;
-      if (key < 0) return -1;
-      if (table[2 * slot + 1] === hash && this.keyEquals(key, buf, start, end)) return key;
+      const handle = table[2 * slot]! - 1;
+      if (handle < 0) {
+        this.probeHash = hash;
+        this.probeSlot = slot;
+        return -1;
+      }
+      if (table[2 * slot + 1] === hash && this.keyEquals(handle, end - start)) return handle;
     }
   }
 
-  /** The key's number, adding the key first when it is new. */
+  /** The key's handle, adding the key first when it is new. */
   findOrAdd(buf: Uint8Array, start: number, end: number): number {
     const found = this.find(buf, start, end);
-    return found >= 0 ? found : this.add(buf, start, end);
+    // A miss leaves the key loaded and the empty slot that ends its probe: the key goes there, unless the table
+    // must grow first.
+    if (found >= 0) return found;
+    if (4 * (this.count + 1) > this.table.length) return this.add(buf, start, end);
+    return this.insert(end - start, this.probeSlot, this.probeHash);
   }
 
-  /** Adds a key that is not there yet (check with `find` first) and returns its number. */
+  /** Adds a key that is not there yet (check with `find` first) and returns its handle. */
   add(buf: Uint8Array, start: number, end: number): number {
-    const key = this.count;
-    if (4 * (key + 1) > this.table.length) this.grow();
-    const length = end - start;
-    if (this.keyBytes + length > this.keys.length) {
-      // 1.5 × rather than 2 ×: on a long tail of pages the key bytes are most of what the index holds.
-      const keys = new Uint8Array(
-        Math.max(this.keys.length + (this.keys.length >> 1), this.keyBytes + length),
-      );
-      keys.set(this.keys.subarray(0, this.keyBytes));
-      this.keys = keys;
+    if (4 * (this.count + 1) > this.table.length) this.grow();
+    const hash = this.load(buf, start, end);
+    return this.insert(end - start, this.emptySlot(hash), hash);
+  }
+
+  /** Payload word `i` of a key. */
+  word(handle: number, i: number): number {
+    return this.chunks[handle >>> CHUNK_SHIFT]![(handle & CHUNK_MASK) + 1 + i]!;
+  }
+
+  setWord(handle: number, i: number, value: number): void {
+    this.chunks[handle >>> CHUNK_SHIFT]![(handle & CHUNK_MASK) + 1 + i] = value;
+  }
+
+  /** Every key's handle, in the order the keys were added. */
+  *handles(): Generator<number> {
+    for (let c = 0; c < this.chunks.length; c++) {
+      const chunk = this.chunks[c]!;
+      for (let at = 0; at < this.filled[c]!; at += this.recordWords(chunk[at]!)) yield c * CHUNK_WORDS + at;
     }
-    this.keys.set(buf.subarray(start, end), this.keyBytes);
-    const hash = hashBytes(buf, start, end);
-    this.spans[2 * key] = this.keyBytes;
-    this.spans[2 * key + 1] = length;
-    this.keyBytes += length;
-    this.count += 1;
-    this.place(key, hash);
-    return key;
   }
 
-  /** Every key's bytes end to end, in key order (a copy), and where each ends: the index as plain data. */
+  /** Every key's bytes end to end, in the order they were added (a copy), and where each ends: the keys as data. */
   allKeys(): { keys: Uint8Array; ends: Int32Array } {
+    const keys = new Uint8Array(this.keyBytes);
     const ends = new Int32Array(this.count);
-    for (let key = 0; key < this.count; key++) ends[key] = this.spans[2 * key]! + this.spans[2 * key + 1]!;
-    // Keys are stored one after the other as they are added, so their bytes are already in this form.
-    return { keys: this.keys.slice(0, this.keyBytes), ends };
+    let at = 0;
+    let key = 0;
+    for (const handle of this.handles()) {
+      const chunk = this.chunks[handle >>> CHUNK_SHIFT]!;
+      const from = (handle & CHUNK_MASK) + 1 + this.payloadWords;
+      const length = chunk[handle & CHUNK_MASK]!;
+      // By shifts rather than through a byte view of the words, whose byte order is the machine's.
+      for (let b = 0; b < length; b++) keys[at + b] = (chunk[from + (b >> 2)]! >>> (8 * (b & 3))) & 0xff;
+      at += length;
+      ends[key++] = at;
+    }
+    return { keys, ends };
   }
 
-  private keyEquals(key: number, buf: Uint8Array, start: number, end: number): boolean {
-    if (this.spans[2 * key + 1] !== end - start) return false;
-    const keys = this.keys;
-    const offset = this.spans[2 * key]! - start;
-    for (let at = start; at < end; at++) if (keys[at + offset] !== buf[at]) return false;
+  /** Stores the key loaded in `probe` as a new record and puts it in the table at `slot`. */
+  private insert(length: number, slot: number, hash: number): number {
+    const keyWords = (length + 3) >> 2;
+    const size = this.recordWords(length);
+    const handle = this.room(size);
+    const chunk = this.chunks[handle >>> CHUNK_SHIFT]!;
+    const at = handle & CHUNK_MASK;
+    chunk[at] = length;
+    const { probe } = this;
+    const from = at + 1 + this.payloadWords;
+    for (let k = 0; k < keyWords; k++) chunk[from + k] = probe[k]!; // no subarray: a million keys, a million objects
+    this.count += 1;
+    this.keyBytes += length;
+    this.table[2 * slot] = handle + 1;
+    this.table[2 * slot + 1] = hash;
+    return handle;
+  }
+
+  /** Words of a record whose key is `length` bytes long. */
+  private recordWords(length: number): number {
+    return 1 + this.payloadWords + ((length + 3) >> 2);
+  }
+
+  /** The handle of `size` free words, in the last chunk or a new one. */
+  private room(size: number): number {
+    const last = this.chunks.length - 1;
+    if (last >= 0 && this.filled[last]! >= 0 && this.filled[last]! + size <= this.chunks[last]!.length) {
+      const handle = last * CHUNK_WORDS + this.filled[last]!;
+      this.filled[last]! += size;
+      return handle;
+    }
+    const first = this.chunks.length;
+    const chunk = new Int32Array(Math.max(size, CHUNK_WORDS));
+    const spans = Math.ceil(chunk.length / CHUNK_WORDS);
+    // The chunk numbers a long record spans past its first hold nothing else: -1.
+    for (let c = 0; c < spans; c++) {
+      this.chunks.push(chunk);
+      this.filled.push(c === 0 ? size : -1);
+    }
+    return first * CHUNK_WORDS;
+  }
+
+  /** Whether the key at `handle` is the one last loaded into `probe`, `length` bytes long. */
+  private keyEquals(handle: number, length: number): boolean {
+    const chunk = this.chunks[handle >>> CHUNK_SHIFT]!;
+    const at = handle & CHUNK_MASK;
+    if (chunk[at] !== length) return false;
+    const { probe } = this;
+    const from = at + 1 + this.payloadWords;
+    const keyWords = (length + 3) >> 2;
+    for (let k = 0; k < keyWords; k++) if (chunk[from + k] !== probe[k]) return false;
     return true;
   }
 
-  private place(key: number, hash: number): void {
+  /**
+   * Reads the key's bytes into `probe` as little-endian words, the last one padded with zeros as records are, so
+   * that a key is compared a word at a time; returns its hash, made from the same words (MurmurHash3's mixing and
+   * finalizer, seeded with the length). Byte by byte, hashing and comparing were most of a lookup that hits the cache.
+   * Not a keyed hash: a log writer who makes keys collide on purpose costs probes, never a wrong answer.
+   */
+  private load(buf: Uint8Array, start: number, end: number): number {
+    const keyWords = (end - start + 3) >> 2;
+    if (keyWords > this.probe.length) this.probe = new Int32Array(2 * keyWords);
+    const { probe } = this;
+    let hash = (end - start) | 0;
+    let at = start;
+    for (let k = 0; k < keyWords; k++, at += 4) {
+      let word: number;
+      if (at + 4 <= end) word = buf[at]! | (buf[at + 1]! << 8) | (buf[at + 2]! << 16) | (buf[at + 3]! << 24);
+      else {
+        word = 0;
+        for (let b = end - 1; b >= at; b--) word = (word << 8) | buf[b]!;
+      }
+      probe[k] = word;
+      word = Math.imul(word, 0xcc9e2d51);
+      word = (word << 15) | (word >>> 17);
+      hash ^= Math.imul(word, 0x1b873593);
+      hash = (hash << 13) | (hash >>> 19);
+      hash = (Math.imul(hash, 5) + 0xe6546b64) | 0;
+    }
+    hash ^= hash >>> 16;
+    hash = Math.imul(hash, 0x85ebca6b);
+    hash ^= hash >>> 13;
+    hash = Math.imul(hash, 0xc2b2ae35);
+    return hash ^ (hash >>> 16);
+  }
+
+  /** The empty slot where a key of this hash goes (the end of its probe). */
+  private emptySlot(hash: number): number {
     const { table } = this;
     const mask = (table.length >> 1) - 1;
     let slot = hash & mask;
     while (table[2 * slot] !== 0) slot = (slot + 1) & mask;
-    table[2 * slot] = key + 1;
-    table[2 * slot + 1] = hash;
+    return slot;
   }
 
   // Keeps the table at most half full, so that probes stay short.
   private grow(): void {
     const old = this.table;
     this.table = new Int32Array(2 * old.length);
-    const spans = new Int32Array(old.length);
-    spans.set(this.spans);
-    this.spans = spans;
     for (let slot = 0; slot < old.length; slot += 2)
-      if (old[slot] !== 0) this.place(old[slot]! - 1, old[slot + 1]!);
+      if (old[slot] !== 0) {
+        const empty = this.emptySlot(old[slot + 1]!);
+        this.table[2 * empty] = old[slot]!;
+        this.table[2 * empty + 1] = old[slot + 1]!;
+      }
   }
 }
 
-/** FNV-1a over the bytes, as a signed 32-bit integer (what the hash table stores): cheap, and good enough here. */
-function hashBytes(buf: Uint8Array, start: number, end: number): number {
-  let hash = 0x811c9dc5 | 0;
-  for (let at = start; at < end; at++) hash = Math.imul(hash ^ buf[at]!, 0x01000193);
-  return hash;
-}
+/** Records are stored in chunks of 2^18 words (1 MiB): small next to a store of millions of keys. */
+const CHUNK_SHIFT = 18;
+const CHUNK_WORDS = 1 << CHUNK_SHIFT;
+const CHUNK_MASK = CHUNK_WORDS - 1;

@@ -2,51 +2,49 @@ import type { BaselineScope } from "../model/EngineOptions.js";
 import { AddressCodes } from "./AddressCodes.js";
 import { ByteKeyIndex } from "./ByteKeyIndex.js";
 
-/** Addresses kept in the fixed per-key arrays; a key past this many (a threshold above 3) spills to a list. */
+/** Addresses kept in each key's own words; a key past this many (a threshold above 3) spills to a list. */
 const INLINE = 4;
-const INITIAL_KEYS = 1024;
+/** Payload word 0 of a key: addresses kept (bits 0–15), the caller's note (16–23), which kept codes are ≥ 2^32 (24–27). */
+const STATE = 0;
+/** Payload words 1–4: the low 32 bits of the first {@link INLINE} kept addresses' codes. */
+const LOW = 1;
+const SIZE_MASK = 0xffff;
+const NOTE_SHIFT = 16;
+const HIGH_SHIFT = 24;
 
 /**
  * Distinct client IPs per key (a page, or a page on a host or site): the rarity baseline. Each key keeps at most
  * `cap` addresses, since a page seen from more IPs than the threshold is no shell and needs no more bookkeeping:
  * memory grows with distinct keys, not with lines.
  *
- * On busy sites with ids in their URLs there are millions of distinct pages, so a key costs little: its UTF-8 bytes
- * in a {@link ByteKeyIndex}, and its first {@link INLINE} addresses as 32-bit numbers in typed arrays
- * ({@link AddressCodes}), about 80 bytes with a 30-byte page where a `Map` of strings to arrays of strings took
- * 350. Readers of raw lines find a key by its bytes (`keyOfBytes`) and add addresses by code; everyone else uses
- * the text API (`add`, `count`), whose keys are the same UTF-8 bytes.
+ * On busy sites with ids in their URLs there are millions of distinct pages, so a key costs little: one record of a
+ * {@link ByteKeyIndex} holding its UTF-8 bytes, its state and its first {@link INLINE} addresses as 32-bit numbers
+ * ({@link AddressCodes}), about 60 bytes with a 30-byte page where a `Map` of strings to arrays of strings took 350.
+ * Readers of raw lines find a key by its bytes (`keyOfBytes`) and add addresses by code; everyone else uses the
+ * text API (`add`, `count`), whose keys are the same UTF-8 bytes. A key is named by its handle in the index.
  *
  * Counts can also be set directly, when the workspace computed them (`summarize dcount(cIP) by …`).
  */
 export class DistinctIpBaseline {
   readonly codes = new AddressCodes();
-  private readonly keys = new ByteKeyIndex();
-  /** Per key: addresses kept. */
-  private sizes = new Uint16Array(INITIAL_KEYS);
-  /** Per key, {@link INLINE} entries: the low 32 bits of the kept addresses' codes. */
-  private low = new Uint32Array(INITIAL_KEYS * INLINE);
-  /** Per key: bit k set when kept address k has a code of 2^32 or more (see `AddressCodes`). */
-  private high = new Uint8Array(INITIAL_KEYS);
-  /** Per key: the caller's note (see `noteOf`). */
-  private notes = new Uint8Array(INITIAL_KEYS);
+  private readonly keys = new ByteKeyIndex(1 + INLINE);
   /** Addresses past the first {@link INLINE} of a key, by key (only with thresholds above 3). */
   private readonly spilled = new Map<number, number[]>();
   private readonly counted = new Map<string, number>();
   private readonly encoder = new TextEncoder();
   private scratch = new Uint8Array(256);
 
-  /** @param cap addresses kept per key; use threshold + 1, so "over the threshold" stays exact. */
-  constructor(readonly cap: number) {}
-
-  /** The number of the key whose UTF-8 bytes are `buf[start..end)`, added if new. */
-  keyOfBytes(buf: Uint8Array, start: number, end: number): number {
-    const key = this.keys.findOrAdd(buf, start, end);
-    if (key >= this.sizes.length) this.grow();
-    return key;
+  /** @param cap addresses kept per key (at most 65,535); use threshold + 1, so "over the threshold" stays exact. */
+  constructor(readonly cap: number) {
+    if (!(cap >= 1 && cap <= SIZE_MASK)) throw new RangeError(`cap: expected 1 to ${SIZE_MASK}, got ${cap}`);
   }
 
-  /** The number of a key given as text, added if new. */
+  /** The key whose UTF-8 bytes are `buf[start..end)`, added if new. */
+  keyOfBytes(buf: Uint8Array, start: number, end: number): number {
+    return this.keys.findOrAdd(buf, start, end);
+  }
+
+  /** The key given as text, added if new. */
   keyOf(text: string): number {
     const length = this.encode(text);
     return this.keyOfBytes(this.scratch, 0, length);
@@ -57,31 +55,34 @@ export class DistinctIpBaseline {
    * page from its text once (whether it is a script page), so that its later lines need no text.
    */
   noteOf(key: number): number {
-    return this.notes[key]!;
+    return (this.keys.word(key, STATE) >>> NOTE_SHIFT) & 0xff;
   }
 
   setNote(key: number, note: number): void {
-    this.notes[key] = note;
+    const state = this.keys.word(key, STATE);
+    this.keys.setWord(key, STATE, (state & ~(0xff << NOTE_SHIFT)) | ((note & 0xff) << NOTE_SHIFT));
   }
 
   /** Whether `cap` addresses are known for the key: more cannot change any answer. */
   full(key: number): boolean {
-    return this.sizes[key]! >= this.cap;
+    return (this.keys.word(key, STATE) & SIZE_MASK) >= this.cap;
   }
 
   /** Adds an address, by its code, to a key's distinct addresses (nothing once the key is full). */
   addCode(key: number, code: number): void {
-    const size = this.sizes[key]!;
-    if (size >= this.cap || this.holds(key, size, code)) return;
+    const state = this.keys.word(key, STATE);
+    const size = state & SIZE_MASK;
+    if (size >= this.cap || this.holds(key, state, code)) return;
+    let high = 0;
     if (size < INLINE) {
-      this.low[key * INLINE + size] = code % 2 ** 32;
-      if (code >= 2 ** 32) this.high[key]! |= 1 << size;
+      this.keys.setWord(key, LOW + size, code % 2 ** 32);
+      if (code >= 2 ** 32) high = 1 << (HIGH_SHIFT + size);
     } else {
       const list = this.spilled.get(key);
       if (list === undefined) this.spilled.set(key, [code]);
       else list.push(code);
     }
-    this.sizes[key] = size + 1;
+    this.keys.setWord(key, STATE, (state | high) + 1);
   }
 
   add(key: string, address: string): void {
@@ -97,7 +98,8 @@ export class DistinctIpBaseline {
   count(key: string): number {
     const length = this.encode(key);
     const found = this.keys.find(this.scratch, 0, length);
-    return Math.max(found < 0 ? 0 : this.sizes[found]!, this.counted.get(key) ?? 0);
+    const size = found < 0 ? 0 : this.keys.word(found, STATE) & SIZE_MASK;
+    return Math.max(size, this.counted.get(key) ?? 0);
   }
 
   /** Keys counted here or set, each once. */
@@ -112,14 +114,20 @@ export class DistinctIpBaseline {
 
   /** The addresses kept per key, as plain data (to hand to another thread). */
   snapshot(): BaselineSnapshot {
-    const count = this.keys.size;
-    const sizes = this.sizes.slice(0, count);
-    const codes = new Float64Array(sizes.reduce((sum, size) => sum + size, 0));
+    const sizes = new Uint16Array(this.keys.size);
+    let total = 0;
+    let key = 0;
+    for (const handle of this.keys.handles()) {
+      sizes[key] = this.keys.word(handle, STATE) & SIZE_MASK;
+      total += sizes[key++]!;
+    }
+    const codes = new Float64Array(total);
     const texts: string[] = [];
     let at = 0;
-    for (let key = 0; key < count; key++) {
-      for (let k = 0; k < sizes[key]!; k++) {
-        const code = this.codeAt(key, k);
+    for (const handle of this.keys.handles()) {
+      const size = this.keys.word(handle, STATE) & SIZE_MASK;
+      for (let k = 0; k < size; k++) {
+        const code = this.codeAt(handle, k);
         codes[at++] = code;
         if (code >= 2 ** 32) texts.push(this.codes.textOf(code));
       }
@@ -147,17 +155,17 @@ export class DistinctIpBaseline {
 
   private codeAt(key: number, k: number): number {
     if (k >= INLINE) return this.spilled.get(key)![k - INLINE]!;
-    const low = this.low[key * INLINE + k]!;
-    return (this.high[key]! >> k) & 1 ? low + 2 ** 32 : low;
+    const low = this.keys.word(key, LOW + k) >>> 0;
+    return (this.keys.word(key, STATE) >>> (HIGH_SHIFT + k)) & 1 ? low + 2 ** 32 : low;
   }
 
-  private holds(key: number, size: number, code: number): boolean {
+  private holds(key: number, state: number, code: number): boolean {
+    const size = state & SIZE_MASK;
     const interned = code >= 2 ** 32 ? 1 : 0;
-    const low = interned === 1 ? code - 2 ** 32 : code;
-    const high = this.high[key]!;
-    const base = key * INLINE;
+    const low = (interned === 1 ? code - 2 ** 32 : code) | 0;
     for (let k = 0; k < size && k < INLINE; k++)
-      if (this.low[base + k] === low && ((high >> k) & 1) === interned) return true;
+      if (this.keys.word(key, LOW + k) === low && ((state >>> (HIGH_SHIFT + k)) & 1) === interned)
+        return true;
     return size > INLINE && this.spilled.get(key)!.includes(code);
   }
 
@@ -165,23 +173,6 @@ export class DistinctIpBaseline {
   private encode(text: string): number {
     if (this.scratch.length < 3 * text.length) this.scratch = new Uint8Array(3 * text.length);
     return this.encoder.encodeInto(text, this.scratch).written;
-  }
-
-  // 1.5 × at a time: with millions of pages these arrays are a good part of the run's memory.
-  private grow(): void {
-    const keys = this.sizes.length + (this.sizes.length >> 1);
-    const sizes = new Uint16Array(keys);
-    sizes.set(this.sizes);
-    this.sizes = sizes;
-    const low = new Uint32Array(keys * INLINE);
-    low.set(this.low);
-    this.low = low;
-    const high = new Uint8Array(keys);
-    high.set(this.high);
-    this.high = high;
-    const notes = new Uint8Array(keys);
-    notes.set(this.notes);
-    this.notes = notes;
   }
 }
 

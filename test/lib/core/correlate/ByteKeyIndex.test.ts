@@ -7,11 +7,14 @@ describe("ByteKeyIndex", () => {
   it("finds a key by its bytes wherever they sit in a buffer", () => {
     const index = new ByteKeyIndex();
     const line = Buffer.from("GET /a.aspx 200 /b.aspx /a.aspx");
-    expect(index.add(line, 4, 11)).toBe(0);
-    expect(index.find(line, 24, 31)).toBe(0);
+    const a = index.add(line, 4, 11);
+    expect(index.find(line, 24, 31)).toBe(a);
     expect(index.find(line, 16, 23)).toBe(-1);
     expect(index.find(line, 4, 10)).toBe(-1); // a prefix is another key
-    expect(index.findOrAdd(line, 16, 23)).toBe(1);
+    const b = index.findOrAdd(line, 16, 23);
+    expect(b).not.toBe(a);
+    expect(index.findOrAdd(line, 24, 31)).toBe(a);
+    expect([...index.handles()]).toEqual([a, b]);
     expect(index.size).toBe(2);
     expect(index.keyBytesUsed).toBe(14);
     const { keys, ends } = index.allKeys();
@@ -23,9 +26,52 @@ describe("ByteKeyIndex", () => {
     const index = new ByteKeyIndex();
     const bytes = Buffer.from("x");
     expect(index.find(bytes, 0, 0)).toBe(-1);
-    index.add(bytes, 0, 0);
-    expect(index.find(bytes, 1, 1)).toBe(0);
+    const empty = index.add(bytes, 0, 0);
+    expect(index.find(bytes, 1, 1)).toBe(empty);
     expect(index.find(bytes, 0, 1)).toBe(-1);
+  });
+
+  it("keeps each key's words beside it, apart from its neighbours'", () => {
+    const index = new ByteKeyIndex(3);
+    const bytes = Buffer.from("abcdefgh");
+    const keys = [1, 2, 3, 4, 5].map((length) => index.add(bytes, 0, length));
+    keys.forEach((key, k) => {
+      expect([0, 1, 2].map((i) => index.word(key, i))).toEqual([0, 0, 0]);
+      index.setWord(key, 0, -1);
+      index.setWord(key, 2, k);
+    });
+    keys.forEach((key, k) => expect([0, 1, 2].map((i) => index.word(key, i))).toEqual([-1, 0, k]));
+    // The words are no part of the key: the bytes still find it.
+    expect(index.find(Buffer.from("xabc"), 1, 4)).toBe(keys[2]);
+  });
+
+  it("keeps every key and its words across many chunks and a key longer than a chunk", () => {
+    const index = new ByteKeyIndex(2);
+    const key = (n: number) => Buffer.from(`/portal/orders/${n}/view.aspx`);
+    const long = Buffer.alloc(5 * 1024 * 1024, 0x61); // 5 MiB: several chunks of its own
+    const handles: number[] = [];
+    for (let n = 0; n < 300_000; n++) {
+      if (n === 150_000) handles.push(index.add(long, 0, long.length));
+      const bytes = key(n);
+      const handle = index.findOrAdd(bytes, 0, bytes.length);
+      index.setWord(handle, 1, n);
+      handles.push(handle);
+    }
+    expect(index.size).toBe(300_001);
+    expect(new Set(handles).size).toBe(300_001);
+    expect([...index.handles()]).toEqual(handles);
+    for (const n of [0, 149_999, 150_000, 299_999]) {
+      const bytes = key(n);
+      const handle = index.find(bytes, 0, bytes.length);
+      expect(handle).toBe(handles[n < 150_000 ? n : n + 1]);
+      expect(index.word(handle, 1)).toBe(n);
+    }
+    expect(index.find(long, 0, long.length)).toBe(handles[150_000]);
+    expect(index.find(long, 1, long.length)).toBe(-1);
+    const { keys, ends } = index.allKeys();
+    expect(ends.length).toBe(300_001);
+    expect(Buffer.from(keys.subarray(ends[149_999], ends[150_000])).equals(long)).toBe(true);
+    expect(Buffer.from(keys.subarray(ends[150_000], ends[150_001])).toString()).toBe(key(150_000).toString());
   });
 
   it("numbers keys as a Map of their bytes would, through growth", () => {
@@ -39,9 +85,16 @@ describe("ByteKeyIndex", () => {
           const buf = Buffer.concat([Buffer.alloc(margin, 7), bytes, Buffer.alloc(2, 9)]);
           const id = bytes.toString("latin1");
           expect(index.find(buf, margin, margin + bytes.length)).toBe(model.get(id) ?? -1);
-          if (!model.has(id)) model.set(id, index.add(buf, margin, margin + bytes.length));
+          // Both ways in: `add` after a `find`, and `findOrAdd`, which puts a new key where its probe ended.
+          const handle =
+            margin % 2 === 0
+              ? index.findOrAdd(buf, margin, margin + bytes.length)
+              : (model.get(id) ?? index.add(buf, margin, margin + bytes.length));
+          expect(handle).toBe(model.get(id) ?? handle);
+          model.set(id, handle);
         }
         expect(index.size).toBe(model.size);
+        expect([...index.handles()]).toEqual([...model.values()]);
         const { keys, ends } = index.allKeys();
         const listed = [...ends].map((end, key) =>
           Buffer.from(keys.subarray(key === 0 ? 0 : ends[key - 1], end)),
