@@ -57,24 +57,62 @@ function makeLeadByteFilter(terms: readonly string[], careful: StemFilter): Stem
   const patterns = lowered.map((term) => Uint8Array.from(term, (char) => char.charCodeAt(0)));
   const checkAfter = patterns.map((pattern) => isAsciiAlnum(pattern[pattern.length - 1]!));
 
+  /** Whether a term starts at `at`: 1 yes, 0 no, -1 when a byte ≥ 0x80 inside a candidate match needs `careful`. */
+  const termAt = (buf: Buffer, at: number, end: number): number => {
+    for (let t = 0; t < patterns.length; t++) {
+      const pattern = patterns[t]!;
+      const after = at + pattern.length;
+      if (after > end) continue;
+      let k = 1;
+      for (; k < pattern.length; k++) {
+        const b = buf[at + k]!;
+        if (b >= 0x80) return -1;
+        if (LOWER[b] !== pattern[k]) break;
+      }
+      if (k === pattern.length && (!checkAfter[t] || !startsWithAlnum(buf, after, end))) return 1;
+    }
+    return 0;
+  };
+  const leads = Math.imul(lead, 0x01010101);
+  const words = new AlignedWords();
+
+  // From the end: a script page's extension is usually its last bytes, so most script pages are told after a few
+  // compares. Other pages are read whole, four bytes at a time where the buffer allows (a word holds the lead byte
+  // when XOR with it leaves a zero byte: the exact SWAR test below), so a stem costs a compare per word.
   return (buf, start, end) => {
-    for (let at = start; at < end; at++) {
-      if (buf[at] !== lead) continue;
-      for (let t = 0; t < patterns.length; t++) {
-        const pattern = patterns[t]!;
-        const after = at + pattern.length;
-        if (after > end) continue;
-        let k = 1;
-        for (; k < pattern.length; k++) {
-          const b = buf[at + k]!;
-          if (b >= 0x80) return careful(buf, start, end);
-          if (LOWER[b] !== pattern[k]) break;
-        }
-        if (k === pattern.length && (!checkAfter[t] || !startsWithAlnum(buf, after, end))) return true;
+    const view = words.of(buf);
+    let at = end - 1;
+    let found = 0;
+    for (; at >= start && ((at + 1) & 3) !== 0 && found === 0; at--)
+      if (buf[at] === lead) found = termAt(buf, at, end);
+    if (view !== undefined) {
+      for (; at - 3 >= start && found === 0; at -= 4) {
+        const v = view[(at - 3) >> 2]! ^ leads;
+        if (((v - 0x01010101) & ~v & 0x80808080) === 0) continue;
+        for (let b = at; b >= at - 3 && found === 0; b--) if (buf[b] === lead) found = termAt(buf, b, end);
       }
     }
-    return false;
+    for (; at >= start && found === 0; at--) if (buf[at] === lead) found = termAt(buf, at, end);
+    return found < 0 ? careful(buf, start, end) : found === 1;
   };
+}
+
+/**
+ * A buffer's bytes as 32-bit words, when it starts on a word (the readers' scan buffers do), for the last buffer
+ * asked about: the readers ask about one buffer line after line.
+ */
+class AlignedWords {
+  private buf: Uint8Array | undefined;
+  private words: Int32Array | undefined;
+
+  of(buf: Uint8Array): Int32Array | undefined {
+    if (buf !== this.buf) {
+      this.buf = buf;
+      this.words =
+        buf.byteOffset % 4 === 0 ? new Int32Array(buf.buffer, buf.byteOffset, buf.length >> 2) : undefined;
+    }
+    return this.words;
+  }
 }
 
 /** Any terms, any bytes: ASCII stems byte for byte, others through a lowered copy (see {@link makeStemFilter}). */

@@ -114,7 +114,8 @@ export class CompatCorrelator implements Correlator {
   private clientOf(line: RequestLine): number {
     const start = line.columnStart("cIP");
     if (start < 0) return this.baseline.codes.ofText("");
-    return this.baseline.codes.ofBytes(line.buf, start, line.columnEnd("cIP"), () => line.text("cIP"));
+    const code = this.baseline.codes.ofIpv4Bytes(line.buf, start, line.columnEnd("cIP"));
+    return code >= 0 ? code : this.baseline.codes.ofText(line.text("cIP"));
   }
 
   records(enrichedAt: number): Iterable<EnrichmentRecord> {

@@ -1,7 +1,7 @@
 import { compareOrdinal, makeBag, makeSet, splitAt } from "../../kusto.js";
 import type { WebRequest } from "../../model/WebRequest.js";
 import { compareRecords } from "../../records/compareRecords.js";
-import { computeRecordId } from "../../records/computeRecordId.js";
+import { recordIdOfJson } from "../../records/computeRecordId.js";
 import type { EnrichmentRecord } from "../../records/EnrichmentRecord.js";
 import { COMPAT_LOOKUP_WINDOW_MS, type CompatFile, type CompatJoin } from "./CompatCommand.js";
 
@@ -98,9 +98,19 @@ export function* buildCompatRecords(
     if (set === undefined) lineSets.set(id, (set = new Set(join.commandLines.get(id))));
     return set.has(line);
   };
+  // The ids' parts, each JSON-encoded once: a cell's records share all parts but the command line, and the same
+  // command lines recur in every cell their files join.
+  const lineJson = new Map<string, string>();
+  const jsonOf = (line: string) => {
+    let json = lineJson.get(line);
+    if (json === undefined) lineJson.set(line, (json = JSON.stringify(line)));
+    return json;
+  };
   for (const cell of [...cells.values()].sort(compareCells)) {
     const records: EnrichmentRecord[] = [];
+    const idTail = `,${JSON.stringify([cell.hostName, cell.ip, cell.timestamp]).slice(1)}`;
     for (const [imageName, contributions] of cell.byImage) {
+      const idHead = `${JSON.stringify(["compat", cell.stem, imageName]).slice(0, -1)},`;
       // A command line takes the groups of the file entries that join it. Entries are few (usually one) and lines
       // many: the lines that take the same entries share one summary, the same objects in every record.
       const entries = [...new Set(contributions.map(({ ids }) => ids))];
@@ -119,8 +129,9 @@ export function* buildCompatRecords(
           const joined = contributions.filter(({ ids }) => taking[entries.indexOf(ids)]! >= 0);
           summaries.set(key, (summary = summarize(cell.ip, joined)));
         }
+        const recordId = recordIdOfJson(idHead + jsonOf(commandLine) + idTail);
         records.push(
-          toCompatRecord(cell, imageName, commandLine, summary, distinctIps(cell.stem), enrichedAt),
+          toCompatRecord(cell, imageName, commandLine, recordId, summary, distinctIps(cell.stem), enrichedAt),
         );
       }
     }
@@ -188,25 +199,22 @@ function joinKey(timeKey: number, hostName: string): string {
   return `${timeKey}\u0000${hostName}`;
 }
 
+/**
+ * One record. `recordId` is `computeRecordId(["compat", stem, imageName, commandLine, hostName, ip, timestamp])`,
+ * made by the caller from the parts' JSON (see `recordIdOfJson`).
+ */
 function toCompatRecord(
   cell: Cell,
   imageName: string,
   commandLine: string,
+  recordId: string,
   summary: CellSummary,
   distinctIps: number,
   enrichedAt: number,
 ): EnrichmentRecord {
   return {
     TimeGenerated: cell.timestamp,
-    RecordId: computeRecordId([
-      "compat",
-      cell.stem,
-      imageName,
-      commandLine,
-      cell.hostName,
-      cell.ip,
-      cell.timestamp,
-    ]),
+    RecordId: recordId,
     MatchMode: "compat",
     SystemAlertId: "",
     AlertName: "",

@@ -128,13 +128,21 @@ describe("makeStemFilter", () => {
   it("gives hasAny's answer when all terms start with the same symbol, İ and the Kelvin sign included", () => {
     fc.assert(
       fc.property(
-        fc.array(ledPiece, { maxLength: 12 }).map((pieces) => pieces.flat()),
+        fc.array(ledPiece, { maxLength: 24 }).map((pieces) => pieces.flat()),
         fc.array(ledTerm, { minLength: 1, maxLength: 5 }),
-        (bytes, terms) => {
-          const buf = Buffer.from([0x2e, ...bytes, 0x2e]); // dots around the stem must not count
-          expect(makeStemFilter(terms)(buf, 1, 1 + bytes.length)).toBe(
-            hasAny(buf.toString("utf8", 1, 1 + bytes.length), terms),
-          );
+        fc.nat(7),
+        fc.nat(5),
+        (bytes, terms, shift, margin) => {
+          // The buffer at every alignment (the filter reads a word-aligned one four bytes at a time) and the stem
+          // anywhere in it, with dots around it that must not count.
+          const backing = Buffer.alloc(shift + margin + bytes.length + 8, 0x2e);
+          const buf = backing.subarray(shift);
+          buf.set(bytes, margin + 1);
+          const [start, end] = [margin + 1, margin + 1 + bytes.length];
+          const filter = makeStemFilter(terms);
+          expect(filter(buf, start, end)).toBe(hasAny(buf.toString("utf8", start, end), terms));
+          // Asked again about another range of the same buffer, as a reader asks line after line.
+          expect(filter(buf, start + 1, end)).toBe(hasAny(buf.toString("utf8", start + 1, end), terms));
         },
       ),
       { numRuns: 5000 },

@@ -10,7 +10,14 @@ import { at, correlate, legacyAlert, request } from "../../../../support/timelin
 
 const HOSTS = ["WEB01", "WEB02", "web01"];
 const IMAGES = ["cmd.exe", "powershell.exe", "W3WP.EXE", "w3wp.exe"];
-const COMMANDS = ["cmd.exe /c whoami", "cmd.exe /c ver", "powershell -c ls", "net user"];
+// Quotes, backslashes, a line separator and non-ASCII in the parts of a record id, which compat builds from each
+// part's JSON: the ids must still be computeRecordId's.
+const COMMANDS = [
+  "cmd.exe /c whoami",
+  "cmd.exe /c ver",
+  "powershell -c ls",
+  'cmd.exe /c echo "C:\\x" \u2028 é',
+];
 
 /** A legacy-shaped alert with its entities numbered from 1, as real exports number them. */
 const anAlert = fc
@@ -50,7 +57,7 @@ const aRequest = fc
   .record({
     second: fc.integer({ min: 0, max: 330 }),
     host: fc.constantFrom("WEB01", "WEB02"),
-    stem: fc.constantFrom("/uploads/a.aspx", "/uploads/b.aspx", "/x.php", "/logo.png"),
+    stem: fc.constantFrom("/uploads/a.aspx", '/up"l\\oads/é.aspx', "/x.php", "/logo.png"),
     ip: fc.constantFrom("203.0.113.1", "203.0.113.2", "198.51.100.9", "198.51.100.8", "198.51.100.7"),
     agent: fc.constantFrom("curl/8.0", "Mozilla/5.0+(X11)"),
     site: fc.constantFrom("W3SVC1", "W3SVC2"),
