@@ -28,11 +28,11 @@ switch (task) {
     report = { exitCode: await main(args) };
     break;
   }
-  case "cli-workers": {
-    // the same job as `cli`, with one worker thread per core beyond the first (whatever the CLI's default)
-    const { runWithWorkers } = await import("./runWithWorkers.js");
+  case "cli-threads": {
+    // the enrich command with one thread per core (`--threads`), whatever its default on this machine
+    const { main } = await import("../../lib/adapters/cli/main.js");
     const { availableParallelism } = await import("node:os");
-    report = { exitCode: await runWithWorkers(args, Math.max(1, availableParallelism() - 1)) };
+    report = { exitCode: await main([...args, "--threads", String(Math.max(2, availableParallelism()))]) };
     break;
   }
   case "duckdb": {
@@ -53,7 +53,7 @@ switch (task) {
     break;
   }
   default:
-    throw new Error(`unknown task "${task}": expected cli, cli-workers, duckdb, floor or stem-cost`);
+    throw new Error(`unknown task "${task}": expected cli, cli-threads, duckdb, floor or stem-cost`);
 }
 const full: ChildReport = { maxRssKiB: peakRssKiB(), ...report };
 writeFileSync(reportPath!, JSON.stringify(full));

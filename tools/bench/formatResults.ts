@@ -35,8 +35,8 @@ export interface BenchReport {
 const LABELS: Record<string, string> = {
   compat: "CLI `--mode compat`",
   precise: "CLI `--mode precise`",
-  "compat-workers": "compat, + worker threads (from 64 MiB)",
-  "precise-workers": "precise, + worker threads (from 64 MiB)",
+  "compat-threads": "CLI `--mode compat --threads` (cores)",
+  "precise-threads": "CLI `--mode precise --threads` (cores)",
   duckdb: "DuckDB SQL (compat), 2 threads",
   floor: "read floor (1 MiB reads, count LF)",
 };
@@ -68,7 +68,7 @@ export function checkTargets(summaries: readonly Summary[]): string[] {
   const lines: string[] = [];
   for (const [suffix, label] of [
     ["", "the CLI"],
-    ["-workers", "with worker threads"],
+    ["-threads", "with --threads = cores"],
   ] as const) {
     const compat = by(`compat${suffix}`);
     const precise = by(`precise${suffix}`);

@@ -26,8 +26,8 @@ const cli = ["--alerts", data.alerts, "--iis", data.iis, "--format", "jsonl"];
 const tasks: Record<string, () => Promise<ChildRun>> = {
   compat: () => runChild("cli", [...cli, "--mode", "compat"]),
   precise: () => runChild("cli", [...cli, "--mode", "precise"]),
-  "compat-workers": () => runChild("cli-workers", [...cli, "--mode", "compat"]),
-  "precise-workers": () => runChild("cli-workers", [...cli, "--mode", "precise"]),
+  "compat-threads": () => runChild("cli-threads", [...cli, "--mode", "compat"]),
+  "precise-threads": () => runChild("cli-threads", [...cli, "--mode", "precise"]),
   duckdb: () => runChild("duckdb", [data.alerts, data.iis]),
   floor: () => runChild("floor", [data.iis]),
 };

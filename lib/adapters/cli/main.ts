@@ -65,12 +65,19 @@ export async function main(argv: readonly string[]): Promise<number> {
             diagnostics,
             now,
           )
-        : await runOffline(cli, engine, diagnostics, now, (read, total) => {
-            if (bar === undefined || total < PROGRESS_MIN_BYTES) return;
-            if (!barStarted) bar.start(total, 0);
-            barStarted = true;
-            bar.update(read);
-          });
+        : await runOffline(
+            cli,
+            engine,
+            diagnostics,
+            now,
+            (read, total) => {
+              if (bar === undefined || total < PROGRESS_MIN_BYTES) return;
+              if (!barStarted) bar.start(total, 0);
+              barStarted = true;
+              bar.update(read);
+            },
+            cli.threads === undefined ? undefined : cli.threads - 1,
+          );
     if (barStarted) bar?.stop();
     const format = cli.format ?? (cli.out === undefined && process.stdout.isTTY ? "table" : "jsonl");
     const output =

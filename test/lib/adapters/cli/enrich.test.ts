@@ -144,6 +144,17 @@ describe("enrich command line", () => {
     expect(Object.keys(rows[0] ?? {})).toEqual(RECORD_COLUMN_NAMES);
   });
 
+  it("gives the same records whatever --threads says", async () => {
+    const [one, four] = await Promise.all([
+      runCli([...BASE, "--threads", "1"]),
+      runCli([...BASE, "--threads", "4"]),
+    ]);
+    expect([one.code, four.code]).toEqual([0, 0]);
+    const ids = (stdout: string) => parseJsonl(stdout).map((record) => record.RecordId);
+    expect(ids(four.stdout)).toEqual(ids(one.stdout));
+    expect(ids(one.stdout)).toHaveLength(3);
+  });
+
   it("stops at --max-records, says so, and exits 0", async () => {
     const run = await runCli([...BASE, "--max-records", "2"]);
     expect(run.code).toBe(0);
@@ -204,6 +215,21 @@ describe("enrich command line", () => {
     [[...BASE, "--process-sources", "alerts"], /--process-sources goes with --workspace/],
     [[...BASE, "--benign-children", "a\u0007.exe"], /--benign-children must be a comma-separated list/],
     [[...BASE, "--max-records", "0"], /--max-records must be a whole number of at least 1, got "0"/],
+    [[...BASE, "--threads", "0"], /--threads must be a whole number from 1 to 64, got "0"/],
+    [[...BASE, "--threads", "65"], /--threads must be a whole number from 1 to 64, got "65"/],
+    [
+      [
+        "--workspace",
+        "00000000-0000-4000-8000-000000000000",
+        "--from",
+        "2026-11-20T00:00:00Z",
+        "--to",
+        "2026-11-21T00:00:00Z",
+        "--threads",
+        "2",
+      ],
+      /--threads goes with files/,
+    ],
   ])("exits 2 on bad usage %#", async (args, message) => {
     const run = await runCli(args);
     expect(run.code).toBe(2);
