@@ -40,14 +40,13 @@ export interface OfflineResult {
 const LANES_MIN_BYTES = 64 << 20;
 
 /**
- * Worker threads used by default: on a machine of 4 cores or more, up to 3 (each holds a correlator and read
- * buffers, ~80 MiB on busy logs); on a smaller one, none. One thread already reads faster than DuckDB's two on a
- * 2-core machine (bench/RESULTS.md), and there a worker only helps when the other core is idle: measured on a
- * shared one, it made runs slower and bigger.
+ * Worker threads used by default: one per core beyond the first, up to 3 (each holds a correlator, its own baseline
+ * and read buffers). Measured on a 2-core machine at 10 million lines (tools/bench/RESULTS.md): a second thread
+ * makes a run a sixth to a quarter faster with the other core idle, about as fast with it busy, and holds 30–90 MiB
+ * more; DuckDB, the reference, uses every core too. `--threads 1` keeps a run on one.
  */
 export function defaultWorkers(): number {
-  const cores = availableParallelism();
-  return cores >= 4 ? Math.min(cores - 1, 3) : 0;
+  return Math.min(availableParallelism() - 1, 3);
 }
 
 /**

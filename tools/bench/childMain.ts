@@ -28,13 +28,6 @@ switch (task) {
     report = { exitCode: await main(args) };
     break;
   }
-  case "cli-threads": {
-    // the enrich command with one thread per core (`--threads`), whatever its default on this machine
-    const { main } = await import("../../lib/adapters/cli/main.js");
-    const { availableParallelism } = await import("node:os");
-    report = { exitCode: await main([...args, "--threads", String(Math.max(2, availableParallelism()))]) };
-    break;
-  }
   case "duckdb": {
     const { runDuckDbCompat } = await import("./runDuckDbCompat.js");
     const { digestRows } = await import("./compatRows.js");
@@ -53,7 +46,7 @@ switch (task) {
     break;
   }
   default:
-    throw new Error(`unknown task "${task}": expected cli, cli-threads, duckdb, floor or stem-cost`);
+    throw new Error(`unknown task "${task}": expected cli, duckdb, floor or stem-cost`);
 }
 const full: ChildReport = { maxRssKiB: peakRssKiB(), ...report };
 writeFileSync(reportPath!, JSON.stringify(full));

@@ -24,10 +24,11 @@ if (args === "help") {
 const data = ensureDataSet(`${ROOT}tools/bench/.cache`, args.profile, args.lines, args.seed, log);
 const cli = ["--alerts", data.alerts, "--iis", data.iis, "--format", "jsonl"];
 const tasks: Record<string, () => Promise<ChildRun>> = {
+  // The command as it runs by default (one thread per core, up to 4), and on one thread.
   compat: () => runChild("cli", [...cli, "--mode", "compat"]),
   precise: () => runChild("cli", [...cli, "--mode", "precise"]),
-  "compat-threads": () => runChild("cli-threads", [...cli, "--mode", "compat"]),
-  "precise-threads": () => runChild("cli-threads", [...cli, "--mode", "precise"]),
+  "compat-one": () => runChild("cli", [...cli, "--mode", "compat", "--threads", "1"]),
+  "precise-one": () => runChild("cli", [...cli, "--mode", "precise", "--threads", "1"]),
   duckdb: () => runChild("duckdb", [data.alerts, data.iis]),
   floor: () => runChild("floor", [data.iis]),
 };
