@@ -105,19 +105,25 @@ export class ByteKeyIndex {
 
   /** Every key's bytes end to end, in the order they were added (a copy), and where each ends: the keys as data. */
   allKeys(): { keys: Uint8Array; ends: Int32Array } {
-    const keys = new Uint8Array(this.keyBytes);
-    const ends = new Int32Array(this.count);
+    return this.keysOf([...this.handles()]);
+  }
+
+  /** The bytes of the keys of `handles` end to end, in that order (a copy), and where each ends. */
+  keysOf(handles: readonly number[]): { keys: Uint8Array; ends: Int32Array } {
+    let bytes = 0;
+    for (const handle of handles) bytes += this.chunks[handle >>> CHUNK_SHIFT]![handle & CHUNK_MASK]!;
+    const keys = new Uint8Array(bytes);
+    const ends = new Int32Array(handles.length);
     let at = 0;
-    let key = 0;
-    for (const handle of this.handles()) {
+    handles.forEach((handle, key) => {
       const chunk = this.chunks[handle >>> CHUNK_SHIFT]!;
       const from = (handle & CHUNK_MASK) + 1 + this.payloadWords;
       const length = chunk[handle & CHUNK_MASK]!;
       // By shifts rather than through a byte view of the words, whose byte order is the machine's.
       for (let b = 0; b < length; b++) keys[at + b] = (chunk[from + (b >> 2)]! >>> (8 * (b & 3))) & 0xff;
       at += length;
-      ends[key++] = at;
-    }
+      ends[key] = at;
+    });
     return { keys, ends };
   }
 

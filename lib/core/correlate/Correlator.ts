@@ -45,6 +45,11 @@ export interface Correlator {
   /** Takes candidates that another correlator of the same run (same alerts and options) kept, after its own. */
   addCandidates(batch: CandidateBatch): void;
   /**
+   * The baseline keys whose counts the records will read: those of the candidates kept. A run read on several
+   * threads needs the other threads' counts for these only, not their whole baselines.
+   */
+  baselineKeysInUse(): Set<string>;
+  /**
    * Correlates what was fed and gives the records in output order (`compareRecords`), made one at a time so that
    * an output can be written as they come; `enrichedAt` stamps them. Read it once, after the input.
    */

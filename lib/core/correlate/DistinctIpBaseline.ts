@@ -112,27 +112,39 @@ export class DistinctIpBaseline {
     return this.keys.size + onlySet;
   }
 
-  /** The addresses kept per key, as plain data (to hand to another thread). */
-  snapshot(): BaselineSnapshot {
-    const sizes = new Uint16Array(this.keys.size);
-    let total = 0;
-    let key = 0;
-    for (const handle of this.keys.handles()) {
-      sizes[key] = this.keys.word(handle, STATE) & SIZE_MASK;
-      total += sizes[key++]!;
+  /**
+   * The addresses kept per key, as plain data (to hand to another thread): of every key, or of the given keys that
+   * are here (counted or set).
+   */
+  snapshot(only?: Iterable<string>): BaselineSnapshot {
+    const handles: number[] = [];
+    const counted: [string, number][] = [];
+    if (only === undefined) {
+      for (const handle of this.keys.handles()) handles.push(handle);
+      counted.push(...this.counted);
+    } else {
+      for (const key of only) {
+        const length = this.encode(key);
+        const handle = this.keys.find(this.scratch, 0, length);
+        if (handle >= 0) handles.push(handle);
+        const count = this.counted.get(key);
+        if (count !== undefined) counted.push([key, count]);
+      }
     }
+    const sizes = new Uint16Array(handles.length);
+    let total = 0;
+    handles.forEach((handle, k) => (total += sizes[k] = this.keys.word(handle, STATE) & SIZE_MASK));
     const codes = new Float64Array(total);
     const texts: string[] = [];
     let at = 0;
-    for (const handle of this.keys.handles()) {
-      const size = this.keys.word(handle, STATE) & SIZE_MASK;
-      for (let k = 0; k < size; k++) {
-        const code = this.codeAt(handle, k);
+    handles.forEach((handle, k) => {
+      for (let i = 0; i < sizes[k]!; i++) {
+        const code = this.codeAt(handle, i);
         codes[at++] = code;
         if (code >= 2 ** 32) texts.push(this.codes.textOf(code));
       }
-    }
-    return { ...this.keys.allKeys(), sizes, codes, texts, counted: [...this.counted] };
+    });
+    return { ...this.keys.keysOf(handles), sizes, codes, texts, counted };
   }
 
   /**

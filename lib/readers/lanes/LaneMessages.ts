@@ -15,14 +15,19 @@ export interface LaneInit {
   examplesPerInput: number;
 }
 
-/** From the run to a worker: read a file, or hand over the baseline and stop. */
-export type ToLane = { kind: "file"; index: number; file: IisInputFile } | { kind: "finish" };
+/**
+ * From the run to a worker: read a file; there is none left (`idle`); or hand over the baseline's counts of the
+ * keys the run's records read, and stop.
+ */
+export type ToLane =
+  { kind: "file"; index: number; file: IisInputFile } | { kind: "idle" } | { kind: "finish"; keys: string[] };
 
 /** From a worker to the run. */
 export type FromLane =
   | { kind: "progress"; index: number; bytes: number }
   | { kind: "file"; index: number; outcome: FileOutcome }
   | { kind: "failed"; index: number; error: LaneError }
+  | { kind: "idle" }
   | { kind: "baseline"; snapshot: BaselineSnapshot };
 
 /** An error as it crosses threads: an unreadable input keeps its type, anything else its message and stack. */

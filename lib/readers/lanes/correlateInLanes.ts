@@ -77,29 +77,36 @@ export async function correlateInLanes(
   const workers = Array.from({ length: lanes.workers }, () => new Worker(url, { workerData: init }));
   try {
     onProgress?.(0, summary.totalBytes);
-    const [, ...baselines] = await Promise.all([ownLane(), ...workers.map((worker) => workerLane(worker))]);
-    for (const snapshot of baselines) correlator.baseline.merge(snapshot);
+    const lanes = workers.map((worker) => workerLane(worker));
+    await Promise.all([ownLane(), ...lanes.map((lane) => lane.idle)]);
+    const firstFailure = Math.min(...failures.keys());
+    for (let index = 0; index < Math.min(files.length, firstFailure); index++) {
+      const outcome = outcomes[index]!;
+      addFileSummary(summary, outcome.summary);
+      mergeFileDiagnostics(diagnostics, outcome);
+      correlator.addCandidates(outcome.batch);
+    }
+    if (failures.size > 0) throw failures.get(firstFailure)!;
+    // The records read the counts of their candidates' keys only: those are asked of each worker, rather than
+    // its whole baseline (a million pages on a long tail, tens of MiB to copy and merge).
+    const keys = [...correlator.baselineKeysInUse()];
+    for (const worker of workers) worker.postMessage({ kind: "finish", keys } satisfies ToLane);
+    for (const snapshot of await Promise.all(lanes.map((lane) => lane.baseline)))
+      correlator.baseline.merge(snapshot);
   } finally {
     await Promise.all(workers.map((worker) => worker.terminate()));
   }
-
-  const firstFailure = Math.min(...failures.keys());
-  for (let index = 0; index < Math.min(files.length, firstFailure); index++) {
-    const outcome = outcomes[index]!;
-    addFileSummary(summary, outcome.summary);
-    mergeFileDiagnostics(diagnostics, outcome);
-    correlator.addCandidates(outcome.batch);
-  }
-  if (failures.size > 0) throw failures.get(firstFailure)!;
   return summary;
 
-  /** Feeds one worker files until none are left, then takes its baseline. */
-  function workerLane(worker: Worker): Promise<BaselineSnapshot> {
-    return new Promise((resolve, reject) => {
+  /** Feeds one worker files until none are left (`idle`), then, when asked, takes its counts (`baseline`). */
+  function workerLane(worker: Worker): { idle: Promise<void>; baseline: Promise<BaselineSnapshot> } {
+    let idle!: () => void;
+    const whenIdle = new Promise<void>((resolve) => (idle = resolve));
+    const baseline = new Promise<BaselineSnapshot>((resolve, reject) => {
       const ask = () => {
         const index = take();
         const message: ToLane =
-          index === -1 ? { kind: "finish" } : { kind: "file", index, file: files[index]! };
+          index === -1 ? { kind: "idle" } : { kind: "file", index, file: files[index]! };
         worker.postMessage(message);
       };
       worker.on("message", (message: FromLane) => {
@@ -112,6 +119,8 @@ export async function correlateInLanes(
           case "failed":
             settle(message.index, fromLaneError(message.error));
             return ask();
+          case "idle":
+            return idle();
           case "baseline":
             return resolve(message.snapshot);
         }
@@ -122,6 +131,8 @@ export async function correlateInLanes(
       );
       ask();
     });
+    // A worker that fails while reading must not leave the run waiting for it to go idle.
+    return { idle: Promise.race([whenIdle, baseline.then(() => undefined)]), baseline };
   }
 }
 

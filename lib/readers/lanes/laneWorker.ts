@@ -1,5 +1,5 @@
 // A worker thread that reads whole IIS files into a correlator of its own, one file per request from the run (see
-// `correlateInLanes`), and hands back each file's outcome and, at the end, its baseline.
+// `correlateInLanes`), and hands back each file's outcome and, at the end, its counts of the keys the run asks for.
 import { parentPort, workerData } from "node:worker_threads";
 
 import { createCorrelator } from "../../core/correlate/createCorrelator.js";
@@ -25,9 +25,10 @@ const port = parentPort!;
 const send = (message: FromLane) => port.postMessage(message);
 
 port.on("message", (message: ToLane) => {
+  if (message.kind === "idle") return send({ kind: "idle" });
   if (message.kind === "finish") {
-    // Moved, not copied: with millions of pages the snapshot's arrays are tens of MiB.
-    const snapshot = correlator.baseline.snapshot();
+    // Moved, not copied.
+    const snapshot = correlator.baseline.snapshot(message.keys);
     const { keys, ends, sizes, codes } = snapshot;
     const buffers = [keys, ends, sizes, codes].map((array) => array.buffer as ArrayBuffer);
     port.postMessage({ kind: "baseline", snapshot } satisfies FromLane, buffers);

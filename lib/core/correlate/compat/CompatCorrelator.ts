@@ -144,6 +144,10 @@ export class CompatCorrelator implements Correlator {
     this.dropped += batch.dropped;
   }
 
+  baselineKeysInUse(): Set<string> {
+    return new Set(this.candidates.map((request) => this.baselineKey(request)));
+  }
+
   /** Whether a command waits on the host in one of {@link timeKeysFor}'s bins: the same test, without an array. */
   private awaited(hostName: string, time: number): boolean {
     const wanted = this.binsByHost.get(hostName);

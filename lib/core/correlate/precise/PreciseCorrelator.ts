@@ -189,6 +189,10 @@ export class PreciseCorrelator implements Correlator {
     this.dropped += batch.dropped;
   }
 
+  baselineKeysInUse(): Set<string> {
+    return new Set(this.matches.map((match) => match.baselineKey));
+  }
+
   private match(request: WebRequest): void {
     const name = requestHostName(request);
     const host = name !== "" ? this.byName.get(name) : this.byAddress.get(request.sIP.trim());

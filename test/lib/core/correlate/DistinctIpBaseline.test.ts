@@ -81,4 +81,30 @@ describe("DistinctIpBaseline", () => {
       }),
     );
   });
+
+  it("merges the snapshot of some keys: theirs are the union, the others stay as they were", () => {
+    const keys = ["/a", "/b", "/C", "/é", "", "/none", "/counted"];
+    fc.assert(
+      fc.property(
+        operations,
+        operations,
+        fc.subarray(keys),
+        fc.integer({ min: 1, max: 6 }),
+        (left, right, asked, cap) => {
+          const [a, before, b, both] = [0, 1, 2, 3].map(() => new DistinctIpBaseline(cap)) as [
+            DistinctIpBaseline,
+            DistinctIpBaseline,
+            DistinctIpBaseline,
+            DistinctIpBaseline,
+          ];
+          for (const [key, ip] of left) [a, before, both].forEach((baseline) => baseline.add(key, ip));
+          for (const [key, ip] of right) [b, both].forEach((baseline) => baseline.add(key, ip));
+          [b, both].forEach((baseline) => baseline.setCount("/counted", 5));
+          a.merge(structuredClone(b.snapshot(asked)));
+          for (const key of keys)
+            expect(a.count(key)).toBe(asked.includes(key) ? both.count(key) : before.count(key));
+        },
+      ),
+    );
+  });
 });
