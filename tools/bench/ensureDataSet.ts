@@ -1,5 +1,7 @@
-import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 
 import { generateDataSet } from "../generate/generateDataSet.js";
 import { DEFAULT_GENERATE_OPTIONS, type GenerateOptions } from "../generate/GenerateOptions.js";
@@ -37,8 +39,10 @@ const DONE = ".complete";
 
 /**
  * The data set for these options, generated with the project's generator the first time and reused after: the
- * generator is a pure function of its options, so a finished folder (marked by `.complete` holding the options)
- * is the same bytes it would write again. An unfinished folder (an interrupted run) is generated anew.
+ * generator is a pure function of its options and code, so a finished folder (marked by `.complete` holding the
+ * options and a digest of the generator's code) is the same bytes it would write again. An unfinished folder (an
+ * interrupted run), or one an earlier generator wrote, is generated anew: a stale ground truth once failed a
+ * correct run.
  */
 export function ensureDataSet(
   cacheDir: string,
@@ -50,7 +54,7 @@ export function ensureDataSet(
   const options: GenerateOptions = { ...DEFAULT_GENERATE_OPTIONS, ...PROFILE_OPTIONS[profile], lines, seed };
   const dir = join(cacheDir, `data-${profile === "project" ? "" : `${profile}-`}${lines}-seed${seed}`);
   const marker = join(dir, DONE);
-  const wanted = JSON.stringify(options);
+  const wanted = JSON.stringify({ ...options, generator: generatorDigest() });
   if (!existsSync(marker) || readFileSync(marker, "utf8") !== wanted) {
     log(`generating ${lines} lines (${profile} profile, seed ${seed}) into ${dir} …`);
     rmSync(dir, { recursive: true, force: true });
@@ -60,4 +64,19 @@ export function ensureDataSet(
     log(`generated ${result.iisLines} lines in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   }
   return { dir, alerts: join(dir, "alerts.json"), iis: join(dir, "iis"), options };
+}
+
+/** SHA-256 over the generator's modules as they run (its folder beside this one), in name order. */
+function generatorDigest(): string {
+  const dir = fileURLToPath(new URL("../generate/", import.meta.url));
+  const hash = createHash("sha256");
+  for (const name of readdirSync(dir)
+    .filter((file) => /\.[cm]?[jt]s$/.test(file))
+    .sort())
+    hash
+      .update(name)
+      .update("\0")
+      .update(readFileSync(join(dir, name)))
+      .update("\0");
+  return hash.digest("hex").slice(0, 16);
 }
