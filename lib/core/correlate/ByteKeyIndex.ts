@@ -35,10 +35,17 @@ export class ByteKeyIndex {
   private readonly filled: number[] = [];
   private count = 0;
   private keyBytes = 0;
-  /** The key being looked up, as words (see `load`), and where `find` stopped: its hash and the empty slot. */
+  /** The key being looked up, as words (see `load`), and where `find` stopped: its hash and the empty slot (-1: none). */
   private probe = new Int32Array(64);
   private probeHash = 0;
   private probeSlot = 0;
+  /**
+   * Keys whose probe met {@link MAX_PROBES} taken slots, by their words as text (see `probeText`). Never in
+   * ordinary logs (at most half the table is taken); there for logs written to flood the table: the hash is public,
+   * so whoever sends requests can make thousands of stems with one hash, and each would probe past all the others.
+   * A `Map` hashes its strings with a seed of its own.
+   */
+  private overflow: Map<string, number> | undefined;
 
   /** @param payloadWords 32-bit words kept per key for the caller, 0 until set */
   constructor(readonly payloadWords = 0) {}
@@ -46,6 +53,11 @@ export class ByteKeyIndex {
   /** Number of keys. */
   get size(): number {
     return this.count;
+  }
+
+  /** Keys that found no slot within {@link MAX_PROBES} (none in ordinary logs: see `overflow`). */
+  get overflowed(): number {
+    return this.overflow?.size ?? 0;
   }
 
   /** Bytes held for the keys themselves. */
@@ -56,17 +68,21 @@ export class ByteKeyIndex {
   /** The key's handle, or -1 when it was never added. */
   find(buf: Uint8Array, start: number, end: number): number {
     const hash = this.load(buf, start, end);
+    this.probeHash = hash;
     const { table } = this;
     const mask = (table.length >> 1) - 1;
-    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
+    let slot = hash & mask;
+    for (let probes = 0; probes < MAX_PROBES; probes++, slot = (slot + 1) & mask) {
       const handle = table[2 * slot]! - 1;
       if (handle < 0) {
-        this.probeHash = hash;
         this.probeSlot = slot;
         return -1;
       }
       if (table[2 * slot + 1] === hash && this.keyEquals(handle, end - start)) return handle;
     }
+    // Every slot of the probe taken: the key went to the overflow when it was added, if it was (slots never empty).
+    this.probeSlot = -1;
+    return this.overflow?.get(this.probeText(end - start)) ?? -1;
   }
 
   /** The key's handle, adding the key first when it is new. */
@@ -83,7 +99,10 @@ export class ByteKeyIndex {
   add(buf: Uint8Array, start: number, end: number): number {
     if (4 * (this.count + 1) > this.table.length) this.grow();
     const hash = this.load(buf, start, end);
-    return this.insert(end - start, this.emptySlot(hash), hash);
+    const length = end - start;
+    const handle = this.store(length);
+    this.place(handle, length, hash);
+    return handle;
   }
 
   /** Payload word `i` of a key. */
@@ -127,11 +146,21 @@ export class ByteKeyIndex {
     return { keys, ends };
   }
 
-  /** Stores the key loaded in `probe` as a new record and puts it in the table at `slot`. */
+  /** Stores the key loaded in `probe` as a new record and puts it at `slot` of the table (-1: in the overflow). */
   private insert(length: number, slot: number, hash: number): number {
+    const handle = this.store(length);
+    if (slot < 0) (this.overflow ??= new Map()).set(this.probeText(length), handle);
+    else {
+      this.table[2 * slot] = handle + 1;
+      this.table[2 * slot + 1] = hash;
+    }
+    return handle;
+  }
+
+  /** Stores the key loaded in `probe` as a new record and returns its handle. */
+  private store(length: number): number {
     const keyWords = (length + 3) >> 2;
-    const size = this.recordWords(length);
-    const handle = this.room(size);
+    const handle = this.room(this.recordWords(length));
     const chunk = this.chunks[handle >>> CHUNK_SHIFT]!;
     const at = handle & CHUNK_MASK;
     chunk[at] = length;
@@ -140,9 +169,30 @@ export class ByteKeyIndex {
     for (let k = 0; k < keyWords; k++) chunk[from + k] = probe[k]!; // no subarray: a million keys, a million objects
     this.count += 1;
     this.keyBytes += length;
-    this.table[2 * slot] = handle + 1;
-    this.table[2 * slot + 1] = hash;
     return handle;
+  }
+
+  /** Puts a stored key, loaded in `probe`, in the first empty slot of its probe, or in the overflow. */
+  private place(handle: number, length: number, hash: number): void {
+    const { table } = this;
+    const mask = (table.length >> 1) - 1;
+    let slot = hash & mask;
+    for (let probes = 0; probes < MAX_PROBES; probes++, slot = (slot + 1) & mask) {
+      if (table[2 * slot] !== 0) continue;
+      table[2 * slot] = handle + 1;
+      table[2 * slot + 1] = hash;
+      return;
+    }
+    (this.overflow ??= new Map()).set(this.probeText(length), handle);
+  }
+
+  /** The words loaded in `probe` as text, a key of the overflow: its length, then two UTF-16 units per word. */
+  private probeText(length: number): string {
+    let text = `${length}:`;
+    const keyWords = (length + 3) >> 2;
+    for (let k = 0; k < keyWords; k++)
+      text += String.fromCharCode(this.probe[k]! & 0xffff, this.probe[k]! >>> 16);
+    return text;
   }
 
   /** Words of a record whose key is `length` bytes long. */
@@ -185,7 +235,8 @@ export class ByteKeyIndex {
    * Reads the key's bytes into `probe` as little-endian words, the last one padded with zeros as records are, so
    * that a key is compared a word at a time; returns its hash, made from the same words (MurmurHash3's mixing and
    * finalizer, seeded with the length). Byte by byte, hashing and comparing were most of a lookup that hits the cache.
-   * Not a keyed hash: a log writer who makes keys collide on purpose costs probes, never a wrong answer.
+   * Not a keyed hash: a log writer who makes keys collide on purpose costs at most {@link MAX_PROBES} probes per
+   * lookup (then the overflow), never a wrong answer.
    */
   private load(buf: Uint8Array, start: number, end: number): number {
     const keyWords = (end - start + 3) >> 2;
@@ -201,40 +252,67 @@ export class ByteKeyIndex {
         for (let b = end - 1; b >= at; b--) word = (word << 8) | buf[b]!;
       }
       probe[k] = word;
-      word = Math.imul(word, 0xcc9e2d51);
-      word = (word << 15) | (word >>> 17);
-      hash ^= Math.imul(word, 0x1b873593);
-      hash = (hash << 13) | (hash >>> 19);
-      hash = (Math.imul(hash, 5) + 0xe6546b64) | 0;
+      hash = mixWord(hash, word);
     }
-    hash ^= hash >>> 16;
-    hash = Math.imul(hash, 0x85ebca6b);
-    hash ^= hash >>> 13;
-    hash = Math.imul(hash, 0xc2b2ae35);
-    return hash ^ (hash >>> 16);
+    return finish(hash);
   }
 
-  /** The empty slot where a key of this hash goes (the end of its probe). */
-  private emptySlot(hash: number): number {
-    const { table } = this;
-    const mask = (table.length >> 1) - 1;
-    let slot = hash & mask;
-    while (table[2 * slot] !== 0) slot = (slot + 1) & mask;
-    return slot;
+  /** `load` of a stored key, from its record: the same words and hash. Returns its length. */
+  private loadRecord(handle: number): number {
+    const chunk = this.chunks[handle >>> CHUNK_SHIFT]!;
+    const at = handle & CHUNK_MASK;
+    const length = chunk[at]!;
+    const keyWords = (length + 3) >> 2;
+    if (keyWords > this.probe.length) this.probe = new Int32Array(2 * keyWords);
+    let hash = length | 0;
+    for (let k = 0; k < keyWords; k++)
+      hash = mixWord(hash, (this.probe[k] = chunk[at + 1 + this.payloadWords + k]!));
+    this.probeHash = finish(hash);
+    return length;
   }
 
-  // Keeps the table at most half full, so that probes stay short.
+  // Keeps the table at most half full, so that probes stay short. Every key is placed again by the rule of `place`
+  // (the overflow's too: in the larger table most of them find a slot).
   private grow(): void {
     const old = this.table;
+    const overflow = this.overflow;
     this.table = new Int32Array(2 * old.length);
-    for (let slot = 0; slot < old.length; slot += 2)
-      if (old[slot] !== 0) {
-        const empty = this.emptySlot(old[slot + 1]!);
-        this.table[2 * empty] = old[slot]!;
-        this.table[2 * empty + 1] = old[slot + 1]!;
-      }
+    this.overflow = undefined;
+    for (let slot = 0; slot < old.length; slot += 2) {
+      if (old[slot] === 0) continue;
+      const handle = old[slot]! - 1;
+      const length = this.loadRecord(handle);
+      this.place(handle, length, old[slot + 1]!);
+    }
+    for (const handle of overflow?.values() ?? []) {
+      const length = this.loadRecord(handle);
+      this.place(handle, length, this.probeHash);
+    }
   }
 }
+
+/** One 4-byte word into the hash (MurmurHash3's block step). */
+function mixWord(hash: number, word: number): number {
+  let k = Math.imul(word, 0xcc9e2d51);
+  k = (k << 15) | (k >>> 17);
+  const h = hash ^ Math.imul(k, 0x1b873593);
+  return (Math.imul((h << 13) | (h >>> 19), 5) + 0xe6546b64) | 0;
+}
+
+/** MurmurHash3's finalizer: every bit of the state reaches the low bits, which pick the slot. */
+function finish(hash: number): number {
+  let h = hash ^ (hash >>> 16);
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
+/**
+ * Most slots a probe reads before it turns to the overflow. At most half the table is taken, so an ordinary probe
+ * reads one or two; a run of this many is a flood.
+ */
+const MAX_PROBES = 128;
 
 /** Records are stored in chunks of 2^18 words (1 MiB): small next to a store of millions of keys. */
 const CHUNK_SHIFT = 18;

@@ -74,6 +74,29 @@ describe("ByteKeyIndex", () => {
     expect(Buffer.from(keys.subarray(ends[150_000], ends[150_001])).toString()).toBe(key(150_000).toString());
   });
 
+  it("bounds a flood of keys made to share one hash, and still finds every key", () => {
+    // An attacker who knows the (public) hash sends requests whose stems all hash alike: each key's last word is
+    // solved so that the state after it is the same, whatever the words before it.
+    const flood = collidingKeys(30_000, 32);
+    const index = new ByteKeyIndex(1);
+    flood.forEach((key, n) => index.setWord(index.findOrAdd(key, 0, key.length), 0, n));
+    // Without the bound each key would probe past all the others: 30,000² / 2 compares.
+    expect(index.overflowed).toBeGreaterThan(29_000);
+    expect(index.size).toBe(30_000);
+    flood.forEach((key, n) => expect(index.word(index.find(key, 0, key.length), 0)).toBe(n));
+    // Other keys live beside the flood, before and after the table grows.
+    for (let n = 0; n < 5000; n++) {
+      const key = Buffer.from(`/page/${n}.aspx`);
+      index.setWord(index.findOrAdd(key, 0, key.length), 0, 100_000 + n);
+    }
+    for (let n = 0; n < 5000; n++) {
+      const key = Buffer.from(`/page/${n}.aspx`);
+      expect(index.word(index.find(key, 0, key.length), 0)).toBe(100_000 + n);
+    }
+    flood.forEach((key, n) => expect(index.word(index.find(key, 0, key.length), 0)).toBe(n));
+    expect(index.find(Buffer.from("/nowhere.aspx"), 0, 13)).toBe(-1);
+  });
+
   it("numbers keys as a Map of their bytes would, through growth", () => {
     const key = fc.uint8Array({ maxLength: 6 }).map((bytes) => Buffer.from(bytes));
     fc.assert(
@@ -105,3 +128,35 @@ describe("ByteKeyIndex", () => {
     );
   });
 });
+
+/**
+ * `count` distinct keys of `length` bytes (a multiple of 4) with one MurmurHash3 state after their last word, hence
+ * one hash: the block step is a bijection of the word for a given state, so the last word can be solved for.
+ */
+function collidingKeys(count: number, length: number): Buffer[] {
+  const inverse = (odd: number) => {
+    let x = odd; // Newton's iteration for the inverse of an odd number modulo 2^32
+    for (let i = 0; i < 5; i++) x = Math.imul(x, 2 - Math.imul(odd, x));
+    return x;
+  };
+  const rotl = (x: number, r: number) => (x << r) | (x >>> (32 - r));
+  const mix = (hash: number, word: number) => {
+    const k = Math.imul(rotl(Math.imul(word, 0xcc9e2d51), 15), 0x1b873593);
+    return (Math.imul(rotl(hash ^ k, 13), 5) + 0xe6546b64) | 0;
+  };
+  const target = 0x5eed;
+  const keys: Buffer[] = [];
+  for (let n = 0; n < count; n++) {
+    const key = Buffer.alloc(length, 0x61);
+    key.write(`/${n.toString(36)}/`, 0, "latin1");
+    let state = length;
+    for (let at = 0; at < length - 4; at += 4) state = mix(state, key.readInt32LE(at));
+    // target = rotl(state ^ k, 13) * 5 + c  ⇒  k, then the word with k = rotl(word * c1, 15) * c2.
+    const k = rotl(Math.imul((target - 0xe6546b64) | 0, inverse(5)), 32 - 13) ^ state;
+    const word = Math.imul(rotl(Math.imul(k, inverse(0x1b873593)), 32 - 15), inverse(0xcc9e2d51));
+    key.writeInt32LE(word | 0, length - 4);
+    expect(mix(state, word)).toBe(target);
+    keys.push(key);
+  }
+  return keys;
+}
