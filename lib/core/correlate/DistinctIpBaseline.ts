@@ -31,6 +31,8 @@ export class DistinctIpBaseline {
   /** Addresses past the first {@link INLINE} of a key, by key (only with thresholds above 3). */
   private readonly spilled = new Map<number, number[]>();
   private readonly counted = new Map<string, number>();
+  /** Pages of the baselines merged into this one that found no slot in their table (see `flooded`). */
+  private floodedElsewhere = 0;
   private readonly encoder = new TextEncoder();
   private scratch = new Uint8Array(256);
 
@@ -102,6 +104,14 @@ export class DistinctIpBaseline {
     return Math.max(size, this.counted.get(key) ?? 0);
   }
 
+  /**
+   * Pages that found no slot in the page table, here and in the baselines merged into this one: none in ordinary
+   * logs; many when stems were made to share one hash, to slow down whoever reads the logs (see `ByteKeyIndex`).
+   */
+  get flooded(): number {
+    return this.keys.overflowed + this.floodedElsewhere;
+  }
+
   /** Keys counted here or set, each once. */
   get size(): number {
     let onlySet = 0;
@@ -144,7 +154,7 @@ export class DistinctIpBaseline {
         if (code >= 2 ** 32) texts.push(this.codes.textOf(code));
       }
     });
-    return { ...this.keys.keysOf(handles), sizes, codes, texts, counted };
+    return { ...this.keys.keysOf(handles), sizes, codes, texts, counted, flooded: this.flooded };
   }
 
   /**
@@ -163,6 +173,7 @@ export class DistinctIpBaseline {
       }
     }
     for (const [key, count] of snapshot.counted) this.setCount(key, count);
+    this.floodedElsewhere += snapshot.flooded;
   }
 
   private codeAt(key: number, k: number): number {
@@ -199,6 +210,8 @@ export interface BaselineSnapshot {
   /** The texts of the codes of 2^32 and more, in the order they appear in `codes`. */
   texts: string[];
   counted: [string, number][];
+  /** The whole baseline's `flooded`, whichever keys the snapshot holds. */
+  flooded: number;
 }
 
 /**

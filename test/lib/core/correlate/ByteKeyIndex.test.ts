@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 
 import { ByteKeyIndex } from "../../../../lib/core/correlate/ByteKeyIndex.js";
+import { collidingKeys } from "../../../support/collidingKeys.js";
 
 describe("ByteKeyIndex", () => {
   it("finds a key by its bytes wherever they sit in a buffer", () => {
@@ -128,35 +129,3 @@ describe("ByteKeyIndex", () => {
     );
   });
 });
-
-/**
- * `count` distinct keys of `length` bytes (a multiple of 4) with one MurmurHash3 state after their last word, hence
- * one hash: the block step is a bijection of the word for a given state, so the last word can be solved for.
- */
-function collidingKeys(count: number, length: number): Buffer[] {
-  const inverse = (odd: number) => {
-    let x = odd; // Newton's iteration for the inverse of an odd number modulo 2^32
-    for (let i = 0; i < 5; i++) x = Math.imul(x, 2 - Math.imul(odd, x));
-    return x;
-  };
-  const rotl = (x: number, r: number) => (x << r) | (x >>> (32 - r));
-  const mix = (hash: number, word: number) => {
-    const k = Math.imul(rotl(Math.imul(word, 0xcc9e2d51), 15), 0x1b873593);
-    return (Math.imul(rotl(hash ^ k, 13), 5) + 0xe6546b64) | 0;
-  };
-  const target = 0x5eed;
-  const keys: Buffer[] = [];
-  for (let n = 0; n < count; n++) {
-    const key = Buffer.alloc(length, 0x61);
-    key.write(`/${n.toString(36)}/`, 0, "latin1");
-    let state = length;
-    for (let at = 0; at < length - 4; at += 4) state = mix(state, key.readInt32LE(at));
-    // target = rotl(state ^ k, 13) * 5 + c  ⇒  k, then the word with k = rotl(word * c1, 15) * c2.
-    const k = rotl(Math.imul((target - 0xe6546b64) | 0, inverse(5)), 32 - 13) ^ state;
-    const word = Math.imul(rotl(Math.imul(k, inverse(0x1b873593)), 32 - 15), inverse(0xcc9e2d51));
-    key.writeInt32LE(word | 0, length - 4);
-    expect(mix(state, word)).toBe(target);
-    keys.push(key);
-  }
-  return keys;
-}
