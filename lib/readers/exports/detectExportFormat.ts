@@ -28,7 +28,8 @@ export function detectExportFormat(head: Buffer, complete: boolean): FormatGuess
   const utf16 = detectUtf16(head);
   if (utf16 !== undefined) return { format: "unsupported", reason: utf16 };
   let at = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
-  while (at < head.length && isBlank(head[at]!)) at += 1;
+  // NULs are the padding IIS leaves in a log it stopped writing abruptly (see `detectUtf16`): blank space here.
+  while (at < head.length && (isBlank(head[at]!) || head[at] === 0)) at += 1;
   if (at === head.length) return { format: "empty" };
   const opening = head[at];
   if (opening === 0x23) return { format: "w3c" }; // #
@@ -52,8 +53,9 @@ export function detectExportFormat(head: Buffer, complete: boolean): FormatGuess
 function detectUtf16(head: Buffer): string | undefined {
   if (head[0] === 0xff && head[1] === 0xfe) return utf16Reason("LE", "byte order mark FF FE");
   if (head[0] === 0xfe && head[1] === 0xff) return utf16Reason("BE", "byte order mark FE FF");
-  // UTF-16 of ASCII text has a NUL in every other byte. A stray NUL in a UTF-8 file (a damaged line) is not that,
-  // and refusing the whole file for it would lose every good row in it: a quarter of the bytes is far from both.
+  // UTF-16 of ASCII text has a NUL in every other byte, all on one side of each pair. A stray NUL in a UTF-8 file (a
+  // damaged line) is not that, nor is a run of NULs (IIS pads a log it had begun when it stops abruptly, then goes
+  // on after the padding): both sides alike. Refusing such a file would lose every good row in it.
   const sample = head.subarray(0, 1024);
   let even = 0;
   let odd = 0;
@@ -62,6 +64,7 @@ function detectUtf16(head: Buffer): string | undefined {
     else if (byte === 0) odd += 1;
   });
   if (sample.length < 2 || 4 * (even + odd) < sample.length) return undefined;
+  if (10 * Math.min(even, odd) > Math.max(even, odd)) return undefined; // NULs on both sides: padding, not UTF-16
   return utf16Reason(odd >= even ? "LE" : "BE", "no byte order mark");
 }
 

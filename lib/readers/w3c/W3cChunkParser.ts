@@ -32,6 +32,7 @@ const CR = 0x0d;
 const HASH = 0x23;
 const DASH = 0x2d;
 const BOM_FIRST_BYTE = 0xef;
+const NUL = 0x00;
 const DEFAULT_MAX_LINE_BYTES = 16 << 20;
 /** Bytes scanned per call: chunks are cut into pieces of at most this size. */
 export const SCAN_CAPACITY = 1 << 20;
@@ -172,10 +173,15 @@ export class W3cChunkParser {
     end: number,
   ): void {
     this.lineNumber += 1;
-    if (buf[start] === BOM_FIRST_BYTE && startsWithBom(buf, start, end)) {
+    if (buf[start] === NUL || (buf[start] === BOM_FIRST_BYTE && startsWithBom(buf, start, end))) {
+      // NULs before a line are the padding IIS leaves in a log it stopped writing abruptly (it goes on after them
+      // when it starts again): no part of the line, as a BOM is none.
+      let from = start;
+      while (from < end && buf[from] === NUL) from += 1;
+      if (buf[from] === BOM_FIRST_BYTE && startsWithBom(buf, from, end)) from += 3;
       const kept = bounds[base]!;
-      bounds[base] = start + 3; // the BOM is no part of the first field
-      this.lineContent(buf, bounds, base, found, start + 3, end);
+      bounds[base] = from;
+      this.lineContent(buf, bounds, base, found, from, end);
       bounds[base] = kept;
       return;
     }

@@ -37,10 +37,12 @@ export function parseW3cText(
     diagnostics.skip({ source, line, reason });
   };
   let layout: W3cLayout | undefined;
-  // A byte order mark starts a file, and joined logs start a file on any line: every line loses one.
+  // A byte order mark starts a file, and joined logs start a file on any line: every line loses one. NULs before a
+  // line are the padding IIS leaves in a log it stopped writing abruptly: no part of the line after them.
   text.split("\n").forEach((rawLine, index) => {
     const lineNumber = index + 1;
-    const unmarked = rawLine.startsWith("\uFEFF") ? rawLine.slice(1) : rawLine;
+    const unpadded = rawLine.replace(/^\0+/, "");
+    const unmarked = unpadded.startsWith("\uFEFF") ? unpadded.slice(1) : unpadded;
     const line = unmarked.endsWith("\r") ? unmarked.slice(0, -1) : unmarked;
     if (line === "") return;
     if (line.startsWith("#")) {

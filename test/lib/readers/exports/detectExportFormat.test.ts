@@ -93,6 +93,20 @@ describe("detectExportFormat and encodings", () => {
 
   // Regression: any NUL byte in the first 1,024 bytes made the whole file "UTF-16" and refused it, so one damaged
   // line of a JSON-lines export lost every good alert in the file.
+  // Regression: IIS pads a log it stopped writing abruptly with NULs and goes on after them when it starts again;
+  // 4 KiB of them in the first 1,024 bytes made the log "UTF-16" and refused it, every good row lost.
+  it.each([
+    ["after two lines", "#Software: Microsoft Internet Information Services 10.0\n#Fields: date time\n"],
+    ["at the start", ""],
+  ])("reads a W3C log padded with NULs %s as a W3C log", (_name, before) => {
+    const bytes = Buffer.concat([
+      Buffer.from(before),
+      Buffer.alloc(4096),
+      Buffer.from("#Software: Microsoft Internet Information Services 10.0\n"),
+    ]);
+    expect(detect(bytes)).toEqual({ format: "w3c" });
+  });
+
   it("reads UTF-8 text that has a NUL byte in one line", () => {
     expect(detect('{"SystemAlertId":"a"}\n{"System\u0000AlertId":"b"}\n{"SystemAlertId":"c"}\n')).toEqual({
       format: "jsonl",

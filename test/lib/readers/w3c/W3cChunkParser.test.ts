@@ -167,3 +167,23 @@ describe("W3cChunkParser on logs joined into one file", () => {
     expect(counts).toMatchObject({ read: 2, skipped: 0 });
   });
 });
+
+describe("W3cChunkParser on a log IIS padded with NULs", () => {
+  // IIS stopped abruptly leaves NULs where it had reserved room, then starts again after them, with its header:
+  // the NULs are no part of the next line, whether a directive or a data line follows them.
+  const header = "#Fields: date time cs-uri-stem c-ip\n";
+  const line = (n: number) => `2023-04-18 10:00:0${n} /p${n}.aspx 192.0.2.${n}\n`;
+  const text = `${header}${line(1)}${line(2)}${"\0".repeat(4096)}${header}${line(3)}${"\0".repeat(100)}${line(4)}`;
+
+  it.each([1, 7, 4096, 1 << 20])(
+    "reads every row, in chunks of %i bytes, as the text reader does",
+    (size) => {
+      const bytes = Buffer.from(text);
+      const cuts = Array.from({ length: Math.ceil(bytes.length / size) }, (_, i) => i * size).slice(1);
+      const { requests, counts } = fast(bytes, cuts, {});
+      expect(requests.map((r) => r.csUriStem)).toEqual(["/p1.aspx", "/p2.aspx", "/p3.aspx", "/p4.aspx"]);
+      expect(counts).toMatchObject({ read: 4, skipped: 0 });
+      expect(requests).toEqual(reference(text, {}).requests);
+    },
+  );
+});
