@@ -72,15 +72,19 @@ export class ByteKeyIndex {
     const { table } = this;
     const mask = (table.length >> 1) - 1;
     let slot = hash & mask;
+    let sameHash = 0;
     for (let probes = 0; probes < MAX_PROBES; probes++, slot = (slot + 1) & mask) {
       const handle = table[2 * slot]! - 1;
       if (handle < 0) {
         this.probeSlot = slot;
         return -1;
       }
-      if (table[2 * slot + 1] === hash && this.keyEquals(handle, end - start)) return handle;
+      if (table[2 * slot + 1] !== hash) continue;
+      if (this.keyEquals(handle, end - start)) return handle;
+      if (++sameHash === MAX_SAME_HASH) break;
     }
-    // Every slot of the probe taken: the key went to the overflow when it was added, if it was (slots never empty).
+    // The probe's bound met (slots taken, or keys of this hash): the key went to the overflow when it was added, if
+    // it was. Its probe met the same keys then: slots never empty.
     this.probeSlot = -1;
     return this.overflow?.get(this.probeText(end - start)) ?? -1;
   }
@@ -177,8 +181,12 @@ export class ByteKeyIndex {
     const { table } = this;
     const mask = (table.length >> 1) - 1;
     let slot = hash & mask;
+    let sameHash = 0;
     for (let probes = 0; probes < MAX_PROBES; probes++, slot = (slot + 1) & mask) {
-      if (table[2 * slot] !== 0) continue;
+      if (table[2 * slot] !== 0) {
+        if (table[2 * slot + 1] === hash && ++sameHash === MAX_SAME_HASH) break;
+        continue;
+      }
       table[2 * slot] = handle + 1;
       table[2 * slot + 1] = hash;
       return;
@@ -186,13 +194,12 @@ export class ByteKeyIndex {
     (this.overflow ??= new Map()).set(this.probeText(length), handle);
   }
 
-  /** The words loaded in `probe` as text, a key of the overflow: its length, then two UTF-16 units per word. */
+  /**
+   * The words loaded in `probe` as text, a key of the overflow: its length, then its bytes one character each
+   * (windows-1252 gives every byte a character of its own, so different keys make different texts).
+   */
   private probeText(length: number): string {
-    let text = `${length}:`;
-    const keyWords = (length + 3) >> 2;
-    for (let k = 0; k < keyWords; k++)
-      text += String.fromCharCode(this.probe[k]! & 0xffff, this.probe[k]! >>> 16);
-    return text;
+    return `${length}:${BYTES_AS_TEXT.decode(new Uint8Array(this.probe.buffer, 0, 4 * ((length + 3) >> 2)))}`;
   }
 
   /** Words of a record whose key is `length` bytes long. */
@@ -291,6 +298,8 @@ export class ByteKeyIndex {
   }
 }
 
+const BYTES_AS_TEXT = new TextDecoder("latin1");
+
 /** One 4-byte word into the hash (MurmurHash3's block step). */
 function mixWord(hash: number, word: number): number {
   let k = Math.imul(word, 0xcc9e2d51);
@@ -313,6 +322,12 @@ function finish(hash: number): number {
  * reads one or two; a run of this many is a flood.
  */
 const MAX_PROBES = 128;
+/**
+ * Most other keys of the same 32-bit hash a probe compares before it turns to the overflow: two keys of one hash
+ * are one chance in four billion in ordinary logs, and each compare reads a whole key (long stems made to share a
+ * hash and a long prefix cost kilobytes each).
+ */
+const MAX_SAME_HASH = 2;
 
 /** Records are stored in chunks of 2^18 words (1 MiB): small next to a store of millions of keys. */
 const CHUNK_SHIFT = 18;
