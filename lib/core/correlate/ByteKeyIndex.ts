@@ -66,8 +66,8 @@ export class ByteKeyIndex {
   }
 
   /** The key's handle, or -1 when it was never added. */
-  find(buf: Uint8Array, start: number, end: number): number {
-    const hash = this.load(buf, start, end);
+  find(buf: Uint8Array, start: number, end: number, lowerAscii = false): number {
+    const hash = this.load(buf, start, end, lowerAscii);
     this.probeHash = hash;
     const { table } = this;
     const mask = (table.length >> 1) - 1;
@@ -89,20 +89,23 @@ export class ByteKeyIndex {
     return this.overflow?.get(this.probeText(end - start)) ?? -1;
   }
 
-  /** The key's handle, adding the key first when it is new. */
-  findOrAdd(buf: Uint8Array, start: number, end: number): number {
-    const found = this.find(buf, start, end);
+  /**
+   * The key's handle, adding the key first when it is new. With `lowerAscii`, the key is the bytes with ASCII
+   * capitals lowered (the bytes must be ASCII): a case-insensitive page, with no copy made to lower it.
+   */
+  findOrAdd(buf: Uint8Array, start: number, end: number, lowerAscii = false): number {
+    const found = this.find(buf, start, end, lowerAscii);
     // A miss leaves the key loaded and the empty slot that ends its probe: the key goes there, unless the table
     // must grow first.
     if (found >= 0) return found;
-    if (4 * (this.count + 1) > this.table.length) return this.add(buf, start, end);
+    if (4 * (this.count + 1) > this.table.length) return this.add(buf, start, end, lowerAscii);
     return this.insert(end - start, this.probeSlot, this.probeHash);
   }
 
   /** Adds a key that is not there yet (check with `find` first) and returns its handle. */
-  add(buf: Uint8Array, start: number, end: number): number {
+  add(buf: Uint8Array, start: number, end: number, lowerAscii = false): number {
     if (4 * (this.count + 1) > this.table.length) this.grow();
-    const hash = this.load(buf, start, end);
+    const hash = this.load(buf, start, end, lowerAscii);
     const length = end - start;
     const handle = this.store(length);
     this.place(handle, length, hash);
@@ -245,7 +248,7 @@ export class ByteKeyIndex {
    * Not a keyed hash: a log writer who makes keys collide on purpose costs at most {@link MAX_PROBES} probes per
    * lookup (then the overflow), never a wrong answer.
    */
-  private load(buf: Uint8Array, start: number, end: number): number {
+  private load(buf: Uint8Array, start: number, end: number, lowerAscii: boolean): number {
     const keyWords = (end - start + 3) >> 2;
     if (keyWords > this.probe.length) this.probe = new Int32Array(2 * keyWords);
     const { probe } = this;
@@ -258,6 +261,9 @@ export class ByteKeyIndex {
         word = 0;
         for (let b = end - 1; b >= at; b--) word = (word << 8) | buf[b]!;
       }
+      // ASCII capitals, four at a time: a byte below 0x80 is one when adding 0x3f sets its high bit and adding
+      // 0x25 does not (no byte carries into the next); its 0x20 bit is then set.
+      if (lowerAscii) word |= ((word + 0x3f3f3f3f) & ~(word + 0x25252525) & 0x80808080) >>> 2;
       probe[k] = word;
       hash = mixWord(hash, word);
     }

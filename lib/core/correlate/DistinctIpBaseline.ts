@@ -46,6 +46,11 @@ export class DistinctIpBaseline {
     return this.keys.findOrAdd(buf, start, end);
   }
 
+  /** The key whose UTF-8 bytes are `buf[start..end)` (ASCII) with capitals lowered, added if new. */
+  keyOfLoweredAscii(buf: Uint8Array, start: number, end: number): number {
+    return this.keys.findOrAdd(buf, start, end, true);
+  }
+
   /** The key given as text, added if new. */
   keyOf(text: string): number {
     const length = this.encode(text);

@@ -41,6 +41,9 @@ export class PreciseLineReader {
 
   /** The number of the line's baseline key (`baselineKey` of its request) in the baseline. */
   keyOf(line: RequestLine, hostName: string): number {
+    // The default scope on an ASCII line: the key is the page lowered, found from the line's bytes as they are.
+    if (this.scope === "page" && line.ascii)
+      return this.baseline.keyOfLoweredAscii(line.buf, line.stemStart(), line.stemEnd());
     let length = 0;
     if (this.scope !== "page") {
       const hostKey = hostName || line.text("sIP").trim();

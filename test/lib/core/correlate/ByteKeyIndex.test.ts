@@ -99,6 +99,33 @@ describe("ByteKeyIndex", () => {
     expect(index.find(Buffer.from("/nowhere.aspx"), 0, 13)).toBe(-1);
   });
 
+  it("finds an ASCII key with its capitals lowered as it finds the lowered bytes", () => {
+    const ascii = fc.string({
+      unit: fc.integer({ min: 0, max: 0x7f }).map((c) => String.fromCharCode(c)),
+      maxLength: 11,
+    });
+    fc.assert(
+      fc.property(fc.array(fc.tuple(ascii, fc.nat(3), fc.boolean()), { maxLength: 400 }), (operations) => {
+        const index = new ByteKeyIndex(1);
+        const model = new Map<string, number>();
+        for (const [text, margin, lowered] of operations) {
+          const lower = text.replace(/[A-Z]/g, (c) => c.toLowerCase());
+          const bytes = Buffer.from(lowered ? text : lower, "latin1");
+          const buf = Buffer.concat([Buffer.alloc(margin, 0x41), bytes, Buffer.from("ZZ")]);
+          const handle = index.findOrAdd(buf, margin, margin + bytes.length, lowered);
+          expect(handle).toBe(model.get(lower) ?? handle);
+          model.set(lower, handle);
+        }
+        const { keys, ends } = index.allKeys();
+        const listed = [...ends].map((end, key) =>
+          Buffer.from(keys.subarray(key === 0 ? 0 : ends[key - 1], end)),
+        );
+        expect(listed.map((bytes) => bytes.toString("latin1"))).toEqual([...model.keys()]);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it("numbers keys as a Map of their bytes would, through growth", () => {
     const key = fc.uint8Array({ maxLength: 6 }).map((bytes) => Buffer.from(bytes));
     fc.assert(
