@@ -7,16 +7,25 @@ import { generateDataSet } from "../generate/generateDataSet.js";
 import { DEFAULT_GENERATE_OPTIONS, type GenerateOptions } from "../generate/GenerateOptions.js";
 
 /** The traffic the benchmark runs on. */
-export type BenchProfile = "project" | "high-cardinality";
-export const BENCH_PROFILES: readonly BenchProfile[] = ["project", "high-cardinality"];
+export type BenchProfile = "project" | "high-cardinality" | "long-pages";
+export const BENCH_PROFILES: readonly BenchProfile[] = ["project", "high-cardinality", "long-pages"];
 
 /**
  * The generator options of each profile beyond size and seed. `project`: the project's own traffic (about 40 %
  * script pages, a catalogue-like long tail, ~180 alerts at 10M lines). `high-cardinality`: sites with ids in their
  * URLs (about 45 % script pages, 100,000 distinct script pages per million lines) and 400 more legacy-shaped alerts
  * numbered from 1, so that compat's cross-alert join (B2) multiplies; over a week, where the alerts find room.
+ * `long-pages`: see below.
  */
 const PROFILE_OPTIONS: Record<BenchProfile, Partial<GenerateOptions>> = {
+  // `long-pages`: a long tail of long pages (about 110 bytes, capitalised folders before an id path), 200,000
+  // distinct per million lines, and no extra alerts: where the page table is largest and compat's output is small.
+  "long-pages": {
+    days: 7,
+    scriptStemsPerMillion: 200_000,
+    scriptShare: 0.45,
+    pageDepth: 6,
+  },
   project: {},
   "high-cardinality": {
     days: 7,

@@ -122,6 +122,7 @@ export function formatSection(report: BenchReport): string {
 const PROFILE_TITLES: Record<BenchProfile, string> = {
   project: "Project profile",
   "high-cardinality": "High-cardinality profile",
+  "long-pages": "Long-pages profile",
 };
 
 const HEADER = `# Benchmark results

@@ -64,7 +64,9 @@ export class BenignTraffic {
     if (u < mix.tailEnd) {
       if (!rareAllowed) return this.popular(time, site, client);
       const index = r.int(this.tailPages);
-      const page = this.topology.idPaths ? idPathScriptPage(index) : longTailScriptPage(index);
+      const page = this.topology.idPaths
+        ? idPathScriptPage(index, this.topology.pageDepth)
+        : longTailScriptPage(index);
       const found = r.chance(0.85);
       return this.make(
         time,

@@ -20,6 +20,11 @@ export interface GenerateOptions {
   /** Share of requests that are script pages, 0.05..0.95; unset: about 0.40. */
   scriptShare?: number;
   /**
+   * Folders before each id-path page (with `scriptStemsPerMillion`), 1..12, each about 10 bytes, capitalised
+   * (`/Tenants/T3f1/Workspaces/Archive/…/portal/orders/918273/view.aspx`); unset: none.
+   */
+  pageDepth?: number;
+  /**
    * Legacy-shaped web-shell alerts beyond the scenarios': each one shell request on WEB01 or WEB02 and one command,
    * with every entity at the top level (what the original query reads); unset: none.
    */
@@ -35,6 +40,7 @@ export interface GenerateOptions {
 export const PROFILE_OPTIONS = [
   ["scriptStemsPerMillion", "--script-stems"],
   ["scriptShare", "--script-share"],
+  ["pageDepth", "--page-depth"],
   ["legacyAlerts", "--legacy-alerts"],
   ["entityIdsFrom", "--entity-ids-from"],
 ] as const;

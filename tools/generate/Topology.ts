@@ -62,6 +62,8 @@ export interface Topology {
   longTailSize: number;
   /** Long-tail script pages named with ids in their paths (`/portal/orders/918273/view.aspx`). */
   idPaths: boolean;
+  /** Folders before each id-path page (`GenerateOptions.pageDepth`). */
+  pageDepth: number;
 }
 
 /** The `#Fields` a host logs at a given time. */

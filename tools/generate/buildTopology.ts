@@ -149,5 +149,6 @@ export function buildTopology(random: Random, ips: IpAllocator, options: Generat
     scanners,
     longTailSize: Math.min(2_000_000, Math.max(200, Math.round(options.lines / 20))),
     idPaths: options.scriptStemsPerMillion !== undefined,
+    pageDepth: options.pageDepth ?? 0,
   };
 }

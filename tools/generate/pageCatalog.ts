@@ -134,8 +134,27 @@ const ID_PATH_SCRIPT = [
   (id: number) => `/members/${id}/edit.jsp`,
   (id: number) => `/support/tickets/${id}/history.cfm`,
 ];
-const ID_PATH_PATTERN =
-  /^\/(portal\/orders\/\d+\/view\.aspx|shop\/products\/\d+\/detail\.aspx|api\/v1\/customers\/\d+\/profile\.php|members\/\d+\/edit\.jsp|support\/tickets\/\d+\/history\.cfm)$/;
+/** Folders put before an id-path page with `pageDepth` (capitalised, as many sites write them), the first with an id. */
+const DEPTH_FOLDERS = [
+  "Tenants",
+  "Workspaces",
+  "Archive",
+  "Documents",
+  "Revisions",
+  "Attachments",
+  "Preview",
+  "Shared",
+  "Exports",
+  "History",
+  "Drafts",
+  "Public",
+];
+export const MAX_PAGE_DEPTH = DEPTH_FOLDERS.length;
+const ID_PATH_PATTERN = new RegExp(
+  "^(?:/(?:tenants/t[0-9a-f]+|workspaces|archive|documents|revisions|attachments|preview|shared|exports|history|drafts|public))*" +
+    "/(portal/orders/\\d+/view\\.aspx|shop/products/\\d+/detail\\.aspx|api/v1/customers/\\d+/profile\\.php|" +
+    "members/\\d+/edit\\.jsp|support/tickets/\\d+/history\\.cfm)$",
+);
 
 /** The i-th page of the long tail of rarely requested script pages (computed, so huge sets store nothing). */
 export function longTailScriptPage(index: number): string {
@@ -145,12 +164,16 @@ export function longTailScriptPage(index: number): string {
 
 /**
  * The i-th page of an id-path long tail (`/portal/orders/918273/view.aspx`): a different page for every index, ids
- * of six digits or more.
+ * of six digits or more; `depth` folders before it make it longer (six: about 110 bytes).
  */
-export function idPathScriptPage(index: number): string {
+export function idPathScriptPage(index: number, depth = 0): string {
   const make = ID_PATH_SCRIPT[index % ID_PATH_SCRIPT.length] ?? ID_PATH_SCRIPT[0]!;
   // Indexes of one application differ in ⌊index / 5⌋, so (⌊index / 5⌋ · 3 + index mod 3) tells them apart.
-  return make(100_003 + Math.floor(index / ID_PATH_SCRIPT.length) * 3 + (index % 3));
+  const id = 100_003 + Math.floor(index / ID_PATH_SCRIPT.length) * 3 + (index % 3);
+  const folders = DEPTH_FOLDERS.slice(0, depth).map((name, i) =>
+    i === 0 ? `/${name}/T${(id % 4093).toString(16)}` : `/${name}`,
+  );
+  return folders.join("") + make(id);
 }
 
 /** The i-th rarely requested image. */

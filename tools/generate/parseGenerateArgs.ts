@@ -11,6 +11,7 @@ import {
   MAX_STEMS_PER_MILLION,
   MIN_LINES,
 } from "./GenerateOptions.js";
+import { MAX_PAGE_DEPTH } from "./pageCatalog.js";
 
 /** The generator's command line, for `--help` and for usage errors. */
 export const GENERATE_USAGE = `Usage: npm run generate -- --out <dir> [options]
@@ -31,6 +32,7 @@ Traffic profile (unset: the project's own profile, as the bundled sample):
   --script-stems <n>       distinct long-tail script pages per million lines, ids in their paths
                            (/portal/orders/918273/view.aspx), 1..${MAX_STEMS_PER_MILLION}
   --script-share <x>       share of requests that are script pages, 0.05..0.95 (default about 0.40)
+  --page-depth <n>         folders before each id-path page, 1..${MAX_PAGE_DEPTH}, about 10 bytes each (with --script-stems)
   --legacy-alerts <n>      legacy-shaped shell alerts beyond the scenarios', 1..${MAX_LEGACY_ALERTS} (each a request on
                            WEB01 or WEB02 that the original query can read)
   --entity-ids-from <1|2>  first $id of each alert's entities (default 2, as Defender; exports start at 1)
@@ -62,6 +64,7 @@ export function parseGenerateArgs(args: readonly string[]): GenerateCommand {
         days: { type: "string" },
         "script-stems": { type: "string" },
         "script-share": { type: "string" },
+        "page-depth": { type: "string" },
         "legacy-alerts": { type: "string" },
         "entity-ids-from": { type: "string" },
         help: { type: "boolean" },
@@ -106,6 +109,9 @@ export function parseGenerateArgs(args: readonly string[]): GenerateCommand {
       MAX_STEMS_PER_MILLION,
       problems,
     );
+  const depth = text("page-depth");
+  if (depth !== undefined)
+    options.pageDepth = readInteger(depth, "--page-depth", 0, 1, MAX_PAGE_DEPTH, problems);
   const share = text("script-share");
   if (share !== undefined) options.scriptShare = readShare(share, problems);
   const legacy = text("legacy-alerts");

@@ -141,6 +141,31 @@ describe("generateDataSet", () => {
     ).toEqual(withoutScenario(readTruth(dir).findings));
   });
 
+  it("makes the long-pages profile: folders before the id paths, and a truth the brute force agrees with", () => {
+    const options: GenerateOptions = {
+      ...SMALL,
+      lines: 20_000,
+      days: 7,
+      scriptStemsPerMillion: 200_000,
+      scriptShare: 0.45,
+      pageDepth: 6,
+    };
+    const dir = dataSet("long-pages", options);
+    const stems = readLogs(dir)
+      .flatMap((l) => l.rows)
+      .map((r) => r.values["cs-uri-stem"] ?? "");
+    const long = stems.filter((stem) =>
+      /^\/Tenants\/T[0-9a-f]+\/Workspaces\/Archive\/Documents\/Revisions\/Attachments\/portal\/orders\/\d{6}\/view\.aspx$/.test(
+        stem,
+      ),
+    );
+    expect(long.length).toBeGreaterThan(100);
+    expect(Math.min(...long.map((stem) => stem.length))).toBeGreaterThan(90);
+    expect(
+      withoutScenario(bruteForceFindings(readAlerts(dir), readLogs(dir), readProcessEvents(dir))),
+    ).toEqual(withoutScenario(readTruth(dir).findings));
+  });
+
   it("reports no decoy alert and covers every scenario of the brief", () => {
     const truth = readTruth(dataSet("a", SMALL));
     const reported = new Set(truth.findings.map((f) => f.SystemAlertId));
