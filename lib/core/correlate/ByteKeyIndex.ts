@@ -2,9 +2,9 @@
  * A set of byte strings (`buf[start..end)`), each with a few 32-bit words its caller keeps for it, so that a reader
  * can find a field of a line without making a string of it, and keep what it knows about the key beside the key.
  *
- * Every key is one record in a single growing `Int32Array`: its byte length, `payloadWords` words of the caller's,
- * then its bytes (padded to a word). A key's handle is where its record starts; handles are stable as the store
- * grows and are handed out in the order keys are first added. A key costs its bytes, its payload and about 12 more.
+ * Every key is one record of 32-bit words: its byte length, `payloadWords` words of the caller's, then its bytes
+ * (padded to a word). A key's handle is where its record starts; handles are stable as the store grows and increase
+ * in the order keys are first added. A key costs its bytes, its payload and about 20 more (the table at half full).
  *
  * Why records rather than arrays indexed by key number: with a long tail of distinct pages (a million, on sites with
  * ids in their URLs) nearly every lookup misses the CPU caches, and each separate array read by a lookup (the
@@ -40,12 +40,12 @@ export class ByteKeyIndex {
   private probeHash = 0;
   private probeSlot = 0;
   /**
-   * Keys whose probe met {@link MAX_PROBES} taken slots, by their words as text (see `probeText`). Never in
-   * ordinary logs (at most half the table is taken); there for logs written to flood the table: the hash is public,
+   * Keys whose probe met {@link MAX_PROBES} taken slots or {@link MAX_SAME_HASH} keys of their hash, by their bytes as
+   * text (see `probeText`). Never in ordinary logs; there for logs written to flood the table: the hash is public,
    * so whoever sends requests can make thousands of stems with one hash, and each would probe past all the others.
    * A `Map` hashes its strings with a seed of its own.
    */
-  private overflow: Map<string, number> | undefined;
+  private overflow = new Map<string, number>();
 
   /** @param payloadWords 32-bit words kept per key for the caller, 0 until set */
   constructor(readonly payloadWords = 0) {}
@@ -57,7 +57,7 @@ export class ByteKeyIndex {
 
   /** Keys that found no slot within {@link MAX_PROBES} (none in ordinary logs: see `overflow`). */
   get overflowed(): number {
-    return this.overflow?.size ?? 0;
+    return this.overflow.size;
   }
 
   /** Bytes held for the keys themselves. */
@@ -86,7 +86,7 @@ export class ByteKeyIndex {
     // The probe's bound met (slots taken, or keys of this hash): the key went to the overflow when it was added, if
     // it was. Its probe met the same keys then: slots never empty.
     this.probeSlot = -1;
-    return this.overflow?.get(this.probeText(end - start)) ?? -1;
+    return this.overflow.size === 0 ? -1 : (this.overflow.get(this.probeText(end - start)) ?? -1);
   }
 
   /**
@@ -108,7 +108,7 @@ export class ByteKeyIndex {
     const hash = this.load(buf, start, end, lowerAscii);
     const length = end - start;
     const handle = this.store(length);
-    this.place(handle, length, hash);
+    if (!this.place(handle, hash)) this.overflow.set(this.probeText(length), handle);
     return handle;
   }
 
@@ -156,7 +156,7 @@ export class ByteKeyIndex {
   /** Stores the key loaded in `probe` as a new record and puts it at `slot` of the table (-1: in the overflow). */
   private insert(length: number, slot: number, hash: number): number {
     const handle = this.store(length);
-    if (slot < 0) (this.overflow ??= new Map()).set(this.probeText(length), handle);
+    if (slot < 0) this.overflow.set(this.probeText(length), handle);
     else {
       this.table[2 * slot] = handle + 1;
       this.table[2 * slot + 1] = hash;
@@ -179,8 +179,8 @@ export class ByteKeyIndex {
     return handle;
   }
 
-  /** Puts a stored key, loaded in `probe`, in the first empty slot of its probe, or in the overflow. */
-  private place(handle: number, length: number, hash: number): void {
+  /** Puts a stored key in the first empty slot of its probe; false when the probe's bound is met first. */
+  private place(handle: number, hash: number): boolean {
     const { table } = this;
     const mask = (table.length >> 1) - 1;
     let slot = hash & mask;
@@ -192,9 +192,9 @@ export class ByteKeyIndex {
       }
       table[2 * slot] = handle + 1;
       table[2 * slot + 1] = hash;
-      return;
+      return true;
     }
-    (this.overflow ??= new Map()).set(this.probeText(length), handle);
+    return false;
   }
 
   /**
@@ -290,16 +290,17 @@ export class ByteKeyIndex {
     const old = this.table;
     const overflow = this.overflow;
     this.table = new Int32Array(2 * old.length);
-    this.overflow = undefined;
-    for (let slot = 0; slot < old.length; slot += 2) {
-      if (old[slot] === 0) continue;
-      const handle = old[slot]! - 1;
-      const length = this.loadRecord(handle);
-      this.place(handle, length, old[slot + 1]!);
-    }
-    for (const handle of overflow?.values() ?? []) {
-      const length = this.loadRecord(handle);
-      this.place(handle, length, this.probeHash);
+    this.overflow = new Map();
+    const placeAgain = (handle: number, hash: number) => {
+      if (this.place(handle, hash)) return;
+      const length = this.loadRecord(handle); // only now: a record read per key would slow every growth
+      this.overflow.set(this.probeText(length), handle);
+    };
+    for (let slot = 0; slot < old.length; slot += 2)
+      if (old[slot] !== 0) placeAgain(old[slot]! - 1, old[slot + 1]!);
+    for (const handle of overflow.values()) {
+      this.loadRecord(handle);
+      placeAgain(handle, this.probeHash);
     }
   }
 }
