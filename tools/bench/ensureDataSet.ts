@@ -15,17 +15,10 @@ export const BENCH_PROFILES: readonly BenchProfile[] = ["project", "high-cardina
  * script pages, a catalogue-like long tail, ~180 alerts at 10M lines). `high-cardinality`: sites with ids in their
  * URLs (about 45 % script pages, 100,000 distinct script pages per million lines) and 400 more legacy-shaped alerts
  * numbered from 1, so that compat's cross-alert join (B2) multiplies; over a week, where the alerts find room.
- * `long-pages`: see below.
+ * `long-pages`: a long tail of long pages (about 110 bytes, capitalised folders before an id path), 200,000 distinct
+ * per million lines, and no extra alerts: where the page table is largest and compat's output is small.
  */
 const PROFILE_OPTIONS: Record<BenchProfile, Partial<GenerateOptions>> = {
-  // `long-pages`: a long tail of long pages (about 110 bytes, capitalised folders before an id path), 200,000
-  // distinct per million lines, and no extra alerts: where the page table is largest and compat's output is small.
-  "long-pages": {
-    days: 7,
-    scriptStemsPerMillion: 200_000,
-    scriptShare: 0.45,
-    pageDepth: 6,
-  },
   project: {},
   "high-cardinality": {
     days: 7,
@@ -33,6 +26,12 @@ const PROFILE_OPTIONS: Record<BenchProfile, Partial<GenerateOptions>> = {
     scriptShare: 0.45,
     legacyAlerts: 400,
     entityIdsFrom: 1,
+  },
+  "long-pages": {
+    days: 7,
+    scriptStemsPerMillion: 200_000,
+    scriptShare: 0.45,
+    pageDepth: 6,
   },
 };
 

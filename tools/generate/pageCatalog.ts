@@ -150,8 +150,12 @@ const DEPTH_FOLDERS = [
   "Public",
 ];
 export const MAX_PAGE_DEPTH = DEPTH_FOLDERS.length;
+// Matched on lower-cased pages: the folders as `idPathScriptPage` writes them, lowered, the first with its id.
+const DEPTH_FOLDER_PATTERN = DEPTH_FOLDERS.map((name, i) =>
+  i === 0 ? `${name.toLowerCase()}/t[0-9a-f]+` : name.toLowerCase(),
+).join("|");
 const ID_PATH_PATTERN = new RegExp(
-  "^(?:/(?:tenants/t[0-9a-f]+|workspaces|archive|documents|revisions|attachments|preview|shared|exports|history|drafts|public))*" +
+  `^(?:/(?:${DEPTH_FOLDER_PATTERN}))*` +
     "/(portal/orders/\\d+/view\\.aspx|shop/products/\\d+/detail\\.aspx|api/v1/customers/\\d+/profile\\.php|" +
     "members/\\d+/edit\\.jsp|support/tickets/\\d+/history\\.cfm)$",
 );

@@ -129,11 +129,6 @@ export class ByteKeyIndex {
     }
   }
 
-  /** Every key's bytes end to end, in the order they were added (a copy), and where each ends: the keys as data. */
-  allKeys(): { keys: Uint8Array; ends: Int32Array } {
-    return this.keysOf([...this.handles()]);
-  }
-
   /** The bytes of the keys of `handles` end to end, in that order (a copy), and where each ends. */
   keysOf(handles: readonly number[]): { keys: Uint8Array; ends: Int32Array } {
     let bytes = 0;

@@ -19,9 +19,10 @@ const HIGH_SHIFT = 24;
  *
  * On busy sites with ids in their URLs there are millions of distinct pages, so a key costs little: one record of a
  * {@link ByteKeyIndex} holding its UTF-8 bytes, its state and its first {@link INLINE} addresses as 32-bit numbers
- * ({@link AddressCodes}), about 60 bytes with a 30-byte page where a `Map` of strings to arrays of strings took 350.
- * Readers of raw lines find a key by its bytes (`keyOfBytes`) and add addresses by code; everyone else uses the
- * text API (`add`, `count`), whose keys are the same UTF-8 bytes. A key is named by its handle in the index.
+ * ({@link AddressCodes}), about 74 bytes with a 30-byte page (table slot included) where a `Map` of strings to
+ * arrays of strings took 350. Readers of raw lines find a key by its bytes (`keyOfBytes`) and add addresses by
+ * code; everyone else uses the text API (`add`, `count`), whose keys are the same UTF-8 bytes. A key is named by its
+ * handle in the index.
  *
  * Counts can also be set directly, when the workspace computed them (`summarize dcount(cIP) by …`).
  */
