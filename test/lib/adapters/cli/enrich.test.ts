@@ -1,5 +1,4 @@
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { parse } from "csv-parse/sync";
@@ -7,6 +6,7 @@ import { describe, expect, it } from "vitest";
 
 import { RECORD_COLUMN_NAMES } from "../../../../lib/core/records/columns.js";
 import { parseJsonl, runCli } from "../../../support/runCli.js";
+import { scratchDir } from "../../../support/scratchDir.js";
 
 // The enrich command as a process: exit codes, formats, bad input (see test/fixtures/cli/README.md).
 const F = "test/fixtures/cli";
@@ -14,6 +14,8 @@ const BASE = ["--alerts", `${F}/alerts.jsonl`, "--iis", `${F}/iis`];
 const PROCESSES = "test/fixtures/processes/advanced-hunting.csv";
 
 describe("enrich command line", () => {
+  const scratch = scratchDir("enrich-");
+
   it("writes JSONL with exactly the schema's columns when stdout is not a terminal", async () => {
     const run = await runCli(BASE);
     expect(run.code).toBe(0);
@@ -135,7 +137,7 @@ describe("enrich command line", () => {
   });
 
   it("writes to --out instead of stdout", async () => {
-    const dir = await mkdtemp(join(tmpdir(), "enrich-"));
+    const dir = await mkdtemp(join(scratch.path, "case-"));
     const out = join(dir, "records.csv");
     const run = await runCli([...BASE, "--format", "csv", "--out", out]);
     expect(run.code).toBe(0);
@@ -171,7 +173,7 @@ describe("enrich command line", () => {
   });
 
   it("reads no IIS log when the alerts give no command to match", async () => {
-    const dir = await mkdtemp(join(tmpdir(), "enrich-"));
+    const dir = await mkdtemp(join(scratch.path, "case-"));
     const alerts = join(dir, "alerts.jsonl");
     await writeFile(
       alerts,
@@ -248,7 +250,7 @@ describe("enrich command line", () => {
   });
 
   it("neutralises spreadsheet formulas and keeps attacker strings as data in CSV", async () => {
-    const dir = await mkdtemp(join(tmpdir(), "enrich-"));
+    const dir = await mkdtemp(join(scratch.path, "case-"));
     const log = (await readFile(`${F}/iis/web01/u_ex261120.log`, "utf8")).replace(
       "python-requests/2.32.3",
       '=HYPERLINK("http://evil.example/x","y")',

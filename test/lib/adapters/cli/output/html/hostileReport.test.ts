@@ -3,8 +3,7 @@
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
 import { createWriteStream } from "node:fs";
-import { mkdtemp, readFile, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 
@@ -18,6 +17,7 @@ import type {
   EvidenceRequest,
 } from "../../../../../../lib/core/records/EnrichmentRecord.js";
 import { launchChromium } from "../../../../../../tools/browser/launchChromium.js";
+import { scratchDir } from "../../../../../support/scratchDir.js";
 
 // A report of hostile data in headless Chromium: every attacker-controlled string is shown as text, equal to the
 // input, with no element made from it and no script or dialog run; escaping alone suffices (the page is also
@@ -103,11 +103,12 @@ function record(commandLine: string, i: number): EnrichmentRecord {
 const COMMAND_LINES = [HOSTILE.img, HOSTILE.scriptEnd, HOSTILE.rtl, HOSTILE.long];
 const TITLE = "Web shell command report: 1 shell(s), 4 finding(s)";
 
+const scratch = scratchDir("hostile-report-");
 let browser: Browser;
 let file: string;
 
 beforeAll(async () => {
-  const dir = await mkdtemp(join(tmpdir(), "hostile-report-"));
+  const dir = scratch.path;
   file = join(dir, "hostile.html");
   const diagnostics = new Diagnostics();
   diagnostics.read(HOSTILE.source, 10);
@@ -237,7 +238,7 @@ describe("a report of hostile data in Chromium", () => {
 
   it("would stop a slip: markup injected into the page on purpose runs nothing and loads nothing", async () => {
     const html = await readFile(file, "utf8");
-    const slipped = join(tmpdir(), `slipped-${process.pid}.html`);
+    const slipped = join(scratch.path, "slipped.html");
     const injected = `<script>${RUN}</script><img src="x" onerror="${RUN}"><img src="http://127.0.0.1:9/x.png"><iframe src="javascript:${RUN}"></iframe><form action="http://127.0.0.1:9/"><button id="go">go</button></form>`;
     await writeFile(slipped, html.replace("<body>", `<body>${injected}`));
     const context = await browser.newContext();

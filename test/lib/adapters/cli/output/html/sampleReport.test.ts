@@ -2,8 +2,7 @@
 // tsconfig.build.json, has no test files, so lib/ still cannot use browser globals.)
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
-import { mkdtemp, readFile, stat } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 
@@ -13,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "../../../../../../tools/browser/launchChromium.js";
 import type { Finding } from "../../../../../../tools/generate/computeFindings.js";
 import { runCli } from "../../../../../support/runCli.js";
+import { scratchDir } from "../../../../../support/scratchDir.js";
 
 // The sample's report, made by the command as a user makes it and read in headless Chromium (Debian's package,
 // driven by Playwright): one section per shell, the counts of the ground truth, nothing loaded, nothing run, and a
@@ -24,6 +24,7 @@ const SAMPLE = {
   compat: ["--alerts", "data/sample/alerts.json"],
 };
 
+const scratch = scratchDir("report-");
 let browser: Browser;
 let dir: string;
 let truth: Finding[];
@@ -31,7 +32,7 @@ let truth: Finding[];
 const reports = { precise: "", compat: "" };
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "report-"));
+  dir = scratch.path;
   truth = (JSON.parse(await readFile("data/sample/truth.json", "utf8")) as { findings: Finding[] }).findings;
   [browser] = await Promise.all([
     launchChromium(),
