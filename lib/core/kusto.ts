@@ -51,54 +51,6 @@ export function hasAny(text: string, terms: readonly string[]): boolean {
   return false;
 }
 
-/**
- * {@link hasAny} over ASCII text given as bytes (`bytes[start..end)`, every byte below 0x80), so that a reader of
- * raw lines needs no string: the same answer as `hasAny` on the text. `terms` come from {@link asciiTerms}.
- *
- * @example hasAnyAscii(Buffer.from("/x.PHP.bak"), 0, 10, asciiTerms([".php"])) // true
- */
-export function hasAnyAscii(bytes: Uint8Array, start: number, end: number, terms: AsciiTerms): boolean {
-  for (let at = start; at < end; at++) {
-    // Only the terms that start with this character can start here.
-    const candidates = terms.byFirst[lowerAscii(bytes[at]!)];
-    if (candidates === undefined) continue;
-    for (const term of candidates) {
-      const after = at + term.length;
-      if (after > end) continue;
-      let k = 1;
-      while (k < term.length && lowerAscii(bytes[at + k]!) === term[k]) k++;
-      if (k < term.length) continue;
-      if (isAsciiAlnum(term[0]!) && at > start && isAsciiAlnum(bytes[at - 1]!)) continue;
-      if (isAsciiAlnum(term[term.length - 1]!) && after < end && isAsciiAlnum(bytes[after]!)) continue;
-      return true;
-    }
-  }
-  return false;
-}
-
-/** The terms of {@link hasAnyAscii}, in lower case as bytes, by their first byte. */
-export interface AsciiTerms {
-  byFirst: readonly (readonly Uint8Array[] | undefined)[];
-}
-
-/**
- * The terms of {@link hasAnyAscii}: each in lower case as bytes, without those that can match no ASCII text (a term
- * that is still not ASCII in lower case, or empty).
- */
-export function asciiTerms(terms: readonly string[]): AsciiTerms {
-  const byFirst: Uint8Array[][] = [];
-  for (const term of terms.map((t) => t.toLowerCase())) {
-    if (term === "" || ![...term].every((char) => char.charCodeAt(0) < 0x80)) continue;
-    const bytes = Uint8Array.from(term, (char) => char.charCodeAt(0));
-    (byFirst[bytes[0]!] ??= []).push(bytes);
-  }
-  return { byFirst };
-}
-
-function lowerAscii(code: number): number {
-  return code >= 65 && code <= 90 ? code + 32 : code;
-}
-
 /** `has` for one term already in lower case, over text already in lower case. */
 export function hasTerm(haystack: string, term: string): boolean {
   if (term.length === 0) return false;

@@ -4,6 +4,7 @@ import { createCorrelator, type ProcessCounts } from "../core/correlate/createCo
 import type { Diagnostics } from "../core/Diagnostics.js";
 import type { EngineOptions, TimeRange } from "../core/model/EngineOptions.js";
 import type { EnrichmentRecord } from "../core/records/EnrichmentRecord.js";
+import { makeStemFilter } from "../core/scriptStemFilter.js";
 import { readAlertFile } from "../readers/alerts/readAlertFile.js";
 import {
   emptyReadSummary,
@@ -13,7 +14,6 @@ import {
 } from "../readers/iis/readIisInputs.js";
 import { correlateInLanes } from "../readers/lanes/correlateInLanes.js";
 import { type DeviceProcessesRead, readDeviceProcesses } from "../readers/processes/readDeviceProcesses.js";
-import { makeStemFilter } from "../readers/w3c/scriptStemFilter.js";
 
 export interface OfflineInputs {
   alerts: readonly string[];

@@ -1,7 +1,7 @@
 import { createCorrelator } from "../../lib/core/correlate/createCorrelator.js";
 import { Diagnostics } from "../../lib/core/Diagnostics.js";
 import { DEFAULT_ENGINE_OPTIONS, type MatchMode } from "../../lib/core/model/EngineOptions.js";
-import { makeStemFilter } from "../../lib/readers/w3c/scriptStemFilter.js";
+import { makeStemFilter } from "../../lib/core/scriptStemFilter.js";
 import { W3cChunkParser } from "../../lib/readers/w3c/W3cChunkParser.js";
 
 /** Memory a run holds per distinct script page, per mode. */

@@ -1,5 +1,5 @@
 import type { Diagnostics } from "../../core/Diagnostics.js";
-import type { StemFilter } from "../w3c/scriptStemFilter.js";
+import type { StemFilter } from "../../core/scriptStemFilter.js";
 import type { W3cLine } from "../w3c/W3cLine.js";
 
 /** Options of `readIisInputs`. */

@@ -4,9 +4,9 @@ import type { Correlator } from "../../core/correlate/Correlator.js";
 import type { BaselineSnapshot } from "../../core/correlate/DistinctIpBaseline.js";
 import type { Diagnostics } from "../../core/Diagnostics.js";
 import { InputError } from "../../core/errors.js";
+import { makeStemFilter } from "../../core/scriptStemFilter.js";
 import type { IisReadSummary } from "../iis/IisReadSummary.js";
 import { addFileSummary, emptyReadSummary, type IisInputFile } from "../iis/readIisInputs.js";
-import { makeStemFilter } from "../w3c/scriptStemFilter.js";
 import type { FromLane, LaneError, LaneInit, ToLane } from "./LaneMessages.js";
 import { type FileOutcome, mergeFileDiagnostics, readFileIntoCorrelator } from "./readFileIntoCorrelator.js";
 

@@ -5,7 +5,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import { createCorrelator } from "../../core/correlate/createCorrelator.js";
 import { Diagnostics } from "../../core/Diagnostics.js";
 import { InputError } from "../../core/errors.js";
-import { makeStemFilter } from "../w3c/scriptStemFilter.js";
+import { makeStemFilter } from "../../core/scriptStemFilter.js";
 import type { FromLane, LaneError, LaneInit, ToLane } from "./LaneMessages.js";
 import { readFileIntoCorrelator } from "./readFileIntoCorrelator.js";
 

@@ -1,9 +1,9 @@
 import type { CandidateBatch, Correlator } from "../../core/correlate/Correlator.js";
 import { Diagnostics, type InputCounts } from "../../core/Diagnostics.js";
+import type { StemFilter } from "../../core/scriptStemFilter.js";
 import type { IisFileSummary } from "../iis/IisReadSummary.js";
 import { readIisFile } from "../iis/readIisFile.js";
 import type { IisInputFile } from "../iis/readIisInputs.js";
-import type { StemFilter } from "../w3c/scriptStemFilter.js";
 
 /**
  * What reading one IIS file into a correlator gave, as plain data: the file's counts, what it put in the run's

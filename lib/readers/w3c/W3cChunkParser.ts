@@ -1,8 +1,8 @@
 import type { Diagnostics } from "../../core/Diagnostics.js";
 import type { WebRequest } from "../../core/model/WebRequest.js";
+import type { StemFilter } from "../../core/scriptStemFilter.js";
 import type { IisFileCounts } from "../iis/IisReadSummary.js";
 import { LineCarry } from "./LineCarry.js";
-import type { StemFilter } from "./scriptStemFilter.js";
 import { borrowScanner, returnScanner, type SeparatorScanner } from "./SeparatorScanner.js";
 import { parseFieldsDirective, type W3cLayout } from "./W3cLayout.js";
 import { W3cLine } from "./W3cLine.js";

@@ -1,7 +1,7 @@
 import type { Diagnostics } from "../../core/Diagnostics.js";
 import { emptyWebRequest, type WebRequest } from "../../core/model/WebRequest.js";
+import type { StemFilter } from "../../core/scriptStemFilter.js";
 import type { IisFileCounts } from "../iis/IisReadSummary.js";
-import type { StemFilter } from "./scriptStemFilter.js";
 import { parseFieldsDirective, type W3cLayout } from "./W3cLayout.js";
 import {
   BAD_DATE_TIME_REASON,

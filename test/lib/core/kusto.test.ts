@@ -2,12 +2,10 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 
 import {
-  asciiTerms,
   bin,
   equalsIgnoreCase,
   getProperty,
   hasAny,
-  hasAnyAscii,
   makeBag,
   makeSet,
   range,
@@ -70,20 +68,6 @@ describe("hasAny (Kusto has_any term matching, docs/design.md §2, B8)", () => {
         expect(hasAny(`/${name}${term}`, [term])).toBe(true);
         expect(hasAny(`/${name}${term}x`, [term])).toBe(false);
       }),
-    );
-  });
-});
-
-describe("hasAnyAscii", () => {
-  it("answers as hasAny on the text, for any ASCII text and terms (the Kelvin sign's k included)", () => {
-    const ascii = fc.string({ unit: fc.constantFrom(..."aAkKpPhHsSjx.-/0_9 "), maxLength: 14 });
-    const term = fc.oneof(fc.constantFrom(...SCRIPT, "\u212a", "\u0130", "", "k.", "9"), ascii);
-    fc.assert(
-      fc.property(ascii, fc.array(term, { maxLength: 4 }), fc.nat(3), (text, terms, margin) => {
-        const bytes = Buffer.from(`${"#".repeat(margin)}${text}#`, "latin1");
-        expect(hasAnyAscii(bytes, margin, margin + text.length, asciiTerms(terms))).toBe(hasAny(text, terms));
-      }),
-      { numRuns: 2000 },
     );
   });
 });

@@ -4,9 +4,10 @@ import type { HostInterval } from "../../model/HostInterval.js";
 import type { RequestLine } from "../../model/RequestLine.js";
 import type { WebRequest } from "../../model/WebRequest.js";
 import type { EnrichmentRecord } from "../../records/EnrichmentRecord.js";
+import { makeStemFilter, type StemFilter } from "../../scriptStemFilter.js";
 import type { CandidateBatch, Correlator } from "../Correlator.js";
 import { DistinctIpBaseline } from "../DistinctIpBaseline.js";
-import { isScriptLine, type ScriptTerms, scriptTerms } from "../isScriptLine.js";
+import { isScriptLine } from "../isScriptLine.js";
 import { buildCompatRecords } from "./buildCompatRecords.js";
 import {
   commandLinesOf,
@@ -32,7 +33,7 @@ export class CompatCorrelator implements Correlator {
   /** Candidates not kept because their page was already too popular (see `observeLine`). */
   private dropped = 0;
   private joinRows: number | undefined;
-  private readonly terms: ScriptTerms;
+  private readonly isScriptStem: StemFilter;
 
   constructor(
     private readonly join: CompatJoin,
@@ -40,7 +41,7 @@ export class CompatCorrelator implements Correlator {
     private readonly range: TimeRange | undefined,
   ) {
     this.baseline = new DistinctIpBaseline(options.distinctIpThreshold + 1);
-    this.terms = scriptTerms(options.scriptExtensions);
+    this.isScriptStem = makeStemFilter(options.scriptExtensions);
     for (const file of join.files) {
       const bins = this.binsByHost.get(file.hostName) ?? new Set<number>();
       bins.add(file.timeKey / COMPAT_LOOKUP_BIN_MS);
@@ -101,7 +102,7 @@ export class CompatCorrelator implements Correlator {
     const page = line.ascii
       ? baseline.keyOfBytes(line.buf, line.stemStart(), line.stemEnd())
       : baseline.keyOf(line.text("csUriStem"));
-    if (!isScriptLine(line, page, baseline, this.terms)) return;
+    if (!isScriptLine(line, page, baseline, this.isScriptStem)) return;
     if (!baseline.full(page)) baseline.addCode(page, this.clientOf(line));
     if (!this.awaited(line.text("sComputerName"), t)) return;
     // Every group and record of this request is on its page, and the page is past the threshold for good: the

@@ -6,9 +6,10 @@ import type { ProcessObservation } from "../../model/ProcessObservation.js";
 import type { RequestLine } from "../../model/RequestLine.js";
 import type { WebRequest } from "../../model/WebRequest.js";
 import type { EnrichmentRecord } from "../../records/EnrichmentRecord.js";
+import { makeStemFilter, type StemFilter } from "../../scriptStemFilter.js";
 import type { CandidateBatch, Correlator } from "../Correlator.js";
 import { composeBaselineKey, DistinctIpBaseline } from "../DistinctIpBaseline.js";
-import { isScriptLine, type ScriptTerms, scriptTerms } from "../isScriptLine.js";
+import { isScriptLine } from "../isScriptLine.js";
 import {
   buildPreciseRecords,
   DEFAULT_PRECISE_LIMITS,
@@ -39,7 +40,7 @@ export class PreciseCorrelator implements Correlator {
   private readonly baselineFrom: number;
   private readonly baselineTo: number;
   private readonly lines: PreciseLineReader;
-  private readonly terms: ScriptTerms;
+  private readonly isScriptStem: StemFilter;
   /** Every timeline by its key, to take matches that another thread's correlator made. */
   private readonly timelines = new Map<string, HostTimeline>();
 
@@ -68,7 +69,7 @@ export class PreciseCorrelator implements Correlator {
     for (const timeline of [...this.byName.values(), ...this.byAddress.values()])
       this.timelines.set(timeline.key, timeline);
     this.lines = new PreciseLineReader(this.baseline, options.baselineScope);
-    this.terms = scriptTerms(options.scriptExtensions);
+    this.isScriptStem = makeStemFilter(options.scriptExtensions);
   }
 
   get commandCount(): number {
@@ -122,7 +123,7 @@ export class PreciseCorrelator implements Correlator {
     const { lines, baseline } = this;
     const name = lines.hostName(line);
     const key = lines.keyOf(line, name);
-    if (!isScriptLine(line, key, baseline, this.terms)) return;
+    if (!isScriptLine(line, key, baseline, this.isScriptStem)) return;
     if (t >= this.baselineFrom && t < this.baselineTo) lines.count(line, key);
     const host = name !== "" ? this.byName.get(name) : this.byAddress.get(line.text("sIP").trim());
     if (host === undefined) return;

@@ -15,9 +15,9 @@ import {
   MATCH_MODES,
   type TimeRange,
 } from "../../../../lib/core/model/EngineOptions.js";
+import { makeStemFilter } from "../../../../lib/core/scriptStemFilter.js";
 import { readAlertFile } from "../../../../lib/readers/alerts/readAlertFile.js";
 import { readIisInputs } from "../../../../lib/readers/iis/readIisInputs.js";
-import { makeStemFilter } from "../../../../lib/readers/w3c/scriptStemFilter.js";
 import { generateDataSet } from "../../../../tools/generate/generateDataSet.js";
 import { at, legacyAlert, mdeAlert } from "../../../support/timeline.js";
 import { timelineLog } from "./w3cTimelineText.js";

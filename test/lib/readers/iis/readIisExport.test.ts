@@ -6,10 +6,10 @@ import { describe, expect, it } from "vitest";
 
 import { Diagnostics } from "../../../../lib/core/Diagnostics.js";
 import { emptyWebRequest, type WebRequest } from "../../../../lib/core/model/WebRequest.js";
+import { makeStemFilter } from "../../../../lib/core/scriptStemFilter.js";
 import { BAD_TIME_REASON, NO_TIME_REASON } from "../../../../lib/readers/iis/ExportRowSink.js";
 import type { IisFileReadOptions } from "../../../../lib/readers/iis/IisReadOptions.js";
 import { readIisExport } from "../../../../lib/readers/iis/readIisExport.js";
-import { makeStemFilter } from "../../../../lib/readers/w3c/scriptStemFilter.js";
 import { scratchDir } from "../../../support/scratchDir.js";
 
 const fixture = (name: string) => fileURLToPath(new URL(`../../../fixtures/iis/${name}`, import.meta.url));

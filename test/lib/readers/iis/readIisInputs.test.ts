@@ -9,8 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Diagnostics } from "../../../../lib/core/Diagnostics.js";
 import { InputError } from "../../../../lib/core/errors.js";
 import type { WebRequest } from "../../../../lib/core/model/WebRequest.js";
+import { makeStemFilter } from "../../../../lib/core/scriptStemFilter.js";
 import { type IisReadOptions, readIisInputs } from "../../../../lib/readers/iis/readIisInputs.js";
-import { makeStemFilter } from "../../../../lib/readers/w3c/scriptStemFilter.js";
 
 const fixture = (name: string) => fileURLToPath(new URL(`../../../fixtures/iis/${name}`, import.meta.url));
 

@@ -17,6 +17,7 @@ import {
   type EngineOptions,
   MATCH_MODES,
 } from "../../../../lib/core/model/EngineOptions.js";
+import { makeStemFilter } from "../../../../lib/core/scriptStemFilter.js";
 import { readAlertFile } from "../../../../lib/readers/alerts/readAlertFile.js";
 import {
   type IisInputFile,
@@ -25,7 +26,6 @@ import {
 } from "../../../../lib/readers/iis/readIisInputs.js";
 import { correlateInLanes } from "../../../../lib/readers/lanes/correlateInLanes.js";
 import { readDeviceProcesses } from "../../../../lib/readers/processes/readDeviceProcesses.js";
-import { makeStemFilter } from "../../../../lib/readers/w3c/scriptStemFilter.js";
 import { generateDataSet } from "../../../../tools/generate/generateDataSet.js";
 
 // Reading files on several threads must leave the run exactly as reading them one after the other does: records,

@@ -8,10 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { Diagnostics } from "../../../../lib/core/Diagnostics.js";
 import type { WebRequest } from "../../../../lib/core/model/WebRequest.js";
+import { makeStemFilter, type StemFilter } from "../../../../lib/core/scriptStemFilter.js";
 import type { IisFileCounts } from "../../../../lib/readers/iis/IisReadSummary.js";
 import { parseW3cText } from "../../../../lib/readers/w3c/parseW3cText.js";
 import { readW3cFile } from "../../../../lib/readers/w3c/readW3cFile.js";
-import { makeStemFilter, type StemFilter } from "../../../../lib/readers/w3c/scriptStemFilter.js";
 import { W3cChunkParser } from "../../../../lib/readers/w3c/W3cChunkParser.js";
 import { w3cLogText } from "./w3cArbitraries.js";
 

@@ -8,9 +8,9 @@ import {
   type TextColumn,
   type WebRequest,
 } from "../../../../lib/core/model/WebRequest.js";
+import { makeStemFilter, type StemFilter } from "../../../../lib/core/scriptStemFilter.js";
 import type { IisFileCounts } from "../../../../lib/readers/iis/IisReadSummary.js";
 import { parseW3cText } from "../../../../lib/readers/w3c/parseW3cText.js";
-import { makeStemFilter, type StemFilter } from "../../../../lib/readers/w3c/scriptStemFilter.js";
 import { SCAN_CAPACITY, W3cChunkParser } from "../../../../lib/readers/w3c/W3cChunkParser.js";
 import { type W3cLine } from "../../../../lib/readers/w3c/W3cLine.js";
 import { w3cLogText } from "./w3cArbitraries.js";

@@ -9,9 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Diagnostics } from "../../../../lib/core/Diagnostics.js";
 import { InputError } from "../../../../lib/core/errors.js";
 import type { WebRequest } from "../../../../lib/core/model/WebRequest.js";
+import { makeStemFilter } from "../../../../lib/core/scriptStemFilter.js";
 import type { IisFileReadOptions } from "../../../../lib/readers/iis/IisReadOptions.js";
 import { readW3cFile } from "../../../../lib/readers/w3c/readW3cFile.js";
-import { makeStemFilter } from "../../../../lib/readers/w3c/scriptStemFilter.js";
 import { W3cChunkParser } from "../../../../lib/readers/w3c/W3cChunkParser.js";
 import { BAD_DATE_TIME_REASON } from "../../../../lib/readers/w3c/w3cSkipReasons.js";
 

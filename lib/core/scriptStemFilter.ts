@@ -1,10 +1,10 @@
-import { hasTerm, isAsciiAlnum } from "../../core/kusto.js";
+import { hasTerm, isAsciiAlnum } from "./kusto.js";
 
 /**
  * A test on the raw UTF-8 bytes `buf[start..end)` of a request's `csUriStem`, run before any string is built so
  * that a reader can drop the requests the engine never looks at for the price of a byte scan.
  */
-export type StemFilter = (buf: Buffer, start: number, end: number) => boolean;
+export type StemFilter = (buf: Uint8Array, start: number, end: number) => boolean;
 
 /** What a search returns when it met a byte that needs the careful path. */
 const NON_ASCII = -1;
@@ -23,8 +23,8 @@ interface AsciiTerm {
 
 /**
  * Kusto `has_any` (see `hasAny`) over raw UTF-8 bytes, without allocating: for every input it answers exactly as
- * `hasAny(buf.toString("utf8", start, end), terms)`. IIS writes stems URL-decoded, so they may hold any UTF-8,
- * valid or not.
+ * `hasAny` of the bytes decoded as UTF-8 (a bad sequence as U+FFFD). IIS writes stems URL-decoded, so they may hold
+ * any UTF-8, valid or not.
  *
  * Why this is exact: `toLowerCase` turns only two non-ASCII characters into ASCII (U+0130 `İ` → `i` + U+0307, and
  * the Kelvin sign U+212A → `k`), and the UTF-8 decoder never folds an ASCII byte into a replacement character. So
@@ -58,7 +58,7 @@ function makeLeadByteFilter(terms: readonly string[], careful: StemFilter): Stem
   const checkAfter = patterns.map((pattern) => isAsciiAlnum(pattern[pattern.length - 1]!));
 
   /** Whether a term starts at `at`: 1 yes, 0 no, -1 when a byte ≥ 0x80 inside a candidate match needs `careful`. */
-  const termAt = (buf: Buffer, at: number, end: number): number => {
+  const termAt = (buf: Uint8Array, at: number, end: number): number => {
     for (let t = 0; t < patterns.length; t++) {
       const pattern = patterns[t]!;
       const after = at + pattern.length;
@@ -135,6 +135,8 @@ function makeCarefulFilter(terms: readonly string[]): StemFilter {
     });
   }
   let scratch = new Uint8Array(256);
+  // As `Buffer.toString("utf8")` decodes: a byte-order mark is a character of the stem, not dropped.
+  const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
 
   return (buf, start, end) => {
     const found = search(buf, start, end, byFirstByte, 0x80);
@@ -143,7 +145,7 @@ function makeCarefulFilter(terms: readonly string[]): StemFilter {
     const length = lowerInto(scratch, buf, start, end);
     if (search(scratch, 0, length, byFirstByte, 0x100) === 1) return true;
     if (otherTerms.length === 0) return false;
-    const text = buf.toString("utf8", start, end).toLowerCase();
+    const text = decoder.decode(buf.subarray(start, end)).toLowerCase();
     return otherTerms.some((term) => hasTerm(text, term));
   };
 }
