@@ -123,6 +123,7 @@ const PROFILE_TITLES: Record<BenchProfile, string> = {
   project: "Project profile",
   "high-cardinality": "High-cardinality profile",
   "long-pages": "Long-pages profile",
+  "ipv6-clients": "IPv6-clients profile",
 };
 
 const HEADER = `# Benchmark results

@@ -57,7 +57,7 @@ export class BenignTraffic {
     const site = this.site();
     const kind = r.next();
     if (kind < 0.03) return this.scan(time, site, rareAllowed);
-    const client = kind < 0.08 ? r.pick(this.topology.bots) : this.client();
+    const client = kind < 0.08 ? r.pick(this.topology.bots) : this.browser();
     const u = r.next();
     const { mix } = this;
     if (u < mix.popularEnd) return this.popular(time, site, client);
@@ -111,6 +111,14 @@ export class BenignTraffic {
     const x = this.random.next() * (this.siteCumulative.at(-1) ?? 1);
     const index = this.siteCumulative.findIndex((c) => x < c);
     return this.host.sites[index < 0 ? 0 : index] ?? (this.host.sites[0] as Site);
+  }
+
+  /** A browser, over IPv6 in `ipv6Share` of requests (no random draw when the share is 0: sets stay as they were). */
+  private browser(): Client {
+    const client = this.client();
+    const share = this.topology.ipv6Share;
+    if (share === 0 || !this.random.chance(share)) return client;
+    return { ip: temporaryIpv6Address(this.random), userAgent: client.userAgent };
   }
 
   /** Browsers: a few heavy users, many occasional ones. */
@@ -209,4 +217,17 @@ export class BenignTraffic {
       ...(this.host.balancerIp !== undefined && r.chance(0.1) ? { via: CORPORATE_PROXY } : {}),
     });
   }
+}
+
+/** Global unicast prefixes of large access networks (European, American and Asian ISPs and mobile carriers). */
+const IPV6_PREFIXES = ["2a02", "2a01", "2003", "2600", "2601", "2607", "2406", "2409"];
+
+/**
+ * A temporary IPv6 address as IIS logs it (groups in lower-case hex without leading zeros, no `::`: a random
+ * interface id has no zero run): about 35 bytes, a new one each time, as a host with privacy extensions on.
+ */
+function temporaryIpv6Address(random: Random): string {
+  const groups = [random.pick(IPV6_PREFIXES)];
+  for (let i = 1; i < 8; i++) groups.push((1 + random.int(0xffff)).toString(16));
+  return groups.join(":");
 }

@@ -25,6 +25,11 @@ export interface GenerateOptions {
    */
   pageDepth?: number;
   /**
+   * Share of browser requests made over IPv6, 0.05..0.95, each from a new temporary address (privacy extensions,
+   * RFC 8981, at their most frequent): a distinct client address on nearly every such request; unset: IPv4 only.
+   */
+  ipv6Share?: number;
+  /**
    * Legacy-shaped web-shell alerts beyond the scenarios': each one shell request on WEB01 or WEB02 and one command,
    * with every entity at the top level (what the original query reads); unset: none.
    */
@@ -41,6 +46,7 @@ export const PROFILE_OPTIONS = [
   ["scriptStemsPerMillion", "--script-stems"],
   ["scriptShare", "--script-share"],
   ["pageDepth", "--page-depth"],
+  ["ipv6Share", "--ipv6-share"],
   ["legacyAlerts", "--legacy-alerts"],
   ["entityIdsFrom", "--entity-ids-from"],
 ] as const;

@@ -64,6 +64,8 @@ export interface Topology {
   idPaths: boolean;
   /** Folders before each id-path page (`GenerateOptions.pageDepth`). */
   pageDepth: number;
+  /** Share of browser requests from a temporary IPv6 address (`GenerateOptions.ipv6Share`); 0: none. */
+  ipv6Share: number;
 }
 
 /** The `#Fields` a host logs at a given time. */

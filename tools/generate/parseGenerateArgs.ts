@@ -33,6 +33,7 @@ Traffic profile (unset: the project's own profile, as the bundled sample):
                            (/portal/orders/918273/view.aspx), 1..${MAX_STEMS_PER_MILLION}
   --script-share <x>       share of requests that are script pages, 0.05..0.95 (default about 0.40)
   --page-depth <n>         folders before each id-path page, 1..${MAX_PAGE_DEPTH}, about 10 bytes each (with --script-stems)
+  --ipv6-share <x>         share of browser requests over IPv6, 0.05..0.95, each from a new temporary address
   --legacy-alerts <n>      legacy-shaped shell alerts beyond the scenarios', 1..${MAX_LEGACY_ALERTS} (each a request on
                            WEB01 or WEB02 that the original query can read)
   --entity-ids-from <1|2>  first $id of each alert's entities (default 2, as Defender; exports start at 1)
@@ -65,6 +66,7 @@ export function parseGenerateArgs(args: readonly string[]): GenerateCommand {
         "script-stems": { type: "string" },
         "script-share": { type: "string" },
         "page-depth": { type: "string" },
+        "ipv6-share": { type: "string" },
         "legacy-alerts": { type: "string" },
         "entity-ids-from": { type: "string" },
         help: { type: "boolean" },
@@ -113,7 +115,9 @@ export function parseGenerateArgs(args: readonly string[]): GenerateCommand {
   if (depth !== undefined)
     options.pageDepth = readInteger(depth, "--page-depth", 0, 1, MAX_PAGE_DEPTH, problems);
   const share = text("script-share");
-  if (share !== undefined) options.scriptShare = readShare(share, problems);
+  if (share !== undefined) options.scriptShare = readShare(share, "--script-share", problems);
+  const ipv6 = text("ipv6-share");
+  if (ipv6 !== undefined) options.ipv6Share = readShare(ipv6, "--ipv6-share", problems);
   const legacy = text("legacy-alerts");
   if (legacy !== undefined)
     options.legacyAlerts = readInteger(legacy, "--legacy-alerts", 0, 1, MAX_LEGACY_ALERTS, problems);
@@ -143,10 +147,10 @@ function readInteger(
   return value;
 }
 
-function readShare(raw: string, problems: string[]): number {
+function readShare(raw: string, name: string, problems: string[]): number {
   const value = /^0?\.\d+$/.test(raw.trim()) ? Number(raw.trim()) : Number.NaN;
   if (!(value >= 0.05 && value <= 0.95)) {
-    problems.push(`--script-share expects a fraction in 0.05..0.95, got "${raw}"`);
+    problems.push(`${name} expects a fraction in 0.05..0.95, got "${raw}"`);
     return 0.4;
   }
   return value;

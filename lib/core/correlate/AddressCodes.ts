@@ -1,44 +1,56 @@
-/** Codes from here up are interned addresses; below, IPv4 addresses as their 32-bit value. */
+import { ByteKeyIndex } from "./ByteKeyIndex.js";
+
+/** Codes from here up are interned addresses (2^32 + the address's handle); below, IPv4 addresses' 32-bit values. */
 const INTERNED = 2 ** 32;
 
 /**
  * Client addresses as numbers, so that a page's tally holds numbers instead of strings: an IPv4 address in its
  * usual form (`203.0.113.7`: four decimal parts, 0–255, no leading zeros) is its 32-bit value, read from the log's
- * bytes without making a string; anything else (IPv6, `-`, oddities) is numbered as text, once per distinct text.
- * Two addresses get the same code exactly when their texts are equal, as a count of distinct strings needs.
+ * bytes without making a string; anything else (IPv6, `-`, oddities) is numbered by its UTF-8 bytes, once per
+ * distinct address. Two addresses get the same code exactly when their texts are equal, as a count of distinct
+ * strings needs (a text with a lone surrogate counts as one with U+FFFD there: no reader makes one).
+ *
+ * The others are kept as bytes in a {@link ByteKeyIndex}, not as strings in a `Map`: where clients are IPv6 hosts
+ * with temporary addresses, nearly every request on a rare page brings a new one, and a string and its map entry
+ * cost about twice the bytes. Reading an ASCII address costs no string either.
  */
 export class AddressCodes {
-  private readonly ids = new Map<string, number>();
-  private readonly texts: string[] = [];
+  private readonly others = new ByteKeyIndex(0);
+  private readonly encoder = new TextEncoder();
+  private readonly decoder = new TextDecoder("utf-8", { ignoreBOM: true });
+  private scratch = new Uint8Array(64);
 
   /** The code of an address given as text. */
   ofText(text: string): number {
     const v4 = ipv4OfText(text);
-    return v4 >= 0 ? v4 : this.intern(text);
+    if (v4 >= 0) return v4;
+    if (this.scratch.length < 3 * text.length) this.scratch = new Uint8Array(3 * text.length);
+    const { written } = this.encoder.encodeInto(text, this.scratch);
+    return INTERNED + this.others.findOrAdd(this.scratch, 0, written);
   }
 
   /**
-   * The code of the address in `buf[start..end)` when it is a canonical IPv4 address, else -1 (then `ofText` of its
-   * text gives the code). Two steps rather than a callback for the text: this runs for every line of a log.
+   * The code of the address whose text is `buf[start..end)`, when those bytes are ASCII (then they are its
+   * characters), else -1 (then `ofText` of its text gives the code). Two steps rather than a callback for the
+   * text: this runs for every line of a log.
    */
-  ofIpv4Bytes(buf: Uint8Array, start: number, end: number): number {
-    return ipv4OfBytes(buf, start, end);
+  ofAsciiBytes(buf: Uint8Array, start: number, end: number): number {
+    const v4 = ipv4OfBytes(buf, start, end);
+    if (v4 >= 0) return v4;
+    for (let at = start; at < end; at++) if (buf[at]! >= 0x80) return -1;
+    return INTERNED + this.others.findOrAdd(buf, start, end);
   }
 
   /** The text of a code. */
   textOf(code: number): string {
-    if (code >= INTERNED) return this.texts[code - INTERNED]!;
-    return `${code >>> 24}.${(code >>> 16) & 255}.${(code >>> 8) & 255}.${code & 255}`;
+    if (code < INTERNED) return `${code >>> 24}.${(code >>> 16) & 255}.${(code >>> 8) & 255}.${code & 255}`;
+    const { keys } = this.others.keysOf([code - INTERNED]);
+    return this.decoder.decode(keys);
   }
 
-  private intern(text: string): number {
-    let id = this.ids.get(text);
-    if (id === undefined) {
-      id = this.texts.length;
-      this.texts.push(text);
-      this.ids.set(text, id);
-    }
-    return INTERNED + id;
+  /** Distinct addresses held other than IPv4 ones. */
+  get interned(): number {
+    return this.others.size;
   }
 }
 

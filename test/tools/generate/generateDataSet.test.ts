@@ -166,6 +166,19 @@ describe("generateDataSet", () => {
     ).toEqual(withoutScenario(readTruth(dir).findings));
   });
 
+  it("makes IPv6 clients with temporary addresses, and the same truth as the brute force", () => {
+    const options: GenerateOptions = { ...SMALL, lines: 20_000, ipv6Share: 0.75 };
+    const dir = dataSet("ipv6", options);
+    const rows = readLogs(dir).flatMap((l) => l.rows);
+    const v6 = rows.map((r) => r.values["c-ip"] ?? "").filter((ip) => ip.includes(":"));
+    expect(v6.length / rows.length).toBeGreaterThan(0.4);
+    expect(new Set(v6).size / v6.length).toBeGreaterThan(0.99); // a new address on nearly every request
+    for (const ip of v6.slice(0, 100)) expect(ip).toMatch(/^2[0-9a-f]{3}(:[1-9a-f][0-9a-f]{0,3}){7}$/);
+    expect(
+      withoutScenario(bruteForceFindings(readAlerts(dir), readLogs(dir), readProcessEvents(dir))),
+    ).toEqual(withoutScenario(readTruth(dir).findings));
+  });
+
   it("reports no decoy alert and covers every scenario of the brief", () => {
     const truth = readTruth(dataSet("a", SMALL));
     const reported = new Set(truth.findings.map((f) => f.SystemAlertId));

@@ -111,12 +111,14 @@ export class CompatCorrelator implements Correlator {
     else this.candidates.push(line.toRequest());
   }
 
-  /** The code of the line's `cIP`, from its bytes when it is an IPv4 address. */
+  /** The code of the line's `cIP` (the empty text when not logged, as `text` reads `-`), from its bytes. */
   private clientOf(line: RequestLine): number {
+    const { codes } = this.baseline;
     const start = line.columnStart("cIP");
-    if (start < 0) return this.baseline.codes.ofText("");
-    const code = this.baseline.codes.ofIpv4Bytes(line.buf, start, line.columnEnd("cIP"));
-    return code >= 0 ? code : this.baseline.codes.ofText(line.text("cIP"));
+    const end = line.columnEnd("cIP");
+    if (start < 0 || (end - start === 1 && line.buf[start] === 0x2d)) return codes.ofText("");
+    const code = codes.ofAsciiBytes(line.buf, start, end);
+    return code >= 0 ? code : codes.ofText(line.text("cIP"));
   }
 
   records(enrichedAt: number): Iterable<EnrichmentRecord> {

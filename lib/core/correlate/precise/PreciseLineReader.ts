@@ -81,7 +81,7 @@ export class PreciseLineReader {
     if (start < 0) return;
     const end = line.columnEnd("cIP");
     if (end === start || (end - start === 1 && line.buf[start] === 0x2d)) return; // empty or "-": no address
-    const code = baseline.codes.ofIpv4Bytes(line.buf, start, end);
+    const code = baseline.codes.ofAsciiBytes(line.buf, start, end);
     baseline.addCode(key, code >= 0 ? code : baseline.codes.ofText(line.text("cIP")));
   }
 

@@ -124,6 +124,20 @@ describe("observeLine gives what observe gives on the decoded requests", () => {
     expect(found).toBeGreaterThan(0); // the vocabulary does produce records, so the comparison has teeth
   });
 
+  it("counts a c-ip of - as a log without c-ip: the same empty address, once", async () => {
+    const path = join(dir, "u_ex261120.log");
+    const log = [
+      "#Fields: date time s-computername cs-uri-stem cs-uri-query",
+      "2026-11-20 10:15:31 WEB01 /uploads/help.aspx cmd=whoami",
+      "#Fields: date time s-computername cs-uri-stem cs-uri-query c-ip",
+      "2026-11-20 10:15:31 WEB01 /uploads/help.aspx cmd=whoami -",
+    ];
+    await writeFile(path, `${log.join("\n")}\n`);
+    const options = { ...DEFAULT_ENGINE_OPTIONS, mode: "compat" as const, distinctIpThreshold: 1 };
+    const plain = await expectSamePaths([legacyAlert()], [{ path }], { options, filter: true });
+    expect(plain.records.map((record) => record.PageDistinctIPs)).toContain(1);
+  });
+
   it("on generated data sets (several hosts, a mid-file #Fields change, a log without s-computername)", async () => {
     await fc.assert(
       fc.asyncProperty(fc.nat(1_000_000), runs, async (seed, r) => {

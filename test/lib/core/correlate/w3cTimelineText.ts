@@ -48,6 +48,11 @@ const VALUES: Record<string, fc.Arbitrary<string>> = {
     "198.51.100.3",
     "198.51.100.4",
     "-",
+    "2001:db8::77",
+    "2001:DB8::77",
+    "198.51.100.01",
+    "fe80::1%11",
+    "\u00e9::1",
   ),
   "cs(User-Agent)": fc.constantFrom(
     "Mozilla/5.0+(Windows+NT+10.0)",

@@ -1,0 +1,72 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+
+import { AddressCodes } from "../../../../lib/core/correlate/AddressCodes.js";
+
+const bytesOf = (text: string) => Buffer.from(`#${text}#`, "utf8");
+/** The code of an address read from a line's bytes, as the correlators read it: bytes when ASCII, else text. */
+function fromLine(codes: AddressCodes, text: string): number {
+  const line = bytesOf(text);
+  const code = codes.ofAsciiBytes(line, 1, line.length - 1);
+  return code >= 0 ? code : codes.ofText(text);
+}
+
+describe("AddressCodes", () => {
+  it("codes a canonical IPv4 address as its 32-bit value, from bytes or text", () => {
+    const codes = new AddressCodes();
+    expect(codes.ofText("203.0.113.7")).toBe(0xcb007107);
+    expect(fromLine(codes, "255.255.255.255")).toBe(0xffffffff);
+    expect(codes.textOf(0xcb007107)).toBe("203.0.113.7");
+    expect(codes.interned).toBe(0);
+  });
+
+  it.each(["2001:db8::1", "198.51.100.01", "1.2.3", "1.2.3.4.5", "256.1.1.1", "-", "", "fe80::1%11", "é::1"])(
+    "interns %j by its text, the same code from bytes and from text, and gives the text back",
+    (text) => {
+      const codes = new AddressCodes();
+      const code = codes.ofText(text);
+      expect(code).toBeGreaterThanOrEqual(2 ** 32);
+      expect(fromLine(codes, text)).toBe(code);
+      expect(codes.textOf(code)).toBe(text);
+      expect(codes.interned).toBe(1);
+    },
+  );
+
+  it("hands a non-ASCII address back to the text path", () => {
+    const line = bytesOf("é::1");
+    expect(new AddressCodes().ofAsciiBytes(line, 1, line.length - 1)).toBe(-1);
+  });
+
+  it("tells addresses apart exactly when their texts differ (case and leading zeros included)", () => {
+    const codes = new AddressCodes();
+    const texts = ["2001:db8::1", "2001:DB8::1", "1.2.3.4", "01.2.3.4", "1.2.3.04", "::ffff:1.2.3.4"];
+    expect(new Set(texts.map((text) => fromLine(codes, text))).size).toBe(texts.length);
+  });
+
+  it("gives equal codes to equal texts and every text back, for any address-like text", () => {
+    const text = fc.string({ unit: fc.constantFrom(..."0123456789abcdefABCDEF.:%-é"), maxLength: 42 });
+    fc.assert(
+      fc.property(fc.array(text, { maxLength: 40 }), (texts) => {
+        const codes = new AddressCodes();
+        const byText = new Map<string, number>();
+        for (const [k, t] of texts.entries()) {
+          const code = k % 2 === 0 ? fromLine(codes, t) : codes.ofText(t);
+          expect(byText.get(t) ?? code, t).toBe(code);
+          byText.set(t, code);
+          expect(codes.textOf(code)).toBe(t);
+        }
+        expect(new Set(byText.values()).size).toBe(byText.size);
+      }),
+    );
+  });
+
+  it("keeps a hundred thousand temporary IPv6 addresses apart", () => {
+    const codes = new AddressCodes();
+    const text = (i: number) => `2001:db8:${(i >>> 16).toString(16)}:${(i & 0xffff).toString(16)}::${i % 7}`;
+    const seen = new Set<number>();
+    for (let i = 0; i < 100_000; i++) seen.add(fromLine(codes, text(i)));
+    expect(seen.size).toBe(100_000);
+    expect(codes.interned).toBe(100_000);
+    expect(codes.textOf(fromLine(codes, text(54_321)))).toBe(text(54_321));
+  });
+});
