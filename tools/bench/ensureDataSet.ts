@@ -7,12 +7,12 @@ import { generateDataSet } from "../generate/generateDataSet.js";
 import { DEFAULT_GENERATE_OPTIONS, type GenerateOptions } from "../generate/GenerateOptions.js";
 
 /** The traffic the benchmark runs on. */
-export type BenchProfile = "project" | "high-cardinality" | "long-pages" | "ipv6-clients";
+export type BenchProfile = "project" | "high-cardinality" | "long-pages" | "ipv6-non-latin";
 export const BENCH_PROFILES: readonly BenchProfile[] = [
   "project",
   "high-cardinality",
   "long-pages",
-  "ipv6-clients",
+  "ipv6-non-latin",
 ];
 
 /**
@@ -22,8 +22,9 @@ export const BENCH_PROFILES: readonly BenchProfile[] = [
  * numbered from 1, so that compat's cross-alert join (B2) multiplies; over a week, where the alerts find room.
  * `long-pages`: a long tail of long pages (about 110 bytes, capitalised folders before an id path), 200,000 distinct
  * per million lines, and no extra alerts: where the page table is largest and compat's output is small.
- * `ipv6-clients`: the high-cardinality long tail (without its extra alerts) where three browser requests in four come
- * over IPv6, each from a new temporary address: a distinct client text on nearly every request of a rare page.
+ * `ipv6-non-latin`: the high-cardinality long tail (without its extra alerts) where half the pages are under a folder
+ * in another script (not ASCII, with capitals) and three browser requests in four come over IPv6, each from a new
+ * temporary address: a distinct client text on nearly every request of a rare page.
  */
 const PROFILE_OPTIONS: Record<BenchProfile, Partial<GenerateOptions>> = {
   project: {},
@@ -40,10 +41,11 @@ const PROFILE_OPTIONS: Record<BenchProfile, Partial<GenerateOptions>> = {
     scriptShare: 0.45,
     pageDepth: 6,
   },
-  "ipv6-clients": {
+  "ipv6-non-latin": {
     days: 7,
     scriptStemsPerMillion: 100_000,
     scriptShare: 0.45,
+    nonLatinShare: 0.5,
     ipv6Share: 0.75,
   },
 };

@@ -123,7 +123,7 @@ const PROFILE_TITLES: Record<BenchProfile, string> = {
   project: "Project profile",
   "high-cardinality": "High-cardinality profile",
   "long-pages": "Long-pages profile",
-  "ipv6-clients": "IPv6-clients profile",
+  "ipv6-non-latin": "IPv6 and non-Latin profile",
 };
 
 const HEADER = `# Benchmark results

@@ -65,7 +65,7 @@ export class BenignTraffic {
       if (!rareAllowed) return this.popular(time, site, client);
       const index = r.int(this.tailPages);
       const page = this.topology.idPaths
-        ? idPathScriptPage(index, this.topology.pageDepth)
+        ? idPathScriptPage(index, this.topology.pageDepth, this.topology.nonLatinShare)
         : longTailScriptPage(index);
       const found = r.chance(0.85);
       return this.make(

@@ -25,6 +25,11 @@ export interface GenerateOptions {
    */
   pageDepth?: number;
   /**
+   * Share of id-path pages (with `scriptStemsPerMillion`), 0.05..0.95, under a first folder in another script
+   * (`/Документы/…`, Greek, Turkish, Japanese): pages that are not ASCII, whose lower case differs; unset: none.
+   */
+  nonLatinShare?: number;
+  /**
    * Share of browser requests made over IPv6, 0.05..0.95, each from a new temporary address (privacy extensions,
    * RFC 8981, at their most frequent): a distinct client address on nearly every such request; unset: IPv4 only.
    */
@@ -46,6 +51,7 @@ export const PROFILE_OPTIONS = [
   ["scriptStemsPerMillion", "--script-stems"],
   ["scriptShare", "--script-share"],
   ["pageDepth", "--page-depth"],
+  ["nonLatinShare", "--non-latin-share"],
   ["ipv6Share", "--ipv6-share"],
   ["legacyAlerts", "--legacy-alerts"],
   ["entityIdsFrom", "--entity-ids-from"],

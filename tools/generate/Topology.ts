@@ -64,6 +64,8 @@ export interface Topology {
   idPaths: boolean;
   /** Folders before each id-path page (`GenerateOptions.pageDepth`). */
   pageDepth: number;
+  /** Share of id-path pages under a folder in another script (`GenerateOptions.nonLatinShare`); 0: none. */
+  nonLatinShare: number;
   /** Share of browser requests from a temporary IPv6 address (`GenerateOptions.ipv6Share`); 0: none. */
   ipv6Share: number;
 }

@@ -150,6 +150,7 @@ export function buildTopology(random: Random, ips: IpAllocator, options: Generat
     longTailSize: Math.min(2_000_000, Math.max(200, Math.round(options.lines / 20))),
     idPaths: options.scriptStemsPerMillion !== undefined,
     pageDepth: options.pageDepth ?? 0,
+    nonLatinShare: options.nonLatinShare ?? 0,
     ipv6Share: options.ipv6Share ?? 0,
   };
 }

@@ -154,8 +154,14 @@ export const MAX_PAGE_DEPTH = DEPTH_FOLDERS.length;
 const DEPTH_FOLDER_PATTERN = DEPTH_FOLDERS.map((name, i) =>
   i === 0 ? `${name.toLowerCase()}/t[0-9a-f]+` : name.toLowerCase(),
 ).join("|");
+/**
+ * Folders in other scripts, each with a capital so that lowering changes its bytes (Cyrillic, Greek, Turkish,
+ * Japanese, which has no case): put before a share of id-path pages (`GenerateOptions.nonLatinShare`).
+ */
+const NON_LATIN_FOLDERS = ["Документы", "Προϊόντα", "Ürünler", "製品/詳細"];
+const NON_LATIN_PATTERN = NON_LATIN_FOLDERS.map((name) => name.toLowerCase()).join("|");
 const ID_PATH_PATTERN = new RegExp(
-  `^(?:/(?:${DEPTH_FOLDER_PATTERN}))*` +
+  `^(?:/(?:${NON_LATIN_PATTERN}))?(?:/(?:${DEPTH_FOLDER_PATTERN}))*` +
     "/(portal/orders/\\d+/view\\.aspx|shop/products/\\d+/detail\\.aspx|api/v1/customers/\\d+/profile\\.php|" +
     "members/\\d+/edit\\.jsp|support/tickets/\\d+/history\\.cfm)$",
 );
@@ -170,13 +176,17 @@ export function longTailScriptPage(index: number): string {
  * The i-th page of an id-path long tail (`/portal/orders/918273/view.aspx`): a different page for every index, ids
  * of six digits or more; `depth` folders before it make it longer (six: about 110 bytes).
  */
-export function idPathScriptPage(index: number, depth = 0): string {
+export function idPathScriptPage(index: number, depth = 0, nonLatinShare = 0): string {
   const make = ID_PATH_SCRIPT[index % ID_PATH_SCRIPT.length] ?? ID_PATH_SCRIPT[0]!;
   // Indexes of one application differ in ⌊index / 5⌋, so (⌊index / 5⌋ · 3 + index mod 3) tells them apart.
   const id = 100_003 + Math.floor(index / ID_PATH_SCRIPT.length) * 3 + (index % 3);
   const folders = DEPTH_FOLDERS.slice(0, depth).map((name, i) =>
     i === 0 ? `/${name}/T${(id % 4093).toString(16)}` : `/${name}`,
   );
+  // Which pages are under a folder in another script follows from the index (a multiplicative hash), not from a
+  // random draw: a page is always written the same way, and sets made without the option stay as they were.
+  if (nonLatinShare > 0 && Math.imul(index, 0x9e3779b1) >>> 0 < nonLatinShare * 2 ** 32)
+    folders.unshift(`/${NON_LATIN_FOLDERS[index % NON_LATIN_FOLDERS.length]!}`);
   return folders.join("") + make(id);
 }
 

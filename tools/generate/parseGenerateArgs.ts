@@ -33,6 +33,7 @@ Traffic profile (unset: the project's own profile, as the bundled sample):
                            (/portal/orders/918273/view.aspx), 1..${MAX_STEMS_PER_MILLION}
   --script-share <x>       share of requests that are script pages, 0.05..0.95 (default about 0.40)
   --page-depth <n>         folders before each id-path page, 1..${MAX_PAGE_DEPTH}, about 10 bytes each (with --script-stems)
+  --non-latin-share <x>    share of id-path pages under a folder in another script (/Документы/…), 0.05..0.95
   --ipv6-share <x>         share of browser requests over IPv6, 0.05..0.95, each from a new temporary address
   --legacy-alerts <n>      legacy-shaped shell alerts beyond the scenarios', 1..${MAX_LEGACY_ALERTS} (each a request on
                            WEB01 or WEB02 that the original query can read)
@@ -66,6 +67,7 @@ export function parseGenerateArgs(args: readonly string[]): GenerateCommand {
         "script-stems": { type: "string" },
         "script-share": { type: "string" },
         "page-depth": { type: "string" },
+        "non-latin-share": { type: "string" },
         "ipv6-share": { type: "string" },
         "legacy-alerts": { type: "string" },
         "entity-ids-from": { type: "string" },
@@ -116,6 +118,8 @@ export function parseGenerateArgs(args: readonly string[]): GenerateCommand {
     options.pageDepth = readInteger(depth, "--page-depth", 0, 1, MAX_PAGE_DEPTH, problems);
   const share = text("script-share");
   if (share !== undefined) options.scriptShare = readShare(share, "--script-share", problems);
+  const nonLatin = text("non-latin-share");
+  if (nonLatin !== undefined) options.nonLatinShare = readShare(nonLatin, "--non-latin-share", problems);
   const ipv6 = text("ipv6-share");
   if (ipv6 !== undefined) options.ipv6Share = readShare(ipv6, "--ipv6-share", problems);
   const legacy = text("legacy-alerts");

@@ -166,10 +166,22 @@ describe("generateDataSet", () => {
     ).toEqual(withoutScenario(readTruth(dir).findings));
   });
 
-  it("makes IPv6 clients with temporary addresses, and the same truth as the brute force", () => {
-    const options: GenerateOptions = { ...SMALL, lines: 20_000, ipv6Share: 0.75 };
-    const dir = dataSet("ipv6", options);
+  it("makes IPv6 clients with temporary addresses, pages in other scripts, and a truth the brute force agrees with", () => {
+    const options: GenerateOptions = {
+      ...SMALL,
+      lines: 20_000,
+      scriptStemsPerMillion: 100_000,
+      nonLatinShare: 0.5,
+      ipv6Share: 0.75,
+    };
+    const dir = dataSet("ipv6-non-latin", options);
     const rows = readLogs(dir).flatMap((l) => l.rows);
+    const idPaths = rows
+      .map((r) => r.values["cs-uri-stem"] ?? "")
+      .filter((stem) => /\/\d{6}\/(view\.aspx|detail\.aspx|profile\.php|edit\.jsp|history\.cfm)$/.test(stem));
+    const nonLatin = idPaths.filter((stem) => /^\/(Документы|Προϊόντα|Ürünler|製品\/詳細)\//.test(stem));
+    expect(nonLatin.length / idPaths.length).toBeGreaterThan(0.4);
+    expect(nonLatin.length / idPaths.length).toBeLessThan(0.6);
     const v6 = rows.map((r) => r.values["c-ip"] ?? "").filter((ip) => ip.includes(":"));
     expect(v6.length / rows.length).toBeGreaterThan(0.4);
     expect(new Set(v6).size / v6.length).toBeGreaterThan(0.99); // a new address on nearly every request
