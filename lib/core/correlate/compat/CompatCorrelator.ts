@@ -5,6 +5,7 @@ import type { RequestLine } from "../../model/RequestLine.js";
 import type { WebRequest } from "../../model/WebRequest.js";
 import type { EnrichmentRecord } from "../../records/EnrichmentRecord.js";
 import { makeStemFilter, type StemFilter } from "../../scriptStemFilter.js";
+import { isWellFormedUtf8 } from "../../utf8.js";
 import type { CandidateBatch, Correlator } from "../Correlator.js";
 import { DistinctIpBaseline } from "../DistinctIpBaseline.js";
 import { isScriptLine } from "../isScriptLine.js";
@@ -98,10 +99,14 @@ export class CompatCorrelator implements Correlator {
     const t = line.time;
     if (!inRange(t, this.range)) return;
     const { baseline } = this;
-    // The key is the page's text as UTF-8: its bytes as logged when the line is ASCII, else the decoded text's.
-    const page = line.ascii
-      ? baseline.keyOfBytes(line.buf, line.stemStart(), line.stemEnd())
-      : baseline.keyOf(line.text("csUriStem"));
+    // The key is the page's text as UTF-8: its bytes as logged when they are well-formed (then decoding them and
+    // encoding the text gives them back), else the decoded text's (a bad sequence became U+FFFD).
+    const start = line.stemStart();
+    const end = line.stemEnd();
+    const page =
+      line.ascii || isWellFormedUtf8(line.buf, start, end)
+        ? baseline.keyOfBytes(line.buf, start, end)
+        : baseline.keyOf(line.text("csUriStem"));
     if (!isScriptLine(line, page, baseline, this.isScriptStem)) return;
     if (!baseline.full(page)) baseline.addCode(page, this.clientOf(line));
     if (!this.awaited(line.text("sComputerName"), t)) return;

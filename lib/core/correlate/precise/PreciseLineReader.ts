@@ -1,5 +1,6 @@
 import type { BaselineScope } from "../../model/EngineOptions.js";
 import type { RequestLine } from "../../model/RequestLine.js";
+import { lowerUtf8Into, NEEDS_TEXT } from "../../utf8.js";
 import type { DistinctIpBaseline } from "../DistinctIpBaseline.js";
 import { attackerAddressOf, hostNameFromParts } from "./requestIdentity.js";
 
@@ -9,8 +10,9 @@ const LOWER = Uint8Array.from({ length: 128 }, (_, b) => (b >= 65 && b <= 90 ? b
 /**
  * The precise correlator's reading of W3C lines: the request's host name, its baseline key and its attacker, exactly
  * as `requestHostName`, `baselineKey` and `attackerAddress` give them for `line.toRequest()`, without building them
- * per line. The key is made in bytes (the host and site part once per change of host or site, the page lowered
- * byte by byte on ASCII lines) and numbered by the baseline; the attacker is a number read from `c-ip`'s bytes.
+ * per line. The key is made in bytes (the host and site part once per change of host or site, the page lowered on
+ * its bytes, through its text only for the rare character that needs it) and numbered by the baseline; the
+ * attacker is a number read from `c-ip`'s bytes.
  */
 export class PreciseLineReader {
   private lastComputer: string | undefined;
@@ -62,7 +64,12 @@ export class PreciseLineReader {
       const { buf } = line;
       for (let at = start; at < end; at++) this.scratch[length++] = LOWER[buf[at]!]!;
     } else {
-      length = this.write(line.text("csUriStem").toLowerCase(), length);
+      // Lowered on its bytes too, unless a character needs the text (see `lowerUtf8Into`).
+      const start = line.stemStart();
+      const end = line.stemEnd();
+      this.room(length + 2 * (end - start));
+      const lowered = lowerUtf8Into(this.scratch, length, line.buf, start, end);
+      length = lowered !== NEEDS_TEXT ? lowered : this.write(line.text("csUriStem").toLowerCase(), length);
     }
     return this.baseline.keyOfBytes(this.scratch, 0, length);
   }

@@ -138,6 +138,32 @@ describe("observeLine gives what observe gives on the decoded requests", () => {
     expect(plain.records.map((record) => record.PageDistinctIPs)).toContain(1);
   });
 
+  it("counts pages whose bad UTF-8 decodes to the same text as one page, in both modes", async () => {
+    const path = join(dir, "u_ex261120.log");
+    const line = (stem: Buffer, ip: string) =>
+      Buffer.concat([Buffer.from("2026-11-20 10:15:31 WEB01 "), stem, Buffer.from(` cmd=whoami ${ip}\n`)]);
+    // FF and FE are no UTF-8: each decodes to U+FFFD, so the two lines are on one page, from two addresses.
+    const stem = (bad: number) =>
+      Buffer.concat([Buffer.from("/uploads/h"), Buffer.from([bad]), Buffer.from(".aspx")]);
+    await writeFile(
+      path,
+      Buffer.concat([
+        Buffer.from("#Fields: date time s-computername cs-uri-stem cs-uri-query c-ip\n"),
+        line(stem(0xff), "203.0.113.77"),
+        line(stem(0xfe), "198.51.100.1"),
+      ]),
+    );
+    for (const mode of MATCH_MODES) {
+      const options = { ...DEFAULT_ENGINE_OPTIONS, mode, distinctIpThreshold: 1 };
+      const plain = await expectSamePaths([legacyAlert()], [{ path }], { options, filter: true });
+      expect(plain.records, mode).toEqual([]); // two addresses: over the threshold
+      const two = { ...options, distinctIpThreshold: 2 };
+      expect(
+        (await expectSamePaths([legacyAlert()], [{ path }], { options: two, filter: true })).records.length,
+      ).toBeGreaterThan(0);
+    }
+  });
+
   it("on generated data sets (several hosts, a mid-file #Fields change, a log without s-computername)", async () => {
     await fc.assert(
       fc.asyncProperty(fc.nat(1_000_000), runs, async (seed, r) => {
