@@ -39,7 +39,7 @@ export async function readIisFile(
     // A log cut before its directives is still read as W3C: its lines are then reported for lacking `#Fields`.
     case "w3c":
     case "text":
-      return { path, format: "w3c", gzip, ...(await readW3cFile(path, options, onRequest)) };
+      return { path, format: "w3c", gzip, ...(await readW3cFile(path, options, onRequest, gzip)) };
     default:
       return {
         path,

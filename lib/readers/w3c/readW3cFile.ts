@@ -17,17 +17,22 @@ import { SCAN_CAPACITY, W3cChunkParser } from "./W3cChunkParser.js";
  * Bad lines are skipped and reported through `options.diagnostics`; truncated or corrupt gzip data is reported as a
  * skip and the rows before it are kept. A file that cannot be opened or read throws {@link InputError}.
  *
+ * `gzip`: whether the file is gzip, when the caller knows it from the file's head already (one open less per file:
+ * on hundreds of small logs, each open is a wait for the disk that nothing else fills).
+ *
  * @example const counts = await readW3cFile("logs/u_ex230418.log", { diagnostics }, (request) => rows.push(request));
  */
 export async function readW3cFile(
   path: string,
   options: IisFileReadOptions,
   onRequest: (request: WebRequest) => void,
+  gzip?: boolean,
 ): Promise<IisFileCounts> {
   const bufferSize = readBufferSize(options);
   const parser = new W3cChunkParser(path, options, onRequest);
   try {
-    if (await isGzipFile(path, "IIS")) await readGzip(path, bufferSize, parser, options.onBytesRead);
+    if (gzip ?? (await isGzipFile(path, "IIS")))
+      await readGzip(path, bufferSize, parser, options.onBytesRead);
     else await readPlain(path, bufferSize, parser, options.onBytesRead);
   } catch (error) {
     throw InputError.wrap(path, error, "IIS");
