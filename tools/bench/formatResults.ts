@@ -103,7 +103,8 @@ export function formatSection(report: BenchReport): string {
       report.stemCosts
         .map(
           (cost) =>
-            `${cost.mode} ${cost.bytesPerStem.toFixed(0)} bytes at ${cost.stems.toLocaleString("en-US")}`,
+            `${cost.mode} ${cost.bytesPerStem.toFixed(0)} bytes at ${cost.stems.toLocaleString("en-US")} ` +
+            `(${cost.client === "ipv4" ? "IPv4" : "IPv6"} clients)`,
         )
         .join(", ") +
       ".",

@@ -4,9 +4,13 @@ import { DEFAULT_ENGINE_OPTIONS, type MatchMode } from "../../lib/core/model/Eng
 import { makeStemFilter } from "../../lib/core/scriptStemFilter.js";
 import { W3cChunkParser } from "../../lib/readers/w3c/W3cChunkParser.js";
 
-/** Memory a run holds per distinct script page, per mode. */
+/** The clients of the measured pages: IPv4 addresses (numbers), or temporary IPv6 ones (kept as bytes). */
+export type StemCostClient = "ipv4" | "ipv6";
+
+/** Memory a run holds per distinct script page, per mode and kind of client. */
 export interface StemCost {
   mode: MatchMode;
+  client: StemCostClient;
   /** Distinct pages read. */
   stems: number;
   /** JavaScript heap and array buffers after reading them, less before, per page. */
@@ -20,9 +24,10 @@ const LINES_PER_CHUNK = 10_000;
 /**
  * What the engine holds per distinct script page: the memory (JavaScript heap and the typed arrays' buffers, after
  * full collections) after reading `counts` distinct pages through the byte-level reader into a correlator (the
- * offline path), less the memory before, per page. Each page is requested once, by a client of its own, with ids in
- * its path as on the high-cardinality profile's sites. Growing arrays hold some room ahead, so the figure is given
- * at several counts. Needs `--expose-gc`.
+ * offline path), less the memory before, per page. Each page is requested once, by a client of its own (an IPv4
+ * address, or a temporary IPv6 one: its text is then held too), with ids in its path as on the high-cardinality
+ * profile's sites. Growing arrays hold some room ahead, so the figure is given at several counts. Needs
+ * `--expose-gc`.
  */
 export function measureStemCost(counts: readonly number[]): StemCost[] {
   const gc = (globalThis as { gc?: () => void }).gc;
@@ -33,7 +38,10 @@ export function measureStemCost(counts: readonly number[]): StemCost[] {
     const { heapUsed, arrayBuffers } = process.memoryUsage();
     return heapUsed + arrayBuffers;
   };
-  return (["compat", "precise"] as const).flatMap((mode) => {
+  const runs = (["compat", "precise"] as const).flatMap((mode) =>
+    (["ipv4", "ipv6"] as const).map((client) => ({ mode, client })),
+  );
+  return runs.flatMap(({ mode, client }) => {
     const diagnostics = new Diagnostics();
     const parser = new W3cChunkParser(
       "stems.log",
@@ -51,9 +59,9 @@ export function measureStemCost(counts: readonly number[]): StemCost[] {
     const costs = [...counts]
       .sort((a, b) => a - b)
       .map((stems) => {
-        feed(parser, read, stems);
+        feed(parser, read, stems, client);
         read = stems;
-        return { mode, stems, bytesPerStem: (memory() - before) / stems };
+        return { mode, client, stems, bytesPerStem: (memory() - before) / stems };
       });
     parser.end();
     return costs;
@@ -61,11 +69,14 @@ export function measureStemCost(counts: readonly number[]): StemCost[] {
 }
 
 /** Lines for pages `from` to `to` (one each), pushed a chunk at a time. */
-function feed(parser: W3cChunkParser, from: number, to: number): void {
+function feed(parser: W3cChunkParser, from: number, to: number, client: StemCostClient): void {
   for (let start = from; start < to; start += LINES_PER_CHUNK) {
     let text = "";
     for (let i = start; i < Math.min(to, start + LINES_PER_CHUNK); i++) {
-      const ip = `${10 + (i >>> 24)}.${(i >>> 16) & 255}.${(i >>> 8) & 255}.${i & 255}`;
+      const ip =
+        client === "ipv4"
+          ? `${10 + (i >>> 24)}.${(i >>> 16) & 255}.${(i >>> 8) & 255}.${i & 255}`
+          : `2a02:8109:${(i >>> 16).toString(16)}:${(i & 0xffff).toString(16)}:5d1c:${((i * 7919) & 0xffff).toString(16)}:e03:41a7`;
       text += `2026-11-20 10:00:00 W3SVC1 WEB01 10.0.0.4 GET /portal/orders/${100_000 + i}/view.aspx ${ip} Mozilla/5.0+(Windows+NT+10.0) 31\n`;
     }
     parser.push(Buffer.from(text));

@@ -63,7 +63,7 @@ describe("benchmark results", () => {
     const section = (lines: number, date: string, profile: BenchProfile = "project") =>
       formatSection({
         profile,
-        stemCosts: [{ mode: "compat", stems: 1000, bytesPerStem: 77.6 }],
+        stemCosts: [{ mode: "compat", client: "ipv4", stems: 1000, bytesPerStem: 77.6 }],
         lines,
         bytes: 1e9,
         files: 8,
