@@ -30,6 +30,8 @@ export interface IisFileReadOptions {
   onBytesRead?: (bytesRead: number) => void;
   /** See {@link IisReadOptions.onLine}. */
   onLine?: (line: W3cLine) => void;
+  /** Longest W3C line kept whole (default 16 MiB): tests use small sizes to make lines too long. */
+  maxLineBytes?: number;
 }
 
 /** 1 MiB: large reads keep the per-read overhead negligible against the line scanning. */

@@ -33,7 +33,8 @@ const HASH = 0x23;
 const DASH = 0x2d;
 const BOM_FIRST_BYTE = 0xef;
 const NUL = 0x00;
-const DEFAULT_MAX_LINE_BYTES = 16 << 20;
+/** Longest line kept whole by default; `splitW3cFile` takes a longer one for no directive, as the parser skips it. */
+export const DEFAULT_MAX_LINE_BYTES = 16 << 20;
 /** Bytes scanned per call: chunks are cut into pieces of at most this size. */
 export const SCAN_CAPACITY = 1 << 20;
 
@@ -64,6 +65,15 @@ export class W3cChunkParser {
   ) {
     this.carry = new LineCarry(options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
     this.view = new W3cLine(options.defaultHost);
+  }
+
+  /**
+   * Starts reading in the middle of a file, at a line (a range of `splitW3cFile`), as if the lines before had been
+   * read: `linesBefore` of them, the last `#Fields` among them `fields` (its text and line). Call before any input.
+   */
+  resume(linesBefore: number, fields: { text: string; line: number } | undefined): void {
+    this.lineNumber = linesBefore;
+    this.layout = fields === undefined ? undefined : parseFieldsDirective(fields.text, fields.line);
   }
 
   /**
@@ -173,12 +183,8 @@ export class W3cChunkParser {
     end: number,
   ): void {
     this.lineNumber += 1;
-    if (buf[start] === NUL || (buf[start] === BOM_FIRST_BYTE && startsWithBom(buf, start, end))) {
-      // NULs before a line are the padding IIS leaves in a log it stopped writing abruptly (it goes on after them
-      // when it starts again): no part of the line, as a BOM is none.
-      let from = start;
-      while (from < end && buf[from] === NUL) from += 1;
-      if (buf[from] === BOM_FIRST_BYTE && startsWithBom(buf, from, end)) from += 3;
+    if (buf[start] === NUL || buf[start] === BOM_FIRST_BYTE) {
+      const from = contentStart(buf, start, end);
       const kept = bounds[base]!;
       bounds[base] = from;
       this.lineContent(buf, bounds, base, found, from, end);
@@ -247,7 +253,18 @@ export class W3cChunkParser {
   }
 }
 
+/**
+ * Where the content of the line `buf[start..end)` starts: after the NULs IIS pads a log with when it stops writing
+ * abruptly (it goes on after them when it starts again), then after a byte order mark. Neither is part of the line.
+ */
+export function contentStart(buf: Uint8Array, start: number, end: number): number {
+  let from = start;
+  while (from < end && buf[from] === NUL) from += 1;
+  if (buf[from] === BOM_FIRST_BYTE && startsWithBom(buf, from, end)) from += 3;
+  return from;
+}
+
 /** Whether the line starts with the UTF-8 byte order mark (EF BB BF), which some tools put before `#Software`. */
-function startsWithBom(buf: Buffer, start: number, end: number): boolean {
+function startsWithBom(buf: Uint8Array, start: number, end: number): boolean {
   return end - start >= 3 && buf[start] === 0xef && buf[start + 1] === 0xbb && buf[start + 2] === 0xbf;
 }

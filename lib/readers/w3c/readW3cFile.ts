@@ -5,6 +5,7 @@ import type { WebRequest } from "../../core/model/WebRequest.js";
 import { brokenGzipReason, isGzipFile, isZlibError, openInputStream } from "../files/openInputStream.js";
 import { type IisFileReadOptions, readBufferSize } from "../iis/IisReadOptions.js";
 import type { IisFileCounts } from "../iis/IisReadSummary.js";
+import type { W3cRange } from "./splitW3cFile.js";
 import { SCAN_CAPACITY, W3cChunkParser } from "./W3cChunkParser.js";
 
 /**
@@ -33,34 +34,59 @@ export async function readW3cFile(
   try {
     if (gzip ?? (await isGzipFile(path, "IIS")))
       await readGzip(path, bufferSize, parser, options.onBytesRead);
-    else await readPlain(path, bufferSize, parser, options.onBytesRead);
+    else await readPlain(path, bufferSize, parser, options.onBytesRead, WHOLE_FILE);
   } catch (error) {
     throw InputError.wrap(path, error, "IIS");
   }
   return parser.counts;
 }
 
+/**
+ * {@link readW3cFile} of one range of a plain W3C log (`splitW3cFile`): its lines are numbered, and parsed under the
+ * `#Fields` in force, as reading the whole file would number and parse them. `onBytesRead` counts from the range's
+ * start.
+ */
+export async function readW3cRange(
+  path: string,
+  range: W3cRange,
+  options: IisFileReadOptions,
+  onRequest: (request: WebRequest) => void,
+): Promise<IisFileCounts> {
+  const parser = new W3cChunkParser(path, options, onRequest);
+  parser.resume(range.linesBefore, range.fields);
+  try {
+    await readPlain(path, readBufferSize(options), parser, options.onBytesRead, range);
+  } catch (error) {
+    throw InputError.wrap(path, error, "IIS");
+  }
+  return parser.counts;
+}
+
+const WHOLE_FILE = { start: 0, end: undefined } as const;
+
 async function readPlain(
   path: string,
   bufferSize: number,
   parser: W3cChunkParser,
   onBytesRead: ((bytesRead: number) => void) | undefined,
+  { start, end }: { start: number; end: number | undefined },
 ): Promise<void> {
   const handle = await open(path, "r");
   try {
     // Straight into the parser's two scan buffers, no copy: the next read fills one while the other is parsed.
     const size = Math.min(bufferSize, SCAN_CAPACITY);
+    const sizeAt = (at: number) => (end === undefined ? size : Math.max(0, Math.min(size, end - at)));
     let area: 0 | 1 = 0;
-    let position = 0;
-    let reading = handle.read(parser.input(area), 0, size, position);
+    let position = start;
+    let reading = handle.read(parser.input(area), 0, sizeAt(position), position);
     for (;;) {
       const { bytesRead } = await reading;
       if (bytesRead === 0) break;
       position += bytesRead;
       const next: 0 | 1 = area === 0 ? 1 : 0;
-      reading = handle.read(parser.input(next), 0, size, position);
+      reading = handle.read(parser.input(next), 0, sizeAt(position), position);
       parser.pushInput(area, bytesRead);
-      onBytesRead?.(position);
+      onBytesRead?.(position - start);
       area = next;
     }
   } finally {
