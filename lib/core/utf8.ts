@@ -119,3 +119,63 @@ function buildLowerTable(): Int32Array {
   }
   return table;
 }
+
+const encoder = new TextEncoder();
+// As `Buffer.toString("utf8")` decodes: a byte order mark is a character of the text, not dropped.
+const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
+
+/** Any UTF-16 surrogate code unit: only a string that has one can be ill-formed. */
+const SURROGATE = /[\ud800-\udfff]/;
+
+/**
+ * Writes `text` as bytes of its own into `into` (room for `3 * text.length`) from 0, and returns their length: its
+ * UTF-8 when it is well-formed (every string a reader decodes from bytes is); a lone surrogate, which UTF-8 cannot
+ * hold, as its own three-byte form (`ED A0 80` for U+D800: WTF-8). Encoding it as U+FFFD, as `TextEncoder` does, would
+ * make `"\ud800"` and `"\ufffd"` one key; a JSON export can hold either (`JSON.parse` keeps a lone `\ud800`), and a
+ * count of distinct strings must keep them apart. No well-formed UTF-8 holds `ED A0`–`ED BF`, so no other string
+ * gets these bytes, and {@link decodeTextKey} gives the text back.
+ */
+export function encodeTextKey(text: string, into: Uint8Array): number {
+  if (!SURROGATE.test(text)) return encoder.encodeInto(text, into).written;
+  let to = 0;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0xd800 || unit > 0xdfff) {
+      to = writeCodePoint(into, to, unit);
+      continue;
+    }
+    const next = text.charCodeAt(i + 1); // NaN past the end
+    if (unit <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
+      const code = 0x10000 + ((unit - 0xd800) << 10) + (next - 0xdc00);
+      into[to] = 0xf0 | (code >> 18);
+      into[to + 1] = 0x80 | ((code >> 12) & 0x3f);
+      into[to + 2] = 0x80 | ((code >> 6) & 0x3f);
+      into[to + 3] = 0x80 | (code & 0x3f);
+      to += 4;
+      i += 1;
+    } else to = writeCodePoint(into, to, unit); // a lone surrogate, as its own three bytes
+  }
+  return to;
+}
+
+/** The text whose {@link encodeTextKey} bytes are `bytes`. */
+export function decodeTextKey(bytes: Uint8Array): string {
+  if (isWellFormedUtf8(bytes, 0, bytes.length)) return decoder.decode(bytes);
+  // WTF-8: each sequence read by its lead byte, a lone surrogate's included.
+  const units: number[] = [];
+  for (let at = 0; at < bytes.length;) {
+    const b = bytes[at]!;
+    const c = (k: number) => bytes[at + k]! & 0x3f;
+    if (b < 0x80) [units[units.length], at] = [b, at + 1];
+    else if (b < 0xe0) [units[units.length], at] = [((b & 0x1f) << 6) | c(1), at + 2];
+    else if (b < 0xf0) [units[units.length], at] = [((b & 0x0f) << 12) | (c(1) << 6) | c(2), at + 3];
+    else {
+      const code = (((b & 0x07) << 18) | (c(1) << 12) | (c(2) << 6) | c(3)) - 0x10000;
+      units.push(0xd800 + (code >> 10), 0xdc00 + (code & 0x3ff));
+      at += 4;
+    }
+  }
+  let text = "";
+  for (let i = 0; i < units.length; i += 8192) text += String.fromCharCode(...units.slice(i, i + 8192));
+  return text;
+}

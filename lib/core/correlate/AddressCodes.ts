@@ -1,3 +1,4 @@
+import { decodeTextKey, encodeTextKey } from "../utf8.js";
 import { ByteKeyIndex } from "./ByteKeyIndex.js";
 
 /** Codes from here up are interned addresses (2^32 + the address's handle); below, IPv4 addresses' 32-bit values. */
@@ -6,9 +7,9 @@ const INTERNED = 2 ** 32;
 /**
  * Client addresses as numbers, so that a page's tally holds numbers instead of strings: an IPv4 address in its
  * usual form (`203.0.113.7`: four decimal parts, 0–255, no leading zeros) is its 32-bit value, read from the log's
- * bytes without making a string; anything else (IPv6, `-`, oddities) is numbered by its UTF-8 bytes, once per
- * distinct address. Two addresses get the same code exactly when their texts are equal, as a count of distinct
- * strings needs (a text with a lone surrogate counts as one with U+FFFD there: no reader makes one).
+ * bytes without making a string; anything else (IPv6, `-`, oddities) is numbered by its bytes (`encodeTextKey`: its
+ * UTF-8, a lone surrogate from a JSON export kept apart from U+FFFD), once per distinct address. Two addresses get
+ * the same code exactly when their texts are equal, as a count of distinct strings needs.
  *
  * The others are kept as bytes in a {@link ByteKeyIndex}, not as strings in a `Map`: where clients are IPv6 hosts
  * with temporary addresses, nearly every request on a rare page brings a new one, and a string and its map entry
@@ -16,8 +17,6 @@ const INTERNED = 2 ** 32;
  */
 export class AddressCodes {
   private readonly others = new ByteKeyIndex(0);
-  private readonly encoder = new TextEncoder();
-  private readonly decoder = new TextDecoder("utf-8", { ignoreBOM: true });
   private scratch = new Uint8Array(64);
 
   /** The code of an address given as text. */
@@ -25,8 +24,8 @@ export class AddressCodes {
     const v4 = ipv4OfText(text);
     if (v4 >= 0) return v4;
     if (this.scratch.length < 3 * text.length) this.scratch = new Uint8Array(3 * text.length);
-    const { written } = this.encoder.encodeInto(text, this.scratch);
-    return INTERNED + this.others.findOrAdd(this.scratch, 0, written);
+    const length = encodeTextKey(text, this.scratch);
+    return INTERNED + this.others.findOrAdd(this.scratch, 0, length);
   }
 
   /**
@@ -45,7 +44,7 @@ export class AddressCodes {
   textOf(code: number): string {
     if (code < INTERNED) return `${code >>> 24}.${(code >>> 16) & 255}.${(code >>> 8) & 255}.${code & 255}`;
     const { keys } = this.others.keysOf([code - INTERNED]);
-    return this.decoder.decode(keys);
+    return decodeTextKey(keys);
   }
 
   /** Distinct addresses held other than IPv4 ones. */

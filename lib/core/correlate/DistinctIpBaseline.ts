@@ -1,4 +1,5 @@
 import type { BaselineScope } from "../model/EngineOptions.js";
+import { encodeTextKey } from "../utf8.js";
 import { AddressCodes } from "./AddressCodes.js";
 import { ByteKeyIndex } from "./ByteKeyIndex.js";
 
@@ -21,7 +22,7 @@ const HIGH_SHIFT = 24;
  * {@link ByteKeyIndex} holding its UTF-8 bytes, its state and its first {@link INLINE} addresses as 32-bit numbers
  * ({@link AddressCodes}), about 74 bytes with a 30-byte page (table slot included) where a `Map` of strings to
  * arrays of strings took 350. Readers of raw lines find a key by its bytes (`keyOfBytes`) and add addresses by
- * code; everyone else uses the text API (`add`, `count`), whose keys are the same UTF-8 bytes. A key is named by its
+ * code; everyone else uses the text API (`add`, `count`), whose keys are the same UTF-8 bytes (`encodeTextKey`, which keeps a lone surrogate apart from U+FFFD). A key is named by its
  * handle in the index.
  *
  * Counts can also be set directly, when the workspace computed them (`summarize dcount(cIP) by …`).
@@ -34,7 +35,6 @@ export class DistinctIpBaseline {
   private readonly counted = new Map<string, number>();
   /** Pages of the baselines merged into this one that found no slot in their table (see `flooded`). */
   private floodedElsewhere = 0;
-  private readonly encoder = new TextEncoder();
   private scratch = new Uint8Array(256);
 
   /** @param cap addresses kept per key (at most 65,535); use threshold + 1, so "over the threshold" stays exact. */
@@ -198,10 +198,10 @@ export class DistinctIpBaseline {
     return size > INLINE && this.spilled.get(key)!.includes(code);
   }
 
-  /** Writes `text` as UTF-8 into the scratch buffer and returns its length (a lone surrogate as U+FFFD). */
+  /** Writes `text`'s key bytes (`encodeTextKey`: UTF-8, a lone surrogate kept apart) into the scratch buffer. */
   private encode(text: string): number {
     if (this.scratch.length < 3 * text.length) this.scratch = new Uint8Array(3 * text.length);
-    return this.encoder.encodeInto(text, this.scratch).written;
+    return encodeTextKey(text, this.scratch);
   }
 }
 

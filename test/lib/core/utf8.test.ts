@@ -3,7 +3,13 @@ import { isUtf8 } from "node:buffer";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 
-import { isWellFormedUtf8, lowerUtf8Into, NEEDS_TEXT } from "../../../lib/core/utf8.js";
+import {
+  decodeTextKey,
+  encodeTextKey,
+  isWellFormedUtf8,
+  lowerUtf8Into,
+  NEEDS_TEXT,
+} from "../../../lib/core/utf8.js";
 
 /** What the readers did before: decode (bad sequences as U+FFFD), lower the text, encode it. */
 const viaText = (bytes: Buffer) => Buffer.from(bytes.toString("utf8").toLowerCase(), "utf8");
@@ -130,5 +136,42 @@ describe("lowerUtf8Into", () => {
       ),
       { numRuns: 5000 },
     );
+  });
+});
+
+describe("encodeTextKey", () => {
+  const key = (text: string) => {
+    const into = new Uint8Array(3 * text.length);
+    return Buffer.from(into.subarray(0, encodeTextKey(text, into)));
+  };
+  // Any UTF-16: lone surrogates of both halves, pairs, and their neighbours.
+  const anyText = fc
+    .array(
+      fc.oneof(
+        fc.integer({ min: 0, max: 0xffff }),
+        fc.constantFrom(0xd800, 0xdbff, 0xdc00, 0xdfff, 0xfffd, 0x41, 0xe9),
+      ),
+      { maxLength: 12 },
+    )
+    .map((units) => String.fromCharCode(...units));
+
+  it("gives a well-formed text its UTF-8, and every text its text back", () => {
+    fc.assert(
+      fc.property(anyText, (text) => {
+        const wellFormed = Buffer.from(text, "utf8").toString("utf8") === text; // only a lone surrogate is lost
+        if (wellFormed) expect(key(text).equals(Buffer.from(text, "utf8"))).toBe(true);
+        expect(decodeTextKey(key(text))).toBe(text);
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it("gives two texts the same bytes only when they are equal (a lone surrogate is not U+FFFD)", () => {
+    fc.assert(
+      fc.property(anyText, anyText, (a, b) => key(a).equals(key(b)) === (a === b)),
+      { numRuns: 5000 },
+    );
+    expect(key("\ud800").equals(key("\ufffd"))).toBe(false);
+    expect([...key("\ud800x")]).toEqual([0xed, 0xa0, 0x80, 0x78]);
   });
 });

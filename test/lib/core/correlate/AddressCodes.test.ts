@@ -37,6 +37,14 @@ describe("AddressCodes", () => {
     expect(new AddressCodes().ofAsciiBytes(line, 1, line.length - 1)).toBe(-1);
   });
 
+  it("keeps a lone surrogate (a JSON export can hold one) apart from U+FFFD, and gives it back", () => {
+    const codes = new AddressCodes();
+    const [lone, replacement] = [codes.ofText("\ud800"), codes.ofText("\ufffd")];
+    expect(lone).not.toBe(replacement);
+    expect(codes.textOf(lone)).toBe("\ud800");
+    expect(codes.textOf(replacement)).toBe("\ufffd");
+  });
+
   it("tells addresses apart exactly when their texts differ (case and leading zeros included)", () => {
     const codes = new AddressCodes();
     const texts = ["2001:db8::1", "2001:DB8::1", "1.2.3.4", "01.2.3.4", "1.2.3.04", "::ffff:1.2.3.4"];
