@@ -130,6 +130,14 @@ export function parseGenerateArgs(args: readonly string[]): GenerateCommand {
     if (idsFrom === "1" || idsFrom === "2") options.entityIdsFrom = Number(idsFrom) as 1 | 2;
     else problems.push(`--entity-ids-from expects 1 or 2, got "${idsFrom}"`);
   }
+  // Both shape the id-path pages, which only --script-stems makes: alone they would change nothing, silently.
+  for (const [value, flag] of [
+    [depth, "--page-depth"],
+    [nonLatin, "--non-latin-share"],
+  ] as const) {
+    if (value !== undefined && stems === undefined)
+      problems.push(`${flag} needs --script-stems (it shapes its pages)`);
+  }
   if (problems.length > 0 || out === undefined) throw new UsageError(problems.join("; "));
   return { help: false, out, options };
 }

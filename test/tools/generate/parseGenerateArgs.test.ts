@@ -49,6 +49,12 @@ describe("parseGenerateArgs", () => {
       "400",
       "--entity-ids-from",
       "1",
+      "--page-depth",
+      "6",
+      "--non-latin-share",
+      "0.5",
+      "--ipv6-share",
+      "0.75",
     ]);
     expect(command).toEqual({
       help: false,
@@ -59,6 +65,9 @@ describe("parseGenerateArgs", () => {
         scriptShare: 0.45,
         legacyAlerts: 400,
         entityIdsFrom: 1,
+        pageDepth: 6,
+        nonLatinShare: 0.5,
+        ipv6Share: 0.75,
       },
     });
     expect(Object.keys(parseGenerateArgs(["--out=x"]))).not.toContain("scriptShare");
@@ -82,6 +91,9 @@ describe("parseGenerateArgs", () => {
     [["--out", "x", "--script-share", "1.5"], /--script-share expects a fraction in 0\.05\.\.0\.95/],
     [["--out", "x", "--legacy-alerts", "lots"], /--legacy-alerts expects an integer/],
     [["--out", "x", "--entity-ids-from", "0"], /--entity-ids-from expects 1 or 2/],
+    [["--out", "x", "--ipv6-share", "1"], /--ipv6-share expects a fraction in 0\.05\.\.0\.95/],
+    [["--out", "x", "--non-latin-share", "0.5"], /--non-latin-share needs --script-stems/],
+    [["--out", "x", "--page-depth", "3"], /--page-depth needs --script-stems/],
   ])("rejects %j", (args, message) => {
     expect(() => parseGenerateArgs(args)).toThrow(UsageError);
     expect(() => parseGenerateArgs(args)).toThrow(message);
