@@ -52,8 +52,9 @@ export function defaultWorkers(): number {
 /**
  * The job on files: alert exports are read whole (they are few), DeviceProcessEvents exports are streamed for their
  * web-shell processes (docs/design.md §4.12), IIS logs stream through the correlator, which
- * keeps only the baseline counts and the requests that can match a command. With several IIS files, 64 MiB or
- * more and `maxWorkers` > 0, the files are read on several threads (see `correlateInLanes`), with the same result.
+ * keeps only the baseline counts and the requests that can match a command. With 64 MiB of IIS files or more in
+ * two files or more (or 128 MiB in one) and `maxWorkers` > 0, they are read on several threads, a large log cut into
+ * ranges (see `correlateInLanes`), with the same result.
  * When the alerts give no command at all, no request can match one and the logs are listed but not read.
  * Unreadable inputs throw typed errors; bad rows go to `diagnostics` and the run goes on.
  */
@@ -81,7 +82,8 @@ export async function runOffline(
   const { correlator } = prepared;
   const files = await listIisInputFiles(inputs.iis, diagnostics);
   const bytes = files.reduce((sum, file) => sum + file.size, 0);
-  const workers = Math.min(files.length - 1, maxWorkers);
+  // A thread per file, or per 64 MiB of one large log, which the lanes cut into ranges.
+  const workers = Math.min(maxWorkers, Math.max(files.length - 1, Math.floor(bytes / LANES_MIN_BYTES) - 1));
   const noCommand = correlator.commandCount === 0;
   if (noCommand && files.length > 0)
     diagnostics.warn(

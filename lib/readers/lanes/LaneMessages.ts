@@ -3,6 +3,7 @@ import type { AlertRow } from "../../core/model/AlertRow.js";
 import type { DeviceProcessRow } from "../../core/model/DeviceProcessRow.js";
 import type { EngineOptions, TimeRange } from "../../core/model/EngineOptions.js";
 import type { IisInputFile } from "../iis/readIisInputs.js";
+import type { W3cRange } from "../w3c/splitW3cFile.js";
 import type { FileOutcome } from "./readFileIntoCorrelator.js";
 
 /** What a lane worker starts from: the run's process sources and options, to build the same correlator as the run's. */
@@ -16,11 +17,13 @@ export interface LaneInit {
 }
 
 /**
- * From the run to a worker: read a file; there is none left (`idle`); or hand over the baseline's counts of the
+ * From the run to a worker: read a file (or a range of it); there is none left (`idle`); or hand over the baseline's counts of the
  * keys the run's records read, and stop.
  */
 export type ToLane =
-  { kind: "file"; index: number; file: IisInputFile } | { kind: "idle" } | { kind: "finish"; keys: string[] };
+  | { kind: "file"; index: number; file: IisInputFile; range?: W3cRange }
+  | { kind: "idle" }
+  | { kind: "finish"; keys: string[] };
 
 /** From a worker to the run. */
 export type FromLane =

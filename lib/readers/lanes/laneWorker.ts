@@ -1,4 +1,4 @@
-// A worker thread that reads whole IIS files into a correlator of its own, one file per request from the run (see
+// A worker thread that reads IIS files (or ranges of one) into a correlator of its own, one per request from the run (see
 // `correlateInLanes`), and hands back each file's outcome and, at the end, its counts of the keys the run asks for.
 import { parentPort, workerData } from "node:worker_threads";
 
@@ -35,14 +35,14 @@ port.on("message", (message: ToLane) => {
     port.close();
     return;
   }
-  const { index, file } = message;
+  const { index, file, range } = message;
   let reported = 0;
   const onBytesRead = (bytes: number) => {
     if (bytes - reported < PROGRESS_BYTES) return;
     reported = bytes;
     send({ kind: "progress", index, bytes });
   };
-  readFileIntoCorrelator(correlator, file, acceptStem, init.examplesPerInput, onBytesRead).then(
+  readFileIntoCorrelator(correlator, file, acceptStem, init.examplesPerInput, onBytesRead, range).then(
     (outcome) => send({ kind: "file", index, outcome }),
     (error: unknown) => send({ kind: "failed", index, error: toLaneError(error) }),
   );

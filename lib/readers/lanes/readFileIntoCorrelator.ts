@@ -1,9 +1,13 @@
 import type { CandidateBatch, Correlator } from "../../core/correlate/Correlator.js";
 import { Diagnostics, type InputCounts } from "../../core/Diagnostics.js";
+import type { WebRequest } from "../../core/model/WebRequest.js";
 import type { StemFilter } from "../../core/scriptStemFilter.js";
 import type { IisFileSummary } from "../iis/IisReadSummary.js";
 import { readIisFile } from "../iis/readIisFile.js";
 import type { IisInputFile } from "../iis/readIisInputs.js";
+import { readW3cRange } from "../w3c/readW3cFile.js";
+import type { W3cRange } from "../w3c/splitW3cFile.js";
+import type { W3cLine } from "../w3c/W3cLine.js";
 
 /**
  * What reading one IIS file into a correlator gave, as plain data: the file's counts, what it put in the run's
@@ -19,7 +23,8 @@ export interface FileOutcome {
 
 /**
  * Reads one IIS file into the correlator (native W3C lines through its byte-level path, export rows as requests),
- * with a diagnostics ledger of its own, and takes the candidates the file added.
+ * or one range of a plain W3C log (`splitW3cFile`), with a diagnostics ledger of its own, and takes the candidates
+ * it added.
  */
 export async function readFileIntoCorrelator(
   correlator: Correlator,
@@ -27,20 +32,27 @@ export async function readFileIntoCorrelator(
   acceptStem: StemFilter,
   examplesPerInput: number,
   onBytesRead?: (bytes: number) => void,
+  range?: W3cRange,
 ): Promise<FileOutcome> {
   // No cap on warnings here: a file gives a few at most, and the run's ledger applies its own cap when merging.
   const diagnostics = new Diagnostics(examplesPerInput, Number.MAX_SAFE_INTEGER);
-  const summary = await readIisFile(
-    file.path,
-    {
-      diagnostics,
-      acceptStem,
-      defaultHost: file.defaultHost,
-      onBytesRead,
-      onLine: (line) => correlator.observeLine(line),
-    },
-    (request) => correlator.observe(request),
-  );
+  const options = {
+    diagnostics,
+    acceptStem,
+    defaultHost: file.defaultHost,
+    onBytesRead,
+    onLine: (line: W3cLine) => correlator.observeLine(line),
+  };
+  const onRequest = (request: WebRequest) => correlator.observe(request);
+  const summary: IisFileSummary =
+    range === undefined
+      ? await readIisFile(file.path, options, onRequest)
+      : {
+          path: file.path,
+          format: "w3c",
+          gzip: false,
+          ...(await readW3cRange(file.path, range, options, onRequest)),
+        };
   return {
     summary,
     inputs: [...diagnostics.inputs],

@@ -61,6 +61,7 @@ async function inLanes(
   options: EngineOptions,
   workers: number,
   processes: DeviceProcessRow[] = [],
+  rangeBytes?: number,
 ) {
   const diagnostics = new Diagnostics();
   const { correlator } = createCorrelator(alerts, options, undefined, new Diagnostics(), processes);
@@ -69,7 +70,7 @@ async function inLanes(
     files,
     { alerts, processes, options, range: undefined, examplesPerInput: diagnostics.examplesPerInput },
     diagnostics,
-    { workers, workerUrl: WORKER },
+    { workers, workerUrl: WORKER, rangeBytes },
   );
   return { records: correlator.finish(0), candidates: correlator.candidateCount, summary, diagnostics };
 }
@@ -93,6 +94,24 @@ describe("correlateInLanes", () => {
     await copyFile(fixture("w3ciislog_export.jsonl"), join(extra, "api.jsonl"));
     await copyFile(fixture("u_ex230420_broken.log"), join(extra, "u_ex230420_broken.log"));
     await writeFile(join(extra, "u_ex230421_empty.log"), "");
+    // Two days joined into one log (each with its byte order mark and headers), padded with NULs where IIS stopped,
+    // and lines cut short: a log to cut into ranges, with skips and a #Fields in force across them.
+    const days = await Promise.all(
+      ["u_ex261120.log", "u_ex261121.log"].map((name) =>
+        readFile(join(dir, "set", "iis", "WEB02", name), "utf8"),
+      ),
+    );
+    const damaged = (text: string) =>
+      text
+        .split("\n")
+        .map((line, k) =>
+          k % 97 === 50 ? line.slice(0, 30) : k % 211 === 100 ? `\u0000\u0000${line}` : line,
+        )
+        .join("\n");
+    await writeFile(
+      join(extra, "u_ex261120_joined.log"),
+      days.map((day) => `\ufeff${damaged(day)}`).join(""),
+    );
     files = await listIisInputFiles(
       [{ path: join(dir, "set", "iis") }, { path: extra, defaultHost: "web01" }],
       new Diagnostics(),
@@ -117,6 +136,22 @@ describe("correlateInLanes", () => {
     60_000,
   );
 
+  it.each(MATCH_MODES.flatMap((mode) => [1, 3].map((workers) => [mode, workers] as const)))(
+    "gives in %s mode, with %i worker(s) reading logs cut into ranges, what reading the files in order gives",
+    async (mode, workers) => {
+      const options = { ...DEFAULT_ENGINE_OPTIONS, mode };
+      const expected = await sequential(alerts, files, options);
+      const actual = await inLanes(alerts, files, options, workers, [], 20_000);
+      expect(actual).toEqual(expected);
+      expect([...actual.diagnostics.inputs.keys()]).toEqual([...expected.diagnostics.inputs.keys()]);
+      const joined = expected.diagnostics.inputs.get(
+        files.find((f) => f.path.endsWith("_joined.log"))!.path,
+      )!;
+      expect(joined.skipped).toBeGreaterThan(10); // skips in every range, each with its line
+    },
+    60_000,
+  );
+
   it("gives, with DeviceProcessEvents as a second process source, what reading the files in order gives", async () => {
     const options = { ...DEFAULT_ENGINE_OPTIONS, mode: "precise" as const };
     const export_ = join(dir, "set", "DeviceProcessEvents.csv");
@@ -133,7 +168,7 @@ describe("correlateInLanes", () => {
       gone.includes(file) ? { ...file, path: `${file.path}.missing` } : file,
     );
     const options = { ...DEFAULT_ENGINE_OPTIONS, mode: "precise" as const };
-    const error = await inLanes(alerts, moved, options, 2).catch((e: unknown) => e);
+    const error = await inLanes(alerts, moved, options, 2, [], 20_000).catch((e: unknown) => e);
     const expected = await sequential(alerts, moved, options).catch((e: unknown) => e);
     expect(error instanceof InputError).toBe(true);
     expect((error as Error).message).toBe((expected as Error).message); // the system error behind it stays in its thread
