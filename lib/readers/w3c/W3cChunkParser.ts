@@ -136,11 +136,17 @@ export class W3cChunkParser {
       k = 2;
     }
     const view = this.view;
+    const { maxLineBytes } = this.carry;
     for (; k <= lineCount; k++) {
       const base = lines[k - 1]!;
       const last = lines[k]!;
       const start = seps[base]!;
       const lineEnd = seps[last]!; // one past the LF, and the next line's start
+      if (lineEnd - 1 - start > maxLineBytes) {
+        // As a carried line is held to it: whether a line is too long does not depend on where reads end.
+        this.overlongLine();
+        continue;
+      }
       let end = lineEnd - 1;
       if (end > start && text[end - 1] === CR) end -= 1;
       // The line's last field ends at `end`, not at the LF: mark it so for the decoders, then put the start back.
@@ -153,17 +159,16 @@ export class W3cChunkParser {
     if (tail < to) this.carry.keep(text, tail, to);
   }
 
+  /** A line longer than `maxLineBytes` (without its LF) is numbered and skipped, whether it was carried or not. */
+  private overlongLine(): void {
+    this.lineNumber += 1;
+    this.skip(this.lineNumber, `line longer than ${this.carry.maxLineBytes} bytes: expected a W3C log line`);
+  }
+
   /** The carried line is complete: parse it. */
   private finishCarriedLine(): void {
     const line = this.carry.take();
-    if (line === undefined) {
-      this.lineNumber += 1;
-      this.skip(
-        this.lineNumber,
-        `line longer than ${this.carry.maxLineBytes} bytes: expected a W3C log line`,
-      );
-      return;
-    }
+    if (line === undefined) return this.overlongLine();
     this.view.ascii = false;
     this.line(line.buf, line.bounds, 0, line.found, 0, line.end);
   }
