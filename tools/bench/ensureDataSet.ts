@@ -1,8 +1,19 @@
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
+import { pipeline } from "node:stream/promises";
 import { fileURLToPath } from "node:url";
 
+import { listIisFiles } from "../../lib/readers/iis/listIisFiles.js";
 import { generateDataSet } from "../generate/generateDataSet.js";
 import { DEFAULT_GENERATE_OPTIONS, type GenerateOptions } from "../generate/GenerateOptions.js";
 
@@ -102,4 +113,27 @@ function generatorDigest(): string {
       .update(readFileSync(join(dir, name)))
       .update("\0");
   return hash.digest("hex").slice(0, 16);
+}
+
+/**
+ * The data set's logs joined into one file, in the order the command lists them, as a responder who was handed one
+ * big log (or joined a server's days with `cat`) reads them: made once beside the data set's `iis/` (the joined
+ * file is `one-file/u_ex_joined.log`; a folder without `.complete` is an interrupted join and is made again). Every
+ * file keeps its headers, so the `#Fields` change where each file began. Returns the folder to pass as `--iis`.
+ */
+export async function ensureOneFile(data: DataSet, log: (text: string) => void): Promise<string> {
+  const dir = join(data.dir, "one-file");
+  const marker = join(dir, DONE);
+  if (existsSync(marker)) return dir;
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir);
+  const files = await listIisFiles(data.iis);
+  log(`joining ${files.length} logs into ${dir} …`);
+  const out = createWriteStream(join(dir, "u_ex_joined.log"));
+  for (const file of files) await pipeline(createReadStream(file.path), out, { end: false });
+  await new Promise<void>((resolve, reject) =>
+    out.end((error?: Error | null) => (error ? reject(error) : resolve())),
+  );
+  writeFileSync(marker, `${files.length} files\n`);
+  return dir;
 }

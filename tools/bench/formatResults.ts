@@ -15,11 +15,9 @@ export const TARGETS = {
 } as const;
 
 /** Everything a results section says. */
-export interface BenchReport {
-  profile: BenchProfile;
+export interface BenchReport extends SectionKey {
   /** Memory held per distinct script page (measured in the same benchmark run). */
   stemCosts: readonly StemCost[];
-  lines: number;
   bytes: number;
   files: number;
   seed: number;
@@ -90,7 +88,7 @@ export function formatSection(report: BenchReport): string {
   const gb = (report.bytes / 1e9).toFixed(2);
   return [
     `${startMarker(report)}`,
-    `## ${PROFILE_TITLES[report.profile]}, ${report.lines.toLocaleString("en-US")} lines (${gb} GB in ${report.files} files, seed ${report.seed})`,
+    `## ${PROFILE_TITLES[report.profile]}, ${report.lines.toLocaleString("en-US")} lines${report.oneFile ? " in one file" : ""} (${gb} GB in ${report.files} file${report.files === 1 ? "" : "s"}, seed ${report.seed})`,
     "",
     `Run ${report.date} with \`${report.command}\`, ${report.summaries[0]?.runs ?? 0} alternating runs of each, ` +
       `each in its own process (wall time from spawn to exit, Node start-up included).`,
@@ -134,12 +132,15 @@ data-set size keeps its own section, replaced when it is run again. The notes at
 `;
 const NOTES_MARKER = "<!-- notes: kept across runs -->";
 const END_MARKER = "<!-- /bench -->";
-const startMarker = (at: SectionKey) => `<!-- bench: ${at.profile} ${at.lines} lines -->`;
+const startMarker = (at: SectionKey) =>
+  `<!-- bench: ${at.profile} ${at.lines} lines${at.oneFile ? " one-file" : ""} -->`;
 
 /** What a section is about. */
 export interface SectionKey {
   profile: BenchProfile;
   lines: number;
+  /** The logs joined into one file. */
+  oneFile: boolean;
 }
 
 /**
@@ -152,9 +153,14 @@ export async function updateResultsFile(path: string, at: SectionKey, section: s
   const notesAt = old.indexOf(NOTES_MARKER);
   const notes = notesAt === -1 ? `${NOTES_MARKER}\n` : old.slice(notesAt);
   const sections = new Map<string, { key: SectionKey; text: string }>();
-  for (const match of old.matchAll(/<!-- bench: (?:([a-z-]+) )?(\d+) lines -->[\s\S]*?<!-- \/bench -->/g)) {
+  const marker = /<!-- bench: (?:([a-z0-9-]+) )?(\d+) lines( one-file)? -->[\s\S]*?<!-- \/bench -->/g;
+  for (const match of old.matchAll(marker)) {
     // Sections written before profiles existed are the project's.
-    const key = { profile: (match[1] ?? "project") as BenchProfile, lines: Number(match[2]) };
+    const key = {
+      profile: (match[1] ?? "project") as BenchProfile,
+      lines: Number(match[2]),
+      oneFile: !!match[3],
+    };
     sections.set(startMarker(key), { key, text: match[0] });
   }
   sections.set(startMarker(at), { key: at, text: section });
@@ -162,6 +168,7 @@ export async function updateResultsFile(path: string, at: SectionKey, section: s
     .sort(
       (a, b) =>
         Number(a.key.profile !== "project") - Number(b.key.profile !== "project") ||
+        Number(a.key.oneFile) - Number(b.key.oneFile) ||
         b.key.lines - a.key.lines,
     )
     .map(({ text }) => text);

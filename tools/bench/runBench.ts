@@ -8,7 +8,7 @@ import { BENCH_USAGE, parseBenchArgs } from "./benchArgs.js";
 import { checkPreciseTruth } from "./checkPreciseTruth.js";
 import { compatRowsOfCli, digestRows } from "./compatRows.js";
 import { describeLoad, describeMachine } from "./describeMachine.js";
-import { ensureDataSet } from "./ensureDataSet.js";
+import { ensureDataSet, ensureOneFile } from "./ensureDataSet.js";
 import { checkTargets, formatSection, formatTable, updateResultsFile } from "./formatResults.js";
 import { type ChildRun, runChild } from "./runChild.js";
 import { summarizeRuns } from "./summarizeRuns.js";
@@ -22,15 +22,16 @@ if (args === "help") {
   process.exit(0);
 }
 const data = ensureDataSet(`${ROOT}tools/bench/.cache`, args.profile, args.lines, args.seed, log);
-const cli = ["--alerts", data.alerts, "--iis", data.iis, "--format", "jsonl"];
+const iis = args.oneFile ? await ensureOneFile(data, log) : data.iis;
+const cli = ["--alerts", data.alerts, "--iis", iis, "--format", "jsonl"];
 const tasks: Record<string, () => Promise<ChildRun>> = {
   // The command as it runs by default (one thread per core, up to 4), and on one thread.
   compat: () => runChild("cli", [...cli, "--mode", "compat"]),
   precise: () => runChild("cli", [...cli, "--mode", "precise"]),
   "compat-one": () => runChild("cli", [...cli, "--mode", "compat", "--threads", "1"]),
   "precise-one": () => runChild("cli", [...cli, "--mode", "precise", "--threads", "1"]),
-  duckdb: () => runChild("duckdb", [data.alerts, data.iis]),
-  floor: () => runChild("floor", [data.iis]),
+  duckdb: () => runChild("duckdb", [data.alerts, iis]),
+  floor: () => runChild("floor", [iis]),
 };
 const names = Object.keys(tasks);
 
@@ -91,10 +92,11 @@ const summaries = summarizeRuns(runs, size);
 process.stdout.write(`${formatTable(summaries)}\n\n${[...checks, ...checkTargets(summaries)].join("\n")}\n`);
 const section = formatSection({
   profile: args.profile,
+  oneFile: args.oneFile,
   stemCosts: stemCost.stemCosts ?? [],
   lines: args.lines,
   bytes: size.bytes,
-  files: (await listIisFiles(data.iis)).length,
+  files: (await listIisFiles(iis)).length,
   seed: args.seed,
   date: new Date().toISOString().slice(0, 16).replace("T", " ") + " UTC",
   machine: describeMachine([`DuckDB ${duckDbVersion()}`]),
@@ -102,11 +104,13 @@ const section = formatSection({
   loadAfter,
   summaries,
   checks,
-  command: `npm run bench -- --profile ${args.profile} --lines ${args.lines} --runs ${args.runs} --seed ${args.seed}`,
+  command:
+    `npm run bench -- --profile ${args.profile} --lines ${args.lines}${args.oneFile ? " --one-file" : ""} ` +
+    `--runs ${args.runs} --seed ${args.seed}`,
 });
 await updateResultsFile(
   args.resultsPath.startsWith("/") ? args.resultsPath : `${ROOT}${args.resultsPath}`,
-  { profile: args.profile, lines: args.lines },
+  { profile: args.profile, lines: args.lines, oneFile: args.oneFile },
   section,
 );
 log(`wrote ${args.resultsPath}`);

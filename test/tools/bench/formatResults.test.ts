@@ -57,16 +57,20 @@ describe("benchmark results", () => {
     ]);
   });
 
-  it("replaces a profile and size's section and keeps the others and the notes", async () => {
+  it("replaces a profile, size and layout's section and keeps the others and the notes", async () => {
     const dir = await mkdtemp(join(tmpdir(), "bench-results-"));
     const path = join(dir, "RESULTS.md");
-    const section = (lines: number, date: string, profile: BenchProfile = "project") =>
+    const key = (lines: number, profile: BenchProfile = "project", oneFile = false) => ({
+      profile,
+      lines,
+      oneFile,
+    });
+    const section = (at: ReturnType<typeof key>, date: string) =>
       formatSection({
-        profile,
+        ...at,
         stemCosts: [{ mode: "compat", client: "ipv4", stems: 1000, bytesPerStem: 77.6 }],
-        lines,
         bytes: 1e9,
-        files: 8,
+        files: at.oneFile ? 1 : 8,
         seed: 1,
         date,
         machine: "test machine",
@@ -76,28 +80,29 @@ describe("benchmark results", () => {
         checks: ["ok: checked"],
         command: "npm run bench",
       });
+    const update = (at: ReturnType<typeof key>, date: string) =>
+      updateResultsFile(path, at, section(at, date));
     try {
-      const project = (lines: number) => ({ profile: "project" as const, lines });
-      await updateResultsFile(path, project(1000), section(1000, "first"));
+      await update(key(1000), "first");
       const withNotes = (await readFile(path, "utf8")) + "My notes.\n";
       await writeFile(path, withNotes);
-      await updateResultsFile(
-        path,
-        { profile: "high-cardinality", lines: 1000 },
-        section(1000, "fourth", "high-cardinality"),
-      );
-      await updateResultsFile(path, project(5000), section(5000, "second"));
-      await updateResultsFile(path, project(1000), section(1000, "third"));
+      await update(key(1000, "high-cardinality"), "fourth");
+      await update(key(1000, "ipv6-non-latin"), "fifth"); // a digit in its name
+      await update(key(1000, "ipv6-non-latin", true), "sixth");
+      await update(key(5000), "second");
+      await update(key(1000), "third");
       const text = await readFile(path, "utf8");
       expect(
         text.match(
-          /## Project profile, 5,000 lines[\s\S]*## Project profile, 1,000 lines[\s\S]*## High-cardinality/,
+          /## Project profile, 5,000 lines[\s\S]*## Project profile, 1,000 lines \([\s\S]*## High-cardinality/,
         ),
       ).not.toBeNull();
-      expect(text).toContain("Run third");
+      expect(text).toContain(
+        "## IPv6 and non-Latin profile, 1,000 lines in one file (1.00 GB in 1 file, seed 1)",
+      );
+      for (const kept of ["second", "third", "fourth", "fifth", "sixth"])
+        expect(text).toContain(`Run ${kept}`);
       expect(text).not.toContain("Run first");
-      expect(text).toContain("Run second");
-      expect(text).toContain("Run fourth");
       expect(text).toContain("compat 78 bytes at 1,000");
       expect(text.trimEnd().endsWith("My notes.")).toBe(true);
     } finally {
