@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { once } from "node:events";
 import {
   createReadStream,
   createWriteStream,
@@ -10,7 +11,6 @@ import {
   writeFileSync,
 } from "node:fs";
 import { join } from "node:path";
-import { pipeline } from "node:stream/promises";
 import { fileURLToPath } from "node:url";
 
 import { listIisFiles } from "../../lib/readers/iis/listIisFiles.js";
@@ -130,7 +130,9 @@ export async function ensureOneFile(data: DataSet, log: (text: string) => void):
   const files = await listIisFiles(data.iis);
   log(`joining ${files.length} logs into ${dir} …`);
   const out = createWriteStream(join(dir, "u_ex_joined.log"));
-  for (const file of files) await pipeline(createReadStream(file.path), out, { end: false });
+  for (const file of files) {
+    for await (const chunk of createReadStream(file.path)) if (!out.write(chunk)) await once(out, "drain");
+  }
   await new Promise<void>((resolve, reject) =>
     out.end((error?: Error | null) => (error ? reject(error) : resolve())),
   );

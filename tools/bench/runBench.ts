@@ -30,7 +30,9 @@ const tasks: Record<string, () => Promise<ChildRun>> = {
   precise: () => runChild("cli", [...cli, "--mode", "precise"]),
   "compat-one": () => runChild("cli", [...cli, "--mode", "compat", "--threads", "1"]),
   "precise-one": () => runChild("cli", [...cli, "--mode", "precise", "--threads", "1"]),
-  duckdb: () => runChild("duckdb", [data.alerts, iis]),
+  // DuckDB reads the files as generated even with --one-file: its reading takes one layout per file (from its first
+  // `#Fields`), and the joined file changes layout where each host's file began, which it would read wrongly.
+  duckdb: () => runChild("duckdb", [data.alerts, data.iis]),
   floor: () => runChild("floor", [iis]),
 };
 const names = Object.keys(tasks);
