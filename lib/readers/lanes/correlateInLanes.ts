@@ -5,13 +5,12 @@ import type { BaselineSnapshot } from "../../core/correlate/DistinctIpBaseline.j
 import type { Diagnostics } from "../../core/Diagnostics.js";
 import { InputError } from "../../core/errors.js";
 import { makeStemFilter } from "../../core/scriptStemFilter.js";
-import { detectExportFormat } from "../exports/detectExportFormat.js";
-import { readFileHead } from "../files/readFileHead.js";
 import type { IisFileCounts, IisFileSummary, IisReadSummary } from "../iis/IisReadSummary.js";
 import { addFileSummary, emptyReadSummary, type IisInputFile } from "../iis/readIisInputs.js";
-import { splitW3cFile, type W3cRange } from "../w3c/splitW3cFile.js";
+import type { W3cRange } from "../w3c/splitW3cFile.js";
 import type { FromLane, LaneError, LaneInit, ToLane } from "./LaneMessages.js";
 import { type FileOutcome, mergeFileDiagnostics, readFileIntoCorrelator } from "./readFileIntoCorrelator.js";
+import { ReadingParts } from "./ReadingParts.js";
 
 /** How many threads read, and where the worker script is. */
 export interface LaneOptions {
@@ -25,13 +24,6 @@ export interface LaneOptions {
    * half a thread's share is cut.
    */
   rangeBytes?: number;
-}
-
-/** A unit of reading: a whole file, or a range of a plain W3C log; or the error of cutting that log. */
-interface Part {
-  file: number;
-  range?: W3cRange;
-  failure?: Error;
 }
 
 const MIN_RANGE_BYTES = 32 << 20;
@@ -57,69 +49,23 @@ export async function correlateInLanes(
   onProgress?: (bytesRead: number, totalBytes: number) => void,
 ): Promise<IisReadSummary> {
   const summary = emptyReadSummary(files);
-  const parts: Part[] = [];
   const outcomes: FileOutcome[] = [];
   const failures = new Map<number, Error>();
   const inFlight = new Map<number, number>();
   let doneBytes = 0;
-
-  // Parts are made ahead of the readers, in file order: a large log's ranges as its cutting passes them.
   const threads = lanes.workers + 1;
   const rangeBytes = lanes.rangeBytes ?? Math.max(MIN_RANGE_BYTES, summary.totalBytes / (4 * threads));
-  let made = false;
-  let waiting: (() => void)[] = [];
-  const wake = () => {
-    for (const resolve of waiting) resolve();
-    waiting = [];
-  };
-  const add = (part: Part) => {
-    parts.push(part);
-    wake();
-  };
-  const making = (async () => {
-    for (let file = 0; file < files.length && failures.size === 0; file++) {
-      // A file whose head cannot be read is read whole, where its reader reports it as for any file.
-      if (!(await isLargePlainW3c(files[file]!, 2 * rangeBytes).catch(() => false))) {
-        add({ file });
-        continue;
-      }
-      try {
-        for await (const range of splitW3cFile(files[file]!.path, rangeBytes)) {
-          if (failures.size > 0) break;
-          add({ file, range });
-        }
-      } catch (error) {
-        add({ file, failure: asError(InputError.wrap(files[file]!.path, error, "IIS")) });
-      }
-    }
-  })().finally(() => {
-    made = true;
-    wake();
-  });
-  let next = 0;
-  /** The next part to read, waiting for it to be made; -1 when there is none left, or a part failed. */
-  const take = async (): Promise<number> => {
-    for (;;) {
-      if (failures.size > 0) return -1;
-      if (next < parts.length) return next++;
-      if (made) return -1;
-      await new Promise<void>((resolve) => waiting.push(resolve));
-    }
-  };
-  const partBytes = (index: number) => {
-    const { file, range } = parts[index]!;
-    const size = files[file]!.size;
-    return range === undefined ? size : (range.end ?? size) - range.start;
-  };
+  const queue = new ReadingParts(files, rangeBytes, () => failures.size > 0);
+  const { parts } = queue;
   const progress = (index: number, bytes: number) => {
-    inFlight.set(index, Math.min(bytes, partBytes(index)));
+    inFlight.set(index, Math.min(bytes, queue.bytesOf(index)));
     let reading = 0;
     for (const value of inFlight.values()) reading += value;
     onProgress?.(doneBytes + reading, summary.totalBytes);
   };
   const settle = (index: number, result: FileOutcome | Error) => {
     inFlight.delete(index);
-    doneBytes += partBytes(index);
+    doneBytes += queue.bytesOf(index);
     if (result instanceof Error) failures.set(index, result);
     else outcomes[index] = result;
     onProgress?.(doneBytes, summary.totalBytes);
@@ -133,8 +79,8 @@ export async function correlateInLanes(
   const ownLane = async () => {
     // This thread cuts the large logs first: its own reading would hold back the cutting, and with it every range
     // the workers wait for (a 2.6 GB log was cut in 3.2 s instead of 1).
-    await making;
-    for (let index = await take(); index !== -1; index = await take()) {
+    await queue.made;
+    for (let index = await queue.take(); index !== -1; index = await queue.take()) {
       const { file, range, failure } = parts[index]!;
       try {
         if (failure !== undefined) throw failure;
@@ -150,7 +96,7 @@ export async function correlateInLanes(
     onProgress?.(0, summary.totalBytes);
     const lanes = workers.map((worker) => workerLane(worker));
     await Promise.all([ownLane(), ...lanes.map((lane) => lane.idle)]);
-    await making;
+    await queue.made;
     const firstFailure = Math.min(...failures.keys());
     let fileSummary: IisFileSummary | undefined;
     for (let index = 0; index < Math.min(parts.length, firstFailure); index++) {
@@ -184,7 +130,7 @@ export async function correlateInLanes(
     const whenIdle = new Promise<void>((resolve) => (idle = resolve));
     const baseline = new Promise<BaselineSnapshot>((resolve, reject) => {
       const ask = async () => {
-        for (let index = await take(); index !== -1; index = await take()) {
+        for (let index = await queue.take(); index !== -1; index = await queue.take()) {
           const { file, range, failure } = parts[index]!;
           if (failure === undefined) {
             worker.postMessage({ kind: "file", index, file: files[file]!, range } satisfies ToLane);
@@ -219,15 +165,6 @@ export async function correlateInLanes(
     // A worker that fails while reading must not leave the run waiting for it to go idle.
     return { idle: Promise.race([whenIdle, baseline.then(() => undefined)]), baseline };
   }
-}
-
-/** Whether the file is a plain (not gzip) W3C log of at least `bytes`: one that can be cut into ranges. */
-async function isLargePlainW3c(file: IisInputFile, bytes: number): Promise<boolean> {
-  if (file.size < bytes) return false;
-  const head = await readFileHead(file.path, "IIS");
-  if ("error" in head || head.gzip) return false;
-  const { format } = detectExportFormat(head.head, head.complete);
-  return format === "w3c";
 }
 
 function addCounts(into: IisFileCounts, counts: IisFileCounts): void {
