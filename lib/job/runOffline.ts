@@ -38,7 +38,7 @@ export interface OfflineResult {
 
 /** Below this much IIS data a second thread costs more (its start, its own correlator) than it saves. */
 const LANES_MIN_BYTES = 64 << 20;
-const ONE_LOG_BYTES_PER_THREAD = 512 << 20;
+const ONE_LOG_BYTES_PER_THREAD = 768 << 20;
 
 /**
  * Worker threads used by default: one per core beyond the first, up to 3 (each holds a correlator, its own baseline
@@ -54,7 +54,7 @@ export function defaultWorkers(): number {
  * The job on files: alert exports are read whole (they are few), DeviceProcessEvents exports are streamed for their
  * web-shell processes (docs/design.md §4.12), IIS logs stream through the correlator, which
  * keeps only the baseline counts and the requests that can match a command. With 64 MiB of IIS files or more in
- * two files or more (or 512 MiB in one) and `maxWorkers` > 0, they are read on several threads, a large log cut into
+ * two files or more (or 768 MiB in one) and `maxWorkers` > 0, they are read on several threads, a large log cut into
  * ranges (see `correlateInLanes`), with the same result.
  * When the alerts give no command at all, no request can match one and the logs are listed but not read.
  * Unreadable inputs throw typed errors; bad rows go to `diagnostics` and the run goes on.
@@ -83,9 +83,9 @@ export async function runOffline(
   const { correlator } = prepared;
   const files = await listIisInputFiles(inputs.iis, diagnostics);
   const bytes = files.reduce((sum, file) => sum + file.size, 0);
-  // A thread per file, or per 512 MiB of one log, which the lanes then cut into ranges: below that the cut and a
-  // second page table cost what the thread gives (2 cores, one thread against two: 336 MB 0.7 against 0.85 s,
-  // 700 MB even, 2.65 GB 5.1 against 4.4 s).
+  // A thread per file, or per 768 MiB of one log, which the lanes then cut into ranges: below that the cut and a
+  // second page table cost what the thread gives (2 cores, one thread against two: 560 MB 1.59 against 1.70 s,
+  // 700 MB even, 1 GB 2.76 against 2.60 s, 2.65 GB 5.1 against 4.4 s).
   const workers = Math.min(
     maxWorkers,
     Math.max(files.length - 1, Math.floor(bytes / ONE_LOG_BYTES_PER_THREAD)),

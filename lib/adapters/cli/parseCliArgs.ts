@@ -66,7 +66,7 @@ export const USAGE = `Usage: webshell-enrich --alerts <file> [--processes <file>
                        to read, print or hand over: one self-contained page; needs --out)
   --out <file>         write the records to a file instead of standard output
   --max-records <n>    write at most n records (compat's cross-alert join can multiply them: see README)
-  --threads <n>        read IIS files on n threads, from 64 MiB of logs in 2 files or more or 512 MiB in one
+  --threads <n>        read IIS files on n threads, from 64 MiB of logs in 2 files or more or 768 MiB in one
                        (default: one per core, up to 4); each thread holds its own baseline
   --strict             exit with code 2 if any input row was skipped
   --workspace <id>     query a Log Analytics workspace (credentials from the environment: Azure CLI login,

@@ -25,11 +25,15 @@ export class ReadingParts {
   private done = false;
   private waiting: (() => void)[] = [];
 
-  /** @param stopped whether the run stopped (a part failed): nothing more is made, or given out */
+  /**
+   * @param stopped whether the run stopped (a part failed, a worker died): nothing more is made, or given out
+   * @param split how a log is cut (tests make it fail part-way)
+   */
   constructor(
     private readonly files: readonly IisInputFile[],
     rangeBytes: number,
     private readonly stopped: () => boolean,
+    private readonly split: typeof splitW3cFile = splitW3cFile,
   ) {
     this.made = this.make(rangeBytes).finally(() => {
       this.done = true;
@@ -63,7 +67,7 @@ export class ReadingParts {
         continue;
       }
       try {
-        for await (const range of splitW3cFile(files[file]!.path, rangeBytes)) {
+        for await (const range of this.split(files[file]!.path, rangeBytes)) {
           if (this.stopped()) break;
           this.add({ file, range });
         }

@@ -55,7 +55,9 @@ export async function correlateInLanes(
   let doneBytes = 0;
   const threads = lanes.workers + 1;
   const rangeBytes = lanes.rangeBytes ?? Math.max(MIN_RANGE_BYTES, summary.totalBytes / (4 * threads));
-  const queue = new ReadingParts(files, rangeBytes, () => failures.size > 0);
+  // A part that failed, or a worker that died (the run fails then): nothing more is cut or read.
+  let workerDied = false;
+  const queue = new ReadingParts(files, rangeBytes, () => failures.size > 0 || workerDied);
   const { parts } = queue;
   const progress = (index: number, bytes: number) => {
     inFlight.set(index, Math.min(bytes, queue.bytesOf(index)));
@@ -156,10 +158,14 @@ export async function correlateInLanes(
             return resolve(message.snapshot);
         }
       });
-      worker.on("error", reject);
-      worker.on("exit", (code) =>
-        reject(new Error(`an IIS reading worker stopped early (exit code ${code})`)),
-      );
+      worker.on("error", (error) => {
+        workerDied = true;
+        reject(error);
+      });
+      worker.on("exit", (code) => {
+        workerDied = true;
+        reject(new Error(`an IIS reading worker stopped early (exit code ${code})`));
+      });
       void ask();
     });
     // A worker that fails while reading must not leave the run waiting for it to go idle.

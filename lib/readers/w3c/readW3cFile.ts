@@ -5,7 +5,7 @@ import type { WebRequest } from "../../core/model/WebRequest.js";
 import { brokenGzipReason, isGzipFile, isZlibError, openInputStream } from "../files/openInputStream.js";
 import { type IisFileReadOptions, readBufferSize } from "../iis/IisReadOptions.js";
 import type { IisFileCounts } from "../iis/IisReadSummary.js";
-import type { W3cRange } from "./splitW3cFile.js";
+import { fileIdentity, type W3cRange } from "./splitW3cFile.js";
 import { SCAN_CAPACITY, W3cChunkParser } from "./W3cChunkParser.js";
 
 /**
@@ -55,7 +55,7 @@ export async function readW3cRange(
   const parser = new W3cChunkParser(path, options, onRequest);
   parser.resume(range.linesBefore, range.fields);
   try {
-    await readPlain(path, readBufferSize(options), parser, options.onBytesRead, range);
+    await readPlain(path, readBufferSize(options), parser, options.onBytesRead, range, range.file);
   } catch (error) {
     throw InputError.wrap(path, error, "IIS");
   }
@@ -70,9 +70,16 @@ async function readPlain(
   parser: W3cChunkParser,
   onBytesRead: ((bytesRead: number) => void) | undefined,
   { start, end }: { start: number; end: number | undefined },
+  cut?: string,
 ): Promise<void> {
   const handle = await open(path, "r");
   try {
+    if (cut !== undefined && fileIdentity(await handle.stat({ bigint: true })) !== cut)
+      throw new InputError(
+        path,
+        "the file was replaced while it was read (another file is at its path): read it again",
+        "IIS",
+      );
     // Straight into the parser's two scan buffers, no copy: the next read fills one while the other is parsed.
     const size = Math.min(bufferSize, SCAN_CAPACITY);
     const sizeAt = (at: number) => (end === undefined ? size : Math.max(0, Math.min(size, end - at)));

@@ -16,6 +16,11 @@ export interface W3cRange {
   linesBefore: number;
   /** The last `#Fields` directive before the range (its text, as the reader parses it, and its line), if any. */
   fields: { text: string; line: number } | undefined;
+  /**
+   * The file that was cut (its device and inode), so that a range is not read from another file put at its path
+   * since (a log replaced, or rotated by rename): its offsets, lines and `#Fields` would be another file's.
+   */
+  file: string;
 }
 
 const CHUNK = 4 << 20;
@@ -51,11 +56,12 @@ export async function* splitW3cFile(
 ): AsyncGenerator<W3cRange> {
   const handle = await open(path, "r");
   try {
+    const file = fileIdentity(await handle.stat({ bigint: true }));
     const buf = Buffer.allocUnsafe(chunkBytes);
     let position = 0;
     let lines = 0;
     let fields: W3cRange["fields"];
-    let range: W3cRange = { start: 0, end: undefined, linesBefore: 0, fields: undefined };
+    let range: W3cRange = { start: 0, end: undefined, linesBefore: 0, fields: undefined, file };
     /** Where the chunk starts: on a line, or inside one (kept when it may be a directive, else passed over). */
     let state: "line" | "inside" | "candidate" = "line";
     let kept: Buffer[] = [];
@@ -100,7 +106,7 @@ export async function* splitW3cFile(
       for (; at < bytesRead;) {
         if (position + at - range.start >= rangeBytes) {
           yield { ...range, end: position + at };
-          range = { start: position + at, end: undefined, linesBefore: lines, fields };
+          range = { start: position + at, end: undefined, linesBefore: lines, fields, file };
         }
         const lf = chunk.indexOf(LF, at);
         const candidate = MAY_START_DIRECTIVE[chunk[at]!] === 1;
@@ -125,3 +131,8 @@ export async function* splitW3cFile(
 const MAY_START_DIRECTIVE = Uint8Array.from({ length: 256 }, (_, b) =>
   b === HASH || b === NUL || b === BOM_FIRST_BYTE ? 1 : 0,
 );
+
+/** A file's identity as the file system gives it: device and inode, which a rename over its path changes. */
+export function fileIdentity(stats: { dev: bigint; ino: bigint }): string {
+  return `${stats.dev}:${stats.ino}`;
+}

@@ -3,8 +3,10 @@ import { gzipSync } from "node:zlib";
 
 import { describe, expect, it } from "vitest";
 
+import { InputError } from "../../../../lib/core/errors.js";
 import type { IisInputFile } from "../../../../lib/readers/iis/readIisInputs.js";
 import { ReadingParts } from "../../../../lib/readers/lanes/ReadingParts.js";
+import type { W3cRange } from "../../../../lib/readers/w3c/splitW3cFile.js";
 import { scratchDir } from "../../../support/scratchDir.js";
 
 const FIELDS = "#Fields: date time s-computername cs-uri-stem\n";
@@ -47,11 +49,35 @@ describe("ReadingParts", () => {
     expect(bytes.reduce((a, b) => a + b)).toBe(files.reduce((sum, f) => sum + f.size, 0));
   });
 
-  it("gives a file whose head cannot be read whole, and a cut that fails as a failed part", async () => {
+  it("gives a file whose head cannot be read whole: its reader reports it, as for any file", async () => {
     const gone = { path: join(scratch.path, "gone.log"), size: 10_000, defaultHost: undefined };
     const queue = new ReadingParts([gone], 1000, () => false);
     await takeAll(queue);
-    expect(queue.parts).toEqual([{ file: 0 }]); // its reader will report it, as for any file
+    expect(queue.parts).toEqual([{ file: 0 }]);
+  });
+
+  it("ends a log whose cut fails part-way with a failed part naming it, after the ranges already given", async () => {
+    const log = await file("cut.log", `${FIELDS}${LINE.repeat(100)}`);
+    const range = { start: 0, end: 1032, linesBefore: 0, fields: undefined, file: "1:2" };
+    async function* failing(): AsyncGenerator<W3cRange> {
+      yield await Promise.resolve(range);
+      throw Object.assign(new Error("EIO: i/o error, read"), { code: "EIO", syscall: "read" });
+    }
+    const queue = new ReadingParts([log], 1000, () => false, failing);
+    expect(await takeAll(queue)).toEqual([0, 1]);
+    expect(queue.parts[0]).toEqual({ file: 0, range });
+    const { failure } = queue.parts[1]!;
+    expect(failure).toBeInstanceOf(InputError);
+    expect(failure?.message).toContain("cut.log");
+    expect(failure?.message).toContain("EIO");
+  });
+
+  it("makes no part once the run stopped", async () => {
+    const files = [await file("c.log", `${FIELDS}${LINE}`), await file("d.log", `${FIELDS}${LINE}`)];
+    const queue = new ReadingParts(files, 1000, () => true);
+    await queue.made;
+    expect(queue.parts).toEqual([]);
+    expect(await queue.take()).toBe(-1);
   });
 
   it("stops giving out and making parts once the run stopped", async () => {

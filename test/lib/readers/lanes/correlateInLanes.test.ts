@@ -162,6 +162,27 @@ describe("correlateInLanes", () => {
     expect(expected.records.some((record) => record.ProcessSource === "DeviceProcessEvents")).toBe(true);
   }, 60_000);
 
+  it("fails when a worker dies, and its own thread stops reading then, instead of reading every file for nothing", async () => {
+    const options = { ...DEFAULT_ENGINE_OPTIONS, mode: "precise" as const };
+    const { correlator } = createCorrelator(alerts, options, undefined, new Diagnostics());
+    let [read, total] = [0, 0];
+    const run = correlateInLanes(
+      correlator,
+      files,
+      { alerts, options, range: undefined, examplesPerInput: 5 },
+      new Diagnostics(),
+      {
+        workers: 1,
+        workerUrl: new URL("../../../support/dyingLaneWorker.mjs", import.meta.url),
+        rangeBytes: 20_000,
+      },
+      (bytes, all) => ([read, total] = [bytes, all]),
+    );
+    await expect(run).rejects.toThrow("the lane worker died");
+    await new Promise((resolve) => setTimeout(resolve, 500)); // what it would have read meanwhile
+    expect(read).toBeLessThan(total / 2);
+  });
+
   it("throws for the first file in order that cannot be read, as reading in order does", async () => {
     const gone = files.filter((file) => file.path.endsWith(".log")).slice(2, 5);
     const moved = files.map((file) =>

@@ -1,10 +1,11 @@
-import { readdir, readFile } from "node:fs/promises";
+import { readdir, readFile, rename } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 
 import { Diagnostics } from "../../../../lib/core/Diagnostics.js";
+import { InputError } from "../../../../lib/core/errors.js";
 import type { WebRequest } from "../../../../lib/core/model/WebRequest.js";
 import { makeStemFilter } from "../../../../lib/core/scriptStemFilter.js";
 import { readW3cFile, readW3cRange } from "../../../../lib/readers/w3c/readW3cFile.js";
@@ -129,6 +130,23 @@ describe("splitW3cFile and readW3cRange", () => {
 
     const one: W3cRange[] = [];
     for await (const range of splitW3cFile(path, 1 << 30)) one.push(range);
-    expect(one).toEqual([{ start: 0, end: undefined, linesBefore: 0, fields: undefined }]);
+    expect(one).toEqual([
+      { start: 0, end: undefined, linesBefore: 0, fields: undefined, file: ranges[0]!.file },
+    ]);
+  });
+
+  it("refuses a range of a log that another file replaced since the cut (rotated by rename)", async () => {
+    const line = "2026-11-20 10:15:31 WEB01 /x.aspx\n";
+    const path = await scratch.write(
+      "rotated.log",
+      `#Fields: date time s-computername cs-uri-stem\n${line.repeat(100)}`,
+    );
+    const ranges: W3cRange[] = [];
+    for await (const range of splitW3cFile(path, 1000)) ranges.push(range);
+    const other = await scratch.write("other.log", `#Fields: date time cs-uri-stem\n${line.repeat(100)}`);
+    await rename(other, path);
+    const read = readW3cRange(path, ranges[1]!, { diagnostics: new Diagnostics() }, () => undefined);
+    await expect(read).rejects.toThrow(InputError);
+    await expect(read).rejects.toThrow(/rotated\.log.*replaced while it was read/);
   });
 });
