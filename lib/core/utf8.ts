@@ -43,7 +43,6 @@ export function lowerUtf8Into(
   start: number,
   end: number,
 ): number {
-  const table = (lowerTable ??= buildLowerTable());
   let to = at;
   for (let from = start; from < end;) {
     const b = buf[from]!;
@@ -58,7 +57,8 @@ export function lowerUtf8Into(
       length === 2
         ? ((b & 0x1f) << 6) | (buf[from + 1]! & 0x3f)
         : ((b & 0x0f) << 12) | ((buf[from + 1]! & 0x3f) << 6) | (buf[from + 2]! & 0x3f);
-    const lower = table[code]!;
+    // Built on the first character that needs it: a run over ASCII logs never does.
+    const lower = (lowerTable ??= buildLowerTable())[code]!;
     if (lower < 0) return NEEDS_TEXT;
     to = writeCodePoint(into, to, lower);
     from += length;
@@ -166,10 +166,16 @@ export function decodeTextKey(bytes: Uint8Array): string {
   for (let at = 0; at < bytes.length;) {
     const b = bytes[at]!;
     const c = (k: number) => bytes[at + k]! & 0x3f;
-    if (b < 0x80) [units[units.length], at] = [b, at + 1];
-    else if (b < 0xe0) [units[units.length], at] = [((b & 0x1f) << 6) | c(1), at + 2];
-    else if (b < 0xf0) [units[units.length], at] = [((b & 0x0f) << 12) | (c(1) << 6) | c(2), at + 3];
-    else {
+    if (b < 0x80) {
+      units.push(b);
+      at += 1;
+    } else if (b < 0xe0) {
+      units.push(((b & 0x1f) << 6) | c(1));
+      at += 2;
+    } else if (b < 0xf0) {
+      units.push(((b & 0x0f) << 12) | (c(1) << 6) | c(2));
+      at += 3;
+    } else {
       const code = (((b & 0x07) << 18) | (c(1) << 12) | (c(2) << 6) | c(3)) - 0x10000;
       units.push(0xd800 + (code >> 10), 0xdc00 + (code & 0x3ff));
       at += 4;

@@ -35,7 +35,7 @@ export class ByteKeyIndex {
   private readonly filled: number[] = [];
   private count = 0;
   private keyBytes = 0;
-  /** The key being looked up, as words (see `load`), and where `find` stopped: its hash and the empty slot (-1: none). */
+  /** The key being looked up, as words (see `load`), and where `find` stopped: its hash, its empty slot (-1: none). */
   private probe = new Int32Array(64);
   private probeHash = 0;
   private probeSlot = 0;

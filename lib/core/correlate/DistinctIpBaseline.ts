@@ -5,7 +5,7 @@ import { ByteKeyIndex } from "./ByteKeyIndex.js";
 
 /** Addresses kept in each key's own words; a key past this many (a threshold above 3) spills to a list. */
 const INLINE = 4;
-/** Payload word 0 of a key: addresses kept (bits 0–15), the caller's note (16–23), which kept codes are ≥ 2^32 (24–27). */
+/** Payload word 0 of a key: addresses kept (bits 0–15), the caller's note (16–23), which codes are ≥ 2^32 (24–27). */
 const STATE = 0;
 /** Payload words 1–4: the low 32 bits of the first {@link INLINE} kept addresses' codes. */
 const LOW = 1;
@@ -22,8 +22,8 @@ const HIGH_SHIFT = 24;
  * {@link ByteKeyIndex} holding its UTF-8 bytes, its state and its first {@link INLINE} addresses as 32-bit numbers
  * ({@link AddressCodes}), about 74 bytes with a 30-byte page (table slot included) where a `Map` of strings to
  * arrays of strings took 350. Readers of raw lines find a key by its bytes (`keyOfBytes`) and add addresses by
- * code; everyone else uses the text API (`add`, `count`), whose keys are the same UTF-8 bytes (`encodeTextKey`, which keeps a lone surrogate apart from U+FFFD). A key is named by its
- * handle in the index.
+ * code; everyone else uses the text API (`add`, `count`), whose keys are the same UTF-8 bytes (`encodeTextKey`,
+ * which keeps a lone surrogate apart from U+FFFD). A key is named by its handle in the index.
  *
  * Counts can also be set directly, when the workspace computed them (`summarize dcount(cIP) by …`).
  */

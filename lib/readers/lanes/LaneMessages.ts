@@ -17,8 +17,8 @@ export interface LaneInit {
 }
 
 /**
- * From the run to a worker: read a file (or a range of it); there is none left (`idle`); or hand over the baseline's counts of the
- * keys the run's records read, and stop.
+ * From the run to a worker: read a file (or a range of it); there is none left (`idle`); or hand over the
+ * baseline's counts of the keys the run's records read, and stop.
  */
 export type ToLane =
   | { kind: "file"; index: number; file: IisInputFile; range?: W3cRange }

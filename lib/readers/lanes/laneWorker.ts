@@ -1,5 +1,6 @@
-// A worker thread that reads IIS files (or ranges of one) into a correlator of its own, one per request from the run (see
-// `correlateInLanes`), and hands back each file's outcome and, at the end, its counts of the keys the run asks for.
+// A worker thread that reads IIS files (or ranges of one) into a correlator of its own, one per request from the run
+// (see `correlateInLanes`), and hands back each part's outcome and, at the end, its counts of the keys the run asks
+// for.
 import { parentPort, workerData } from "node:worker_threads";
 
 import { createCorrelator } from "../../core/correlate/createCorrelator.js";

@@ -4,9 +4,6 @@ import { lowerUtf8Into, NEEDS_TEXT } from "../../utf8.js";
 import type { DistinctIpBaseline } from "../DistinctIpBaseline.js";
 import { attackerAddressOf, hostNameFromParts } from "./requestIdentity.js";
 
-/** ASCII lower-casing by byte (only ASCII lines are lowered this way). */
-const LOWER = Uint8Array.from({ length: 128 }, (_, b) => (b >= 65 && b <= 90 ? b + 32 : b));
-
 /**
  * The precise correlator's reading of W3C lines: the request's host name, its baseline key and its attacker, exactly
  * as `requestHostName`, `baselineKey` and `attackerAddress` give them for `line.toRequest()`, without building them
@@ -57,20 +54,12 @@ export class PreciseLineReader {
       }
       length = this.prefixLength;
     }
-    if (line.ascii) {
-      const start = line.stemStart();
-      const end = line.stemEnd();
-      this.room(length + end - start);
-      const { buf } = line;
-      for (let at = start; at < end; at++) this.scratch[length++] = LOWER[buf[at]!]!;
-    } else {
-      // Lowered on its bytes too, unless a character needs the text (see `lowerUtf8Into`).
-      const start = line.stemStart();
-      const end = line.stemEnd();
-      this.room(length + 2 * (end - start));
-      const lowered = lowerUtf8Into(this.scratch, length, line.buf, start, end);
-      length = lowered !== NEEDS_TEXT ? lowered : this.write(line.text("csUriStem").toLowerCase(), length);
-    }
+    // The page lowered on its bytes after the prefix, unless a character needs the text (see `lowerUtf8Into`).
+    const start = line.stemStart();
+    const end = line.stemEnd();
+    this.room(length + 2 * (end - start));
+    const lowered = lowerUtf8Into(this.scratch, length, line.buf, start, end);
+    length = lowered !== NEEDS_TEXT ? lowered : this.write(line.text("csUriStem").toLowerCase(), length);
     return this.baseline.keyOfBytes(this.scratch, 0, length);
   }
 
