@@ -1,11 +1,11 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 
 import { collidingKeys } from "../support/collidingKeys.js";
 import { parseJsonl, runCli } from "../support/runCli.js";
+import { scratchDir } from "../support/scratchDir.js";
 
 // Whoever can send requests to a site writes its IIS logs, and the page table's hash is public: an attacker can
 // send thousands of script pages whose stems share one hash, so that each lookup would probe past all the others
@@ -16,12 +16,11 @@ const F = "test/fixtures/cli";
 const FLOOD = 20_000;
 
 describe("a hash flood in the IIS logs", () => {
-  let dir: string;
+  const scratch = scratchDir("flood-");
   let flooded: string;
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), "flood-"));
-    flooded = join(dir, "iis");
+    flooded = join(scratch.path, "iis");
     await mkdir(join(flooded, "web01"), { recursive: true });
     // Stems as a log line holds them: script pages (".aspx" then a separator), printable, no space.
     const stems = collidingKeys(
@@ -37,9 +36,6 @@ describe("a hash flood in the IIS logs", () => {
     );
     const log = await readFile(`${F}/iis/web01/u_ex261120.log`, "utf8");
     await writeFile(join(flooded, "web01", "u_ex261120.log"), `${log}${lines.join("\n")}\n`);
-  });
-  afterAll(async () => {
-    await rm(dir, { recursive: true, force: true });
   });
 
   it.each(["compat", "precise"])("leaves %s mode's findings as they were, and says so", async (mode) => {

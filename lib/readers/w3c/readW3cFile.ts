@@ -55,7 +55,7 @@ export async function readW3cRange(
   const parser = new W3cChunkParser(path, options, onRequest);
   parser.resume(range.linesBefore, range.fields);
   try {
-    await readPlain(path, readBufferSize(options), parser, options.onBytesRead, range, range.file);
+    await readPlain(path, readBufferSize(options), parser, options.onBytesRead, range);
   } catch (error) {
     throw InputError.wrap(path, error, "IIS");
   }
@@ -69,12 +69,12 @@ async function readPlain(
   bufferSize: number,
   parser: W3cChunkParser,
   onBytesRead: ((bytesRead: number) => void) | undefined,
-  { start, end }: { start: number; end: number | undefined },
-  cut?: string,
+  { start, end, file }: { start: number; end: number | undefined; file?: string },
 ): Promise<void> {
   const handle = await open(path, "r");
   try {
-    if (cut !== undefined && fileIdentity(await handle.stat({ bigint: true })) !== cut)
+    // A range is of the file that was cut (`W3cRange.file`); the whole file is whatever is at its path.
+    if (file !== undefined && fileIdentity(await handle.stat({ bigint: true })) !== file)
       throw new InputError(
         path,
         "the file was replaced while it was read (another file is at its path): read it again",

@@ -179,8 +179,12 @@ describe("correlateInLanes", () => {
       (bytes, all) => ([read, total] = [bytes, all]),
     );
     await expect(run).rejects.toThrow("the lane worker died");
+    // From then on it finishes the part it is in at most: not the rest (how much came before depends on how soon the
+    // worker started, which a loaded machine delays).
+    const readWhenFailed = read;
     await new Promise((resolve) => setTimeout(resolve, 500)); // what it would have read meanwhile
-    expect(read).toBeLessThan(total / 2);
+    expect(read - readWhenFailed).toBeLessThanOrEqual(Math.max(...files.map((file) => file.size)));
+    expect(read).toBeLessThan(total);
   });
 
   it("throws for the first file in order that cannot be read, as reading in order does", async () => {
