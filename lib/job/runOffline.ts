@@ -123,13 +123,6 @@ export async function runOffline(
           },
           (request) => correlator.observe(request),
         );
-  const { flooded } = correlator.baseline;
-  if (flooded > 0)
-    diagnostics.warn(
-      `${flooded} distinct page(s) of the IIS logs share their hash with many others, as no ordinary log does: ` +
-        `requests may have been made to slow down the tools that read these logs (a hash flood). The records are ` +
-        `exact; the run was slower`,
-    );
   return {
     records: correlator.records(now()),
     selectedAlerts: prepared.selectedAlerts,

@@ -7,10 +7,11 @@ import { collidingKeys } from "../support/collidingKeys.js";
 import { parseJsonl, runCli } from "../support/runCli.js";
 import { scratchDir } from "../support/scratchDir.js";
 
-// Whoever can send requests to a site writes its IIS logs, and the page table's hash is public: an attacker can
-// send thousands of script pages whose stems share one hash, so that each lookup would probe past all the others
-// (quadratic: hours on a few hundred thousand). The table bounds its probes; the run says what it met, and the
-// findings are the same as without the flood.
+// Whoever can send requests to a site writes its IIS logs. Against a page table ordered by a public hash, an
+// attacker can send thousands of script pages whose stems share one hash, so that each lookup probes past all the
+// others (quadratic: hours on a few hundred thousand). The page table is ordered by a hash under a key drawn when
+// the run starts (docs/design.md §6.1): stems made to collide under MurmurHash3, which its first version used, are
+// ordinary pages to it, and the findings are the same as without them.
 
 const F = "test/fixtures/cli";
 const FLOOD = 20_000;
@@ -38,7 +39,7 @@ describe("a hash flood in the IIS logs", () => {
     await writeFile(join(flooded, "web01", "u_ex261120.log"), `${log}${lines.join("\n")}\n`);
   });
 
-  it.each(["compat", "precise"])("leaves %s mode's findings as they were, and says so", async (mode) => {
+  it.each(["compat", "precise"])("leaves %s mode's findings as they were", async (mode) => {
     const [clean, flood] = await Promise.all([
       runCli(["--alerts", `${F}/alerts.jsonl`, "--iis", `${F}/iis/web01`, "--mode", mode]),
       runCli(["--alerts", `${F}/alerts.jsonl`, "--iis", flooded, "--mode", mode]),
@@ -47,9 +48,7 @@ describe("a hash flood in the IIS logs", () => {
     const ids = (stdout: string) => parseJsonl(stdout).map((record) => record.RecordId);
     expect(ids(flood.stdout)).toEqual(ids(clean.stdout));
     expect(ids(clean.stdout).length).toBeGreaterThan(0);
-    expect(flood.stderr).toMatch(
-      /\d+ distinct page\(s\) of the IIS logs share their hash .* \(a hash flood\)/,
-    );
-    expect(clean.stderr).not.toMatch(/hash flood/);
+    // Every flood line is read as the ordinary line it is (the fixture's own two bad lines are skipped).
+    expect(flood.stderr).toMatch(new RegExp(`u_ex261120\\.log: ${FLOOD + 8} row\\(s\\) read, 2 skipped`));
   });
 });

@@ -1,10 +1,11 @@
 import { expect } from "vitest";
 
 /**
- * An attacker's keys for the page table (`ByteKeyIndex`), whose hash is public: `count` distinct keys of `length`
- * bytes (a multiple of 4) with one MurmurHash3 state after their last word, hence one hash. The block step is a
- * bijection of the word for a given state, so the last word is solved for; `prefix(n, attempt)` starts key n, and
- * an attempt whose solved bytes `accept` refuses (a space, in a log line) is made again with the next prefix.
+ * An attacker's keys against a table ordered by a public hash (MurmurHash3, x86 32-bit, seeded with the length, as
+ * the page table's first version was): `count` distinct keys of `length` bytes (a multiple of 4) with one
+ * MurmurHash3 state after their last word, hence one hash. The block step is a bijection of the word for a given
+ * state, so the last word is solved for; `prefix(n, attempt)` starts key n, and an attempt whose solved bytes
+ * `accept` refuses (a space, in a log line) is made again with the next prefix.
  */
 export function collidingKeys(
   count: number,
@@ -33,7 +34,7 @@ export function collidingKeys(
   return keys;
 }
 
-/** MurmurHash3's block step, as the page table hashes a word. */
+/** MurmurHash3's block step. */
 function mix(hash: number, word: number): number {
   const k = Math.imul(rotl(Math.imul(word, 0xcc9e2d51), 15), 0x1b873593);
   return (Math.imul(rotl(hash ^ k, 13), 5) + 0xe6546b64) | 0;

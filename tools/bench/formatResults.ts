@@ -102,7 +102,7 @@ export function formatSection(report: BenchReport): string {
         .map(
           (cost) =>
             `${cost.mode} ${cost.bytesPerStem.toFixed(0)} bytes at ${cost.stems.toLocaleString("en-US")} ` +
-            `(${cost.client === "ipv4" ? "IPv4" : "IPv6"} clients)`,
+            `(${cost.pageBytes}-byte pages, ${cost.client === "ipv4" ? "IPv4" : "IPv6"} clients)`,
         )
         .join(", ") +
       ".",

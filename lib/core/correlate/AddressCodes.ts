@@ -1,31 +1,37 @@
-import { decodeTextKey, encodeTextKey } from "../utf8.js";
-import { ByteKeyIndex } from "./ByteKeyIndex.js";
+import { encodeTextKey } from "../utf8.js";
+import { halfSipHash, type HashKey, randomHashKey } from "./halfSipHash.js";
 
-/** Codes from here up are interned addresses (2^32 + the address's handle); below, IPv4 addresses' 32-bit values. */
-const INTERNED = 2 ** 32;
+/** Codes from here up are other addresses (2^32 + their tag); below, IPv4 addresses' 32-bit values. */
+const TAGGED = 2 ** 32;
 
 /**
  * Client addresses as numbers, so that a page's tally holds numbers instead of strings: an IPv4 address in its
  * usual form (`203.0.113.7`: four decimal parts, 0–255, no leading zeros) is its 32-bit value, read from the log's
- * bytes without making a string; anything else (IPv6, `-`, oddities) is numbered by its bytes (`encodeTextKey`: its
- * UTF-8, a lone surrogate from a JSON export kept apart from U+FFFD), once per distinct address. Two addresses get
- * the same code exactly when their texts are equal, as a count of distinct strings needs.
+ * bytes without making a string; anything else (IPv6, `-`, oddities) is 2^32 plus a 32-bit HalfSipHash tag of its
+ * bytes (`encodeTextKey`: its UTF-8, a lone surrogate from a JSON export kept apart from U+FFFD), under the key the
+ * codes were made with. Nothing is kept per address.
  *
- * The others are kept as bytes in a {@link ByteKeyIndex}, not as strings in a `Map`: where clients are IPv6 hosts
- * with temporary addresses, nearly every request on a rare page brings a new one, and a string and its map entry
- * cost about twice the bytes. Reading an ASCII address costs no string either.
+ * Why a tag: where clients are IPv6 hosts with temporary addresses, nearly every request on a rare page brings a new
+ * one, and keeping each address to number it cost 57 bytes (131 per such page against 74). Codes are only compared
+ * with the few other codes a page keeps (`DistinctIpBaseline`), so what a tag costs is that two different addresses
+ * of one page count as one with chance 2^-32: a page's count can come out one lower, never higher, so a collision
+ * can make a page look rarer (a record more to read) and never hide one. The key is drawn when the run starts, after
+ * the logs were written, so no one who writes them can aim at a collision.
+ *
+ * Threads of one run that merge their counts make their codes with one key (`hashKey`).
  */
 export class AddressCodes {
-  private readonly others = new ByteKeyIndex(0);
   private scratch = new Uint8Array(64);
+  private readonly tag = new Int32Array(1);
+
+  constructor(readonly hashKey: HashKey = randomHashKey()) {}
 
   /** The code of an address given as text. */
   ofText(text: string): number {
     const v4 = ipv4OfText(text);
     if (v4 >= 0) return v4;
     if (this.scratch.length < 3 * text.length) this.scratch = new Uint8Array(3 * text.length);
-    const length = encodeTextKey(text, this.scratch);
-    return INTERNED + this.others.findOrAdd(this.scratch, 0, length);
+    return this.tagged(this.scratch, 0, encodeTextKey(text, this.scratch));
   }
 
   /**
@@ -37,19 +43,12 @@ export class AddressCodes {
     const v4 = ipv4OfBytes(buf, start, end);
     if (v4 >= 0) return v4;
     for (let at = start; at < end; at++) if (buf[at]! >= 0x80) return -1;
-    return INTERNED + this.others.findOrAdd(buf, start, end);
+    return this.tagged(buf, start, end);
   }
 
-  /** The text of a code. */
-  textOf(code: number): string {
-    if (code < INTERNED) return `${code >>> 24}.${(code >>> 16) & 255}.${(code >>> 8) & 255}.${code & 255}`;
-    const { keys } = this.others.keysOf([code - INTERNED]);
-    return decodeTextKey(keys);
-  }
-
-  /** Distinct addresses held other than IPv4 ones. */
-  get interned(): number {
-    return this.others.size;
+  private tagged(buf: Uint8Array, start: number, end: number): number {
+    halfSipHash(buf, start, end, this.hashKey[0], this.hashKey[1], this.tag);
+    return TAGGED + (this.tag[0]! >>> 0);
   }
 }
 

@@ -1,7 +1,8 @@
 import type { BaselineScope } from "../model/EngineOptions.js";
 import { encodeTextKey } from "../utf8.js";
 import { AddressCodes } from "./AddressCodes.js";
-import { ByteKeyIndex } from "./ByteKeyIndex.js";
+import { type HashKey, randomHashKey } from "./halfSipHash.js";
+import { HashedKeyIndex } from "./HashedKeyIndex.js";
 
 /** Addresses kept in each key's own words; a key past this many (a threshold above 3) spills to a list. */
 const INLINE = 4;
@@ -18,28 +19,39 @@ const HIGH_SHIFT = 24;
  * `cap` addresses, since a page seen from more IPs than the threshold is no shell and needs no more bookkeeping:
  * memory grows with distinct keys, not with lines.
  *
- * On busy sites with ids in their URLs there are millions of distinct pages, so a key costs little: one record of a
- * {@link ByteKeyIndex} holding its UTF-8 bytes, its state and its first {@link INLINE} addresses as 32-bit numbers
- * ({@link AddressCodes}), about 74 bytes with a 30-byte page (table slot included) where a `Map` of strings to
- * arrays of strings took 350. Readers of raw lines find a key by its bytes (`keyOfBytes`) and add addresses by
- * code; everyone else uses the text API (`add`, `count`), whose keys are the same UTF-8 bytes (`encodeTextKey`,
- * which keeps a lone surrogate apart from U+FFFD). A key is named by its handle in the index.
+ * On busy sites with ids in their URLs there are millions of distinct pages, so a key costs little and the same
+ * whatever its length: one record of a {@link HashedKeyIndex} (the key's tag, its state and its first
+ * {@link INLINE} addresses as 32-bit numbers, {@link AddressCodes}) and a table slot, about 50 bytes, where a `Map`
+ * of strings to arrays of strings took 350 and the page's bytes with the rest, 45 more than the page. Readers of
+ * raw lines find a key by its bytes (`keyOfBytes`) and add addresses by code; everyone else uses the text API
+ * (`add`, `count`), whose keys are the same UTF-8 bytes (`encodeTextKey`, which keeps a lone surrogate apart from
+ * U+FFFD). A key is named by its handle in the index.
  *
  * Counts can also be set directly, when the workspace computed them (`summarize dcount(cIP) by …`).
+ *
+ * Baselines that merge (`snapshot`, `merge`: the threads of one run) are made with one `hashKey`, which their
+ * address codes depend on.
  */
 export class DistinctIpBaseline {
-  readonly codes = new AddressCodes();
-  private readonly keys = new ByteKeyIndex(1 + INLINE);
+  readonly codes: AddressCodes;
+  private readonly keys: HashedKeyIndex;
   /** Addresses past the first {@link INLINE} of a key, by key (only with thresholds above 3). */
   private readonly spilled = new Map<number, number[]>();
   private readonly counted = new Map<string, number>();
-  /** Pages of the baselines merged into this one that found no slot in their table (see `flooded`). */
-  private floodedElsewhere = 0;
   private scratch = new Uint8Array(256);
 
-  /** @param cap addresses kept per key (at most 65,535); use threshold + 1, so "over the threshold" stays exact. */
-  constructor(readonly cap: number) {
+  /**
+   * @param cap addresses kept per key (at most 65,535); use threshold + 1, so "over the threshold" stays exact
+   * @param hashKey the key of the pages' and addresses' hashes: drawn at random unless given (threads that merge
+   *   their baselines share one)
+   */
+  constructor(
+    readonly cap: number,
+    readonly hashKey: HashKey = randomHashKey(),
+  ) {
     if (!(cap >= 1 && cap <= SIZE_MASK)) throw new RangeError(`cap: expected 1 to ${SIZE_MASK}, got ${cap}`);
+    this.keys = new HashedKeyIndex(1 + INLINE, hashKey);
+    this.codes = new AddressCodes(hashKey);
   }
 
   /** The key whose UTF-8 bytes are `buf[start..end)`, added if new. */
@@ -110,14 +122,6 @@ export class DistinctIpBaseline {
     return Math.max(size, this.counted.get(key) ?? 0);
   }
 
-  /**
-   * Pages that found no slot in the page table, here and in the baselines merged into this one: none in ordinary
-   * logs; many when stems were made to share one hash, to slow down whoever reads the logs (see `ByteKeyIndex`).
-   */
-  get flooded(): number {
-    return this.keys.overflowed + this.floodedElsewhere;
-  }
-
   /** Keys counted here or set, each once. */
   get size(): number {
     let onlySet = 0;
@@ -129,57 +133,50 @@ export class DistinctIpBaseline {
   }
 
   /**
-   * The addresses kept per key, as plain data (to hand to another thread): of every key, or of the given keys that
-   * are here (counted or set).
+   * The addresses kept for the given keys that are here (counted or set), as plain data to hand to another thread.
+   * Only for given keys: the index knows a key by its hash, not its bytes.
    */
-  snapshot(only?: Iterable<string>): BaselineSnapshot {
-    const handles: number[] = [];
+  snapshot(only: Iterable<string>): BaselineSnapshot {
+    const found: { bytes: Uint8Array; handle: number }[] = [];
     const counted: [string, number][] = [];
-    if (only === undefined) {
-      for (const handle of this.keys.handles()) handles.push(handle);
-      counted.push(...this.counted);
-    } else {
-      for (const key of only) {
-        const length = this.encode(key);
-        const handle = this.keys.find(this.scratch, 0, length);
-        if (handle >= 0) handles.push(handle);
-        const count = this.counted.get(key);
-        if (count !== undefined) counted.push([key, count]);
-      }
+    for (const key of only) {
+      const length = this.encode(key);
+      const handle = this.keys.find(this.scratch, 0, length);
+      if (handle >= 0) found.push({ bytes: this.scratch.slice(0, length), handle });
+      const count = this.counted.get(key);
+      if (count !== undefined) counted.push([key, count]);
     }
-    const sizes = new Uint16Array(handles.length);
-    let total = 0;
-    handles.forEach((handle, k) => (total += sizes[k] = this.keys.word(handle, STATE) & SIZE_MASK));
-    const codes = new Float64Array(total);
-    const texts: string[] = [];
+    const keys = new Uint8Array(found.reduce((bytes, key) => bytes + key.bytes.length, 0));
+    const ends = new Int32Array(found.length);
+    const sizes = new Uint16Array(found.length);
     let at = 0;
-    handles.forEach((handle, k) => {
-      for (let i = 0; i < sizes[k]!; i++) {
-        const code = this.codeAt(handle, i);
-        codes[at++] = code;
-        if (code >= 2 ** 32) texts.push(this.codes.textOf(code));
-      }
+    let total = 0;
+    found.forEach(({ bytes, handle }, k) => {
+      keys.set(bytes, at);
+      ends[k] = at += bytes.length;
+      total += sizes[k] = this.keys.word(handle, STATE) & SIZE_MASK;
     });
-    return { ...this.keys.keysOf(handles), sizes, codes, texts, counted, flooded: this.flooded };
+    const codes = new Float64Array(total);
+    at = 0;
+    found.forEach(({ handle }, k) => {
+      for (let i = 0; i < sizes[k]!; i++) codes[at++] = this.codeAt(handle, i);
+    });
+    return { keys, ends, sizes, codes, counted };
   }
 
   /**
-   * Adds another baseline's `snapshot()` of the same run: the union, still capped. Counts stay exact: below the cap
-   * a union of sets is the distinct count, and a side already at the cap puts the union there too.
+   * Adds the `snapshot` of another baseline of the same run and hash key: the union, still capped. Counts stay
+   * exact: below the cap a union of sets is the distinct count, and a side already at the cap puts the union there
+   * too.
    */
   merge(snapshot: BaselineSnapshot): void {
     let code = 0;
-    let text = 0;
     for (let key = 0; key < snapshot.ends.length; key++) {
       const start = key === 0 ? 0 : snapshot.ends[key - 1]!;
       const mine = this.keyOfBytes(snapshot.keys, start, snapshot.ends[key]!);
-      for (let k = 0; k < snapshot.sizes[key]!; k++) {
-        const theirs = snapshot.codes[code++]!;
-        this.addCode(mine, theirs < 2 ** 32 ? theirs : this.codes.ofText(snapshot.texts[text++]!));
-      }
+      for (let k = 0; k < snapshot.sizes[key]!; k++) this.addCode(mine, snapshot.codes[code++]!);
     }
     for (const [key, count] of snapshot.counted) this.setCount(key, count);
-    this.floodedElsewhere += snapshot.flooded;
   }
 
   private codeAt(key: number, k: number): number {
@@ -190,11 +187,10 @@ export class DistinctIpBaseline {
 
   private holds(key: number, state: number, code: number): boolean {
     const size = state & SIZE_MASK;
-    const interned = code >= 2 ** 32 ? 1 : 0;
-    const low = (interned === 1 ? code - 2 ** 32 : code) | 0;
+    const tagged = code >= 2 ** 32 ? 1 : 0;
+    const low = (tagged === 1 ? code - 2 ** 32 : code) | 0;
     for (let k = 0; k < size && k < INLINE; k++)
-      if (this.keys.word(key, LOW + k) === low && ((state >>> (HIGH_SHIFT + k)) & 1) === interned)
-        return true;
+      if (this.keys.word(key, LOW + k) === low && ((state >>> (HIGH_SHIFT + k)) & 1) === tagged) return true;
     return size > INLINE && this.spilled.get(key)!.includes(code);
   }
 
@@ -205,19 +201,16 @@ export class DistinctIpBaseline {
   }
 }
 
-/** A baseline as plain data, for another thread: keys' bytes end to end, and their addresses' codes in key order. */
+/** Part of a baseline as plain data, for another thread: keys' bytes end to end, their addresses' codes in key order. */
 export interface BaselineSnapshot {
   keys: Uint8Array;
   /** Where each key's bytes end in `keys`. */
   ends: Int32Array;
   /** Addresses kept per key. */
   sizes: Uint16Array;
+  /** {@link AddressCodes}' codes, under the hash key the two baselines share. */
   codes: Float64Array;
-  /** The texts of the codes of 2^32 and more, in the order they appear in `codes`. */
-  texts: string[];
   counted: [string, number][];
-  /** The whole baseline's `flooded`, whichever keys the snapshot holds. */
-  flooded: number;
 }
 
 /**

@@ -5,6 +5,7 @@ import type { EngineOptions, TimeRange } from "../model/EngineOptions.js";
 import { CompatCorrelator } from "./compat/CompatCorrelator.js";
 import { extractCompatCommands } from "./compat/extractCompatCommands.js";
 import type { Correlator } from "./Correlator.js";
+import type { HashKey } from "./halfSipHash.js";
 import type { PreciseLimits } from "./precise/buildPreciseRecords.js";
 import { collectObservations } from "./precise/collectObservations.js";
 import { mergeObservations } from "./precise/mergeObservations.js";
@@ -31,11 +32,18 @@ export interface ProcessCounts {
   benignExcluded: Map<string, number>;
 }
 
+/** What a correlator is made with besides the run's inputs. */
+export interface CorrelatorTuning {
+  /** What a precise run may hold at once (tests make it small). */
+  preciseLimits?: PreciseLimits;
+  /** The baseline's hash key (`DistinctIpBaseline`): the run's own, in the threads that read for it. */
+  baselineKey?: HashKey;
+}
+
 /**
  * Reads the process sources of a run (alerts, and the `DeviceProcessEvents` rows that can be web-shell processes)
  * and returns the correlator that requests are then fed to, for either mode. Bad alerts are reported to
- * `diagnostics` and left out. Compat reproduces the original query, which reads alerts only. `preciseLimits` (tests)
- * replaces what a precise run may hold at once.
+ * `diagnostics` and left out. Compat reproduces the original query, which reads alerts only.
  */
 export function createCorrelator(
   alerts: readonly AlertRow[],
@@ -43,12 +51,12 @@ export function createCorrelator(
   range: TimeRange | undefined,
   diagnostics: Diagnostics,
   deviceProcesses: readonly DeviceProcessRow[] = [],
-  preciseLimits?: PreciseLimits,
+  tuning: CorrelatorTuning = {},
 ): PreparedCorrelation {
   if (options.mode === "compat") {
     const { join, shellAlerts } = extractCompatCommands(alerts, options, range, diagnostics);
     return {
-      correlator: new CompatCorrelator(join, options, range),
+      correlator: new CompatCorrelator(join, options, range, tuning.baselineKey),
       selectedAlerts: shellAlerts,
       processes: { alertOnly: 0, deviceOnly: 0, both: 0, benignExcluded: new Map() },
     };
@@ -68,7 +76,13 @@ export function createCorrelator(
     else processes.deviceOnly += 1;
   }
   return {
-    correlator: new PreciseCorrelator(merged.observations, options, range, preciseLimits),
+    correlator: new PreciseCorrelator(
+      merged.observations,
+      options,
+      range,
+      tuning.preciseLimits,
+      tuning.baselineKey,
+    ),
     selectedAlerts: collected.selectedAlerts,
     processes,
   };

@@ -1,4 +1,5 @@
 import type { BaselineSnapshot } from "../../core/correlate/DistinctIpBaseline.js";
+import type { HashKey } from "../../core/correlate/halfSipHash.js";
 import type { AlertRow } from "../../core/model/AlertRow.js";
 import type { DeviceProcessRow } from "../../core/model/DeviceProcessRow.js";
 import type { EngineOptions, TimeRange } from "../../core/model/EngineOptions.js";
@@ -14,6 +15,8 @@ export interface LaneInit {
   options: EngineOptions;
   range: TimeRange | undefined;
   examplesPerInput: number;
+  /** The run's baseline hash key, so that the counts the threads hand back are coded alike. */
+  baselineKey: HashKey;
 }
 
 /**

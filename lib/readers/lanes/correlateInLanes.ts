@@ -43,7 +43,7 @@ const MIN_RANGE_BYTES = 32 << 20;
 export async function correlateInLanes(
   correlator: Correlator,
   files: readonly IisInputFile[],
-  init: LaneInit,
+  init: Omit<LaneInit, "baselineKey">,
   diagnostics: Diagnostics,
   lanes: LaneOptions,
   onProgress?: (bytesRead: number, totalBytes: number) => void,
@@ -93,7 +93,13 @@ export async function correlateInLanes(
     }
   };
   const url = lanes.workerUrl ?? new URL("./laneWorker.js", import.meta.url);
-  const workers = Array.from({ length: lanes.workers }, () => new Worker(url, { workerData: init }));
+  const workers = Array.from(
+    { length: lanes.workers },
+    () =>
+      new Worker(url, {
+        workerData: { ...init, baselineKey: correlator.baseline.hashKey } satisfies LaneInit,
+      }),
+  );
   try {
     onProgress?.(0, summary.totalBytes);
     const lanes = workers.map((worker) => workerLane(worker));

@@ -20,6 +20,7 @@ const { correlator } = createCorrelator(
   init.range,
   new Diagnostics(),
   init.processes,
+  { baselineKey: init.baselineKey },
 );
 const acceptStem = makeStemFilter(init.options.scriptExtensions);
 const port = parentPort!;

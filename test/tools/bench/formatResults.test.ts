@@ -68,7 +68,7 @@ describe("benchmark results", () => {
     const section = (at: ReturnType<typeof key>, date: string) =>
       formatSection({
         ...at,
-        stemCosts: [{ mode: "compat", client: "ipv4", stems: 1000, bytesPerStem: 77.6 }],
+        stemCosts: [{ mode: "compat", client: "ipv4", pageBytes: 31, stems: 1000, bytesPerStem: 77.6 }],
         bytes: 1e9,
         files: at.oneFile ? 1 : 8,
         seed: 1,
@@ -103,7 +103,7 @@ describe("benchmark results", () => {
       for (const kept of ["second", "third", "fourth", "fifth", "sixth"])
         expect(text).toContain(`Run ${kept}`);
       expect(text).not.toContain("Run first");
-      expect(text).toContain("compat 78 bytes at 1,000");
+      expect(text).toContain("compat 78 bytes at 1,000 (31-byte pages, IPv4 clients)");
       expect(text.trimEnd().endsWith("My notes.")).toBe(true);
     } finally {
       await rm(dir, { recursive: true, force: true });

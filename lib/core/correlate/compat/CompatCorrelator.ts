@@ -8,6 +8,7 @@ import { makeStemFilter, type StemFilter } from "../../scriptStemFilter.js";
 import { isWellFormedUtf8 } from "../../utf8.js";
 import type { CandidateBatch, Correlator } from "../Correlator.js";
 import { DistinctIpBaseline } from "../DistinctIpBaseline.js";
+import type { HashKey } from "../halfSipHash.js";
 import { isScriptLine } from "../isScriptLine.js";
 import { buildCompatRecords } from "./buildCompatRecords.js";
 import {
@@ -40,8 +41,9 @@ export class CompatCorrelator implements Correlator {
     private readonly join: CompatJoin,
     private readonly options: Pick<EngineOptions, "scriptExtensions" | "distinctIpThreshold">,
     private readonly range: TimeRange | undefined,
+    baselineKey?: HashKey,
   ) {
-    this.baseline = new DistinctIpBaseline(options.distinctIpThreshold + 1);
+    this.baseline = new DistinctIpBaseline(options.distinctIpThreshold + 1, baselineKey);
     this.isScriptStem = makeStemFilter(options.scriptExtensions);
     for (const file of join.files) {
       const bins = this.binsByHost.get(file.hostName) ?? new Set<number>();

@@ -9,6 +9,7 @@ import type { EnrichmentRecord } from "../../records/EnrichmentRecord.js";
 import { makeStemFilter, type StemFilter } from "../../scriptStemFilter.js";
 import type { CandidateBatch, Correlator } from "../Correlator.js";
 import { composeBaselineKey, DistinctIpBaseline } from "../DistinctIpBaseline.js";
+import type { HashKey } from "../halfSipHash.js";
 import { isScriptLine } from "../isScriptLine.js";
 import {
   buildPreciseRecords,
@@ -58,8 +59,9 @@ export class PreciseCorrelator implements Correlator {
     >,
     range: TimeRange | undefined,
     private readonly limits: PreciseLimits = DEFAULT_PRECISE_LIMITS,
+    baselineKey?: HashKey,
   ) {
-    this.baseline = new DistinctIpBaseline(options.distinctIpThreshold + 1);
+    this.baseline = new DistinctIpBaseline(options.distinctIpThreshold + 1, baselineKey);
     // Without a range the whole input is the window, and the baseline covers all of it.
     this.baselineTo = range?.to ?? Number.POSITIVE_INFINITY;
     this.baselineFrom = Number.isFinite(this.baselineTo)

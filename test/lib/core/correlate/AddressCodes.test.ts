@@ -16,19 +16,17 @@ describe("AddressCodes", () => {
     const codes = new AddressCodes();
     expect(codes.ofText("203.0.113.7")).toBe(0xcb007107);
     expect(fromLine(codes, "255.255.255.255")).toBe(0xffffffff);
-    expect(codes.textOf(0xcb007107)).toBe("203.0.113.7");
-    expect(codes.interned).toBe(0);
+    expect(fromLine(codes, "0.0.0.0")).toBe(0);
   });
 
   it.each(["2001:db8::1", "198.51.100.01", "1.2.3", "1.2.3.4.5", "256.1.1.1", "-", "", "fe80::1%11", "é::1"])(
-    "interns %j by its text, the same code from bytes and from text, and gives the text back",
+    "codes %j by a tag of its text, 2^32 and up, the same from bytes and from text",
     (text) => {
       const codes = new AddressCodes();
       const code = codes.ofText(text);
       expect(code).toBeGreaterThanOrEqual(2 ** 32);
+      expect(code).toBeLessThan(2 ** 33);
       expect(fromLine(codes, text)).toBe(code);
-      expect(codes.textOf(code)).toBe(text);
-      expect(codes.interned).toBe(1);
     },
   );
 
@@ -37,44 +35,41 @@ describe("AddressCodes", () => {
     expect(new AddressCodes().ofAsciiBytes(line, 1, line.length - 1)).toBe(-1);
   });
 
-  it("keeps a lone surrogate (a JSON export can hold one) apart from U+FFFD, and gives it back", () => {
+  it("keeps a lone surrogate (a JSON export can hold one) apart from U+FFFD", () => {
     const codes = new AddressCodes();
-    const [lone, replacement] = [codes.ofText("\ud800"), codes.ofText("\ufffd")];
-    expect(lone).not.toBe(replacement);
-    expect(codes.textOf(lone)).toBe("\ud800");
-    expect(codes.textOf(replacement)).toBe("\ufffd");
+    expect(codes.ofText("\ud800")).not.toBe(codes.ofText("\ufffd"));
   });
 
-  it("tells addresses apart exactly when their texts differ (case and leading zeros included)", () => {
+  it("tells addresses apart when their texts differ (case and leading zeros included)", () => {
     const codes = new AddressCodes();
     const texts = ["2001:db8::1", "2001:DB8::1", "1.2.3.4", "01.2.3.4", "1.2.3.04", "::ffff:1.2.3.4"];
     expect(new Set(texts.map((text) => fromLine(codes, text))).size).toBe(texts.length);
   });
 
-  it("gives equal codes to equal texts and every text back, for any address-like text", () => {
+  it("gives equal codes to equal texts, under one key in every instance, and others to other texts", () => {
     const text = fc.string({ unit: fc.constantFrom(..."0123456789abcdefABCDEF.:%-é"), maxLength: 42 });
     fc.assert(
-      fc.property(fc.array(text, { maxLength: 40 }), (texts) => {
-        const codes = new AddressCodes();
+      fc.property(fc.array(text, { maxLength: 40 }), fc.integer(), fc.integer(), (texts, key0, key1) => {
+        const [codes, again] = [new AddressCodes([key0, key1]), new AddressCodes([key0, key1])];
         const byText = new Map<string, number>();
         for (const [k, t] of texts.entries()) {
           const code = k % 2 === 0 ? fromLine(codes, t) : codes.ofText(t);
           expect(byText.get(t) ?? code, t).toBe(code);
+          expect(again.ofText(t)).toBe(code);
           byText.set(t, code);
-          expect(codes.textOf(code)).toBe(t);
         }
         expect(new Set(byText.values()).size).toBe(byText.size);
       }),
     );
   });
 
-  it("keeps a hundred thousand temporary IPv6 addresses apart", () => {
+  it("spreads temporary IPv6 addresses over 32-bit tags as chance would", () => {
+    // A tag is 32 bits: among 100,000 addresses about 100,000² / 2^33 ≈ 1.2 pairs share one. What the baseline
+    // compares is the few addresses of one page, where that chance is 2^-32 per pair.
     const codes = new AddressCodes();
     const text = (i: number) => `2001:db8:${(i >>> 16).toString(16)}:${(i & 0xffff).toString(16)}::${i % 7}`;
     const seen = new Set<number>();
     for (let i = 0; i < 100_000; i++) seen.add(fromLine(codes, text(i)));
-    expect(seen.size).toBe(100_000);
-    expect(codes.interned).toBe(100_000);
-    expect(codes.textOf(fromLine(codes, text(54_321)))).toBe(text(54_321));
+    expect(100_000 - seen.size).toBeLessThan(10); // 10 or more: one run in about 10^6
   });
 });

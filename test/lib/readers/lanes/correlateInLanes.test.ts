@@ -27,6 +27,7 @@ import {
 import { correlateInLanes } from "../../../../lib/readers/lanes/correlateInLanes.js";
 import { readDeviceProcesses } from "../../../../lib/readers/processes/readDeviceProcesses.js";
 import { generateDataSet } from "../../../../tools/generate/generateDataSet.js";
+import { mdeAlert } from "../../../support/timeline.js";
 
 // Reading files on several threads must leave the run exactly as reading them one after the other does: records,
 // candidates, per-file counts, skips and warnings, and the same error when a file cannot be read.
@@ -186,6 +187,36 @@ describe("correlateInLanes", () => {
     expect(read - readWhenFailed).toBeLessThanOrEqual(Math.max(...files.map((file) => file.size)));
     expect(read).toBeLessThan(total);
   });
+
+  it("counts a page's IPv6 clients once across threads: every thread codes an address as the run does", async () => {
+    // One log, cut into about 50 ranges read by four threads, where every range holds the shell page's three IPv6
+    // clients. Each thread codes an address that is not IPv4 by a keyed hash (AddressCodes): under keys of their
+    // own, the run would merge three codes per thread, and the page would pass the threshold and lose its record.
+    const clients = ["2001:db8::77", "2001:db8:0:1::9", "2a02:8109::5d1c"];
+    const lines = [
+      "#Fields: date time s-sitename s-computername s-ip cs-method cs-uri-stem c-ip cs(User-Agent) time-taken",
+    ];
+    for (let n = 0; n < 9000; n++) {
+      const seconds = String(n % 60).padStart(2, "0");
+      lines.push(
+        n % 60 === 30
+          ? `2026-11-20 10:15:30 W3SVC1 WEB01 10.1.0.11 POST /uploads/help.aspx ${clients[Math.floor(n / 60) % 3]} curl/8.0 100`
+          : `2026-11-20 09:${seconds}:00 W3SVC1 WEB01 10.1.0.11 GET /shop/item${n}.aspx 198.51.100.${n % 250} Mozilla/5.0 5`,
+      );
+    }
+    const log = join(dir, "ipv6", "u_ex261120.log");
+    await mkdir(join(dir, "ipv6"), { recursive: true });
+    await writeFile(log, `${lines.join("\r\n")}\r\n`);
+    const ipv6Files = await listIisInputFiles([{ path: log }], new Diagnostics());
+    const options = { ...DEFAULT_ENGINE_OPTIONS, mode: "precise" as const };
+    const expected = await sequential([mdeAlert()], ipv6Files, options);
+    const actual = await inLanes([mdeAlert()], ipv6Files, options, 3, [], 20_000);
+    expect(actual.records).toEqual(expected.records);
+    expect(expected.records.map((record) => [record.ShellLocation, record.AttackerIP])).toContainEqual([
+      "/uploads/help.aspx",
+      "2001:db8::77",
+    ]);
+  }, 60_000);
 
   it("throws for the first file in order that cannot be read, as reading in order does", async () => {
     const gone = files.filter((file) => file.path.endsWith(".log")).slice(2, 5);

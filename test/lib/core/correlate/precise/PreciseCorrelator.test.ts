@@ -25,7 +25,7 @@ function burst(requests: readonly WebRequest[], limits?: PreciseLimits) {
     undefined,
     new Diagnostics(),
     processes,
-    limits,
+    { preciseLimits: limits },
   );
   for (const r of requests) correlator.observe(r);
   return correlator;

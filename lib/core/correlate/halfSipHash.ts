@@ -1,0 +1,93 @@
+/**
+ * HalfSipHash with a 64-bit tag (Aumasson and Bernstein's SipHash on 32-bit words), over `buf[start..end)`, keyed by
+ * two 32-bit words. It is a keyed pseudo-random function: whoever writes the bytes but does not know the key cannot
+ * make two inputs share a tag, except by chance (2^-64 per pair). That is what lets a page be known by its tag
+ * instead of its bytes (`HashedKeyIndex`), where the pages come from whoever sends requests.
+ *
+ * `compressionRounds` and `finalRounds` are the c and d of HalfSipHash-c-d: 2 and 4 are the reference's (tested
+ * against its vectors); the page table runs 1 and 3, the rounds the Linux kernel's `hsiphash` runs for its hash
+ * tables. With `lowerAscii`, ASCII capitals are read as lower case (the bytes must be ASCII).
+ *
+ * The tag is as long as `out`: one word (HalfSipHash's 32-bit tag) or two (its 64-bit tag), each word four bytes
+ * of the tag read little-endian.
+ */
+export function halfSipHash(
+  buf: Uint8Array,
+  start: number,
+  end: number,
+  key0: number,
+  key1: number,
+  out: Int32Array,
+  lowerAscii = false,
+  compressionRounds = 1,
+  finalRounds = 3,
+): void {
+  let v0 = key0 | 0;
+  const words = out.length === 1 ? 1 : 2;
+  let v1 = (words === 2 ? key1 ^ 0xee : key1) | 0;
+  let v2 = (0x6c796765 ^ key0) | 0;
+  let v3 = (0x74656462 ^ key1) | 0;
+  const length = end - start;
+  const whole = start + (length & ~3);
+  for (let at = start; at <= whole; at += 4) {
+    let word: number;
+    if (at < whole) word = buf[at]! | (buf[at + 1]! << 8) | (buf[at + 2]! << 16) | (buf[at + 3]! << 24);
+    else {
+      // The last block: the bytes left (0–3) and the length's low byte on top.
+      word = 0;
+      for (let b = end - 1; b >= at; b--) word = (word << 8) | buf[b]!;
+    }
+    // ASCII capitals, four at a time: a byte below 0x80 is one when adding 0x3f sets its high bit and adding 0x25
+    // does not (no byte carries into the next); its 0x20 bit is then set.
+    if (lowerAscii) word |= ((word + 0x3f3f3f3f) & ~(word + 0x25252525) & 0x80808080) >>> 2;
+    if (at === whole) word |= length << 24;
+    v3 ^= word;
+    for (let r = 0; r < compressionRounds; r++) {
+      v0 = (v0 + v1) | 0;
+      v1 = (v1 << 5) | (v1 >>> 27);
+      v1 ^= v0;
+      v0 = (v0 << 16) | (v0 >>> 16);
+      v2 = (v2 + v3) | 0;
+      v3 = (v3 << 8) | (v3 >>> 24);
+      v3 ^= v2;
+      v0 = (v0 + v3) | 0;
+      v3 = (v3 << 7) | (v3 >>> 25);
+      v3 ^= v0;
+      v2 = (v2 + v1) | 0;
+      v1 = (v1 << 13) | (v1 >>> 19);
+      v1 ^= v2;
+      v2 = (v2 << 16) | (v2 >>> 16);
+    }
+    v0 ^= word;
+  }
+  v2 ^= words === 2 ? 0xee : 0xff;
+  for (let half = 0; half < words; half++) {
+    if (half === 1) v1 ^= 0xdd;
+    for (let r = 0; r < finalRounds; r++) {
+      v0 = (v0 + v1) | 0;
+      v1 = (v1 << 5) | (v1 >>> 27);
+      v1 ^= v0;
+      v0 = (v0 << 16) | (v0 >>> 16);
+      v2 = (v2 + v3) | 0;
+      v3 = (v3 << 8) | (v3 >>> 24);
+      v3 ^= v2;
+      v0 = (v0 + v3) | 0;
+      v3 = (v3 << 7) | (v3 >>> 25);
+      v3 ^= v0;
+      v2 = (v2 + v1) | 0;
+      v1 = (v1 << 13) | (v1 >>> 19);
+      v1 ^= v2;
+      v2 = (v2 << 16) | (v2 >>> 16);
+    }
+    out[half] = v1 ^ v3;
+  }
+}
+
+/** A hash key: two 32-bit words. */
+export type HashKey = readonly [number, number];
+
+/** A hash key from the platform's cryptographic random source (Web Crypto: Node and browsers alike). */
+export function randomHashKey(): HashKey {
+  const words = crypto.getRandomValues(new Int32Array(2));
+  return [words[0]!, words[1]!];
+}
