@@ -1,15 +1,16 @@
 /**
- * HalfSipHash with a 64-bit tag (Aumasson and Bernstein's SipHash on 32-bit words), over `buf[start..end)`, keyed by
- * two 32-bit words. It is a keyed pseudo-random function: whoever writes the bytes but does not know the key cannot
- * make two inputs share a tag, except by chance (2^-64 per pair). That is what lets a page be known by its tag
- * instead of its bytes (`HashedKeyIndex`), where the pages come from whoever sends requests.
+ * HalfSipHash-1-3 (Aumasson and Bernstein's SipHash on 32-bit words, one round per word and three to finish, the
+ * rounds the Linux kernel's `hsiphash` runs for its hash tables) of `buf[start..end)`, keyed by two 32-bit words. It
+ * is a keyed pseudo-random function: whoever writes the bytes but does not know the key cannot make two inputs share
+ * a tag, except by chance (2^-64 per pair with the 64-bit tag). That is what lets a page be known by its tag instead
+ * of its bytes (`HashedKeyIndex`), where the pages come from whoever sends requests.
  *
- * `compressionRounds` and `finalRounds` are the c and d of HalfSipHash-c-d: 2 and 4 are the reference's (tested
- * against its vectors); the page table runs 1 and 3, the rounds the Linux kernel's `hsiphash` runs for its hash
- * tables. With `lowerAscii`, ASCII capitals are read as lower case (the bytes must be ASCII).
+ * The tag is as long as `out`: one word (HalfSipHash's 32-bit tag) or two (its 64-bit tag), each word four bytes of
+ * the tag read little-endian. With `lowerAscii`, ASCII capitals are read as lower case (the bytes must be ASCII).
  *
- * The tag is as long as `out`: one word (HalfSipHash's 32-bit tag) or two (its 64-bit tag), each word four bytes
- * of the tag read little-endian.
+ * The round is written out where it runs (twice, then in the finish): as a function it would keep the state in
+ * memory, and a loop over a round count cost a quarter more per page. `test/support/referenceHalfSipHash.ts` is the
+ * plain version this one is tested against.
  */
 export function halfSipHash(
   buf: Uint8Array,
@@ -19,51 +20,62 @@ export function halfSipHash(
   key1: number,
   out: Int32Array,
   lowerAscii = false,
-  compressionRounds = 1,
-  finalRounds = 3,
 ): void {
-  let v0 = key0 | 0;
   const words = out.length === 1 ? 1 : 2;
+  let v0 = key0 | 0;
   let v1 = (words === 2 ? key1 ^ 0xee : key1) | 0;
   let v2 = (0x6c796765 ^ key0) | 0;
   let v3 = (0x74656462 ^ key1) | 0;
   const length = end - start;
   const whole = start + (length & ~3);
-  for (let at = start; at <= whole; at += 4) {
-    let word: number;
-    if (at < whole) word = buf[at]! | (buf[at + 1]! << 8) | (buf[at + 2]! << 16) | (buf[at + 3]! << 24);
-    else {
-      // The last block: the bytes left (0–3) and the length's low byte on top.
-      word = 0;
-      for (let b = end - 1; b >= at; b--) word = (word << 8) | buf[b]!;
-    }
+  let at = start;
+  for (; at < whole; at += 4) {
+    let m = buf[at]! | (buf[at + 1]! << 8) | (buf[at + 2]! << 16) | (buf[at + 3]! << 24);
     // ASCII capitals, four at a time: a byte below 0x80 is one when adding 0x3f sets its high bit and adding 0x25
     // does not (no byte carries into the next); its 0x20 bit is then set.
-    if (lowerAscii) word |= ((word + 0x3f3f3f3f) & ~(word + 0x25252525) & 0x80808080) >>> 2;
-    if (at === whole) word |= length << 24;
-    v3 ^= word;
-    for (let r = 0; r < compressionRounds; r++) {
-      v0 = (v0 + v1) | 0;
-      v1 = (v1 << 5) | (v1 >>> 27);
-      v1 ^= v0;
-      v0 = (v0 << 16) | (v0 >>> 16);
-      v2 = (v2 + v3) | 0;
-      v3 = (v3 << 8) | (v3 >>> 24);
-      v3 ^= v2;
-      v0 = (v0 + v3) | 0;
-      v3 = (v3 << 7) | (v3 >>> 25);
-      v3 ^= v0;
-      v2 = (v2 + v1) | 0;
-      v1 = (v1 << 13) | (v1 >>> 19);
-      v1 ^= v2;
-      v2 = (v2 << 16) | (v2 >>> 16);
-    }
-    v0 ^= word;
+    if (lowerAscii) m |= ((m + 0x3f3f3f3f) & ~(m + 0x25252525) & 0x80808080) >>> 2;
+    v3 ^= m;
+    v0 = (v0 + v1) | 0;
+    v1 = (v1 << 5) | (v1 >>> 27);
+    v1 ^= v0;
+    v0 = (v0 << 16) | (v0 >>> 16);
+    v2 = (v2 + v3) | 0;
+    v3 = (v3 << 8) | (v3 >>> 24);
+    v3 ^= v2;
+    v0 = (v0 + v3) | 0;
+    v3 = (v3 << 7) | (v3 >>> 25);
+    v3 ^= v0;
+    v2 = (v2 + v1) | 0;
+    v1 = (v1 << 13) | (v1 >>> 19);
+    v1 ^= v2;
+    v2 = (v2 << 16) | (v2 >>> 16);
+    v0 ^= m;
   }
+  // The last block: the bytes left (0–3), and the length's low byte on top.
+  let m = 0;
+  for (let b = end - 1; b >= at; b--) m = (m << 8) | buf[b]!;
+  if (lowerAscii) m |= ((m + 0x3f3f3f3f) & ~(m + 0x25252525) & 0x80808080) >>> 2;
+  m |= length << 24;
+  v3 ^= m;
+  v0 = (v0 + v1) | 0;
+  v1 = (v1 << 5) | (v1 >>> 27);
+  v1 ^= v0;
+  v0 = (v0 << 16) | (v0 >>> 16);
+  v2 = (v2 + v3) | 0;
+  v3 = (v3 << 8) | (v3 >>> 24);
+  v3 ^= v2;
+  v0 = (v0 + v3) | 0;
+  v3 = (v3 << 7) | (v3 >>> 25);
+  v3 ^= v0;
+  v2 = (v2 + v1) | 0;
+  v1 = (v1 << 13) | (v1 >>> 19);
+  v1 ^= v2;
+  v2 = (v2 << 16) | (v2 >>> 16);
+  v0 ^= m;
   v2 ^= words === 2 ? 0xee : 0xff;
   for (let half = 0; half < words; half++) {
     if (half === 1) v1 ^= 0xdd;
-    for (let r = 0; r < finalRounds; r++) {
+    for (let r = 0; r < 3; r++) {
       v0 = (v0 + v1) | 0;
       v1 = (v1 << 5) | (v1 >>> 27);
       v1 ^= v0;
