@@ -8,9 +8,9 @@
  * The tag is as long as `out`: one word (HalfSipHash's 32-bit tag) or two (its 64-bit tag), each word four bytes of
  * the tag read little-endian. With `lowerAscii`, ASCII capitals are read as lower case (the bytes must be ASCII).
  *
- * The round is written out where it runs (twice, then in the finish): as a function it would keep the state in
- * memory, and a loop over a round count cost a quarter more per page. `test/support/referenceHalfSipHash.ts` is the
- * plain version this one is tested against.
+ * The round is written out where it runs (per word, and in the finish): as a function it would keep the state in
+ * memory, and a loop over a round count, or reading the last block inside the word loop, cost a quarter more per
+ * page. `test/support/referenceHalfSipHash.ts` is the plain version this one is tested against.
  */
 export function halfSipHash(
   buf: Uint8Array,
@@ -28,12 +28,17 @@ export function halfSipHash(
   let v3 = (0x74656462 ^ key1) | 0;
   const length = end - start;
   const whole = start + (length & ~3);
-  let at = start;
-  for (; at < whole; at += 4) {
-    let m = buf[at]! | (buf[at + 1]! << 8) | (buf[at + 2]! << 16) | (buf[at + 3]! << 24);
-    // ASCII capitals, four at a time: a byte below 0x80 is one when adding 0x3f sets its high bit and adding 0x25
-    // does not (no byte carries into the next); its 0x20 bit is then set.
-    if (lowerAscii) m |= ((m + 0x3f3f3f3f) & ~(m + 0x25252525) & 0x80808080) >>> 2;
+  // The last block, read first: the bytes left (0–3), and the length's low byte on top.
+  let last = 0;
+  for (let b = end - 1; b >= whole; b--) last = (last << 8) | buf[b]!;
+  if (lowerAscii) last = lowered(last);
+  last |= length << 24;
+  for (let at = start; at <= whole; at += 4) {
+    let m = last;
+    if (at < whole) {
+      m = buf[at]! | (buf[at + 1]! << 8) | (buf[at + 2]! << 16) | (buf[at + 3]! << 24);
+      if (lowerAscii) m = lowered(m);
+    }
     v3 ^= m;
     v0 = (v0 + v1) | 0;
     v1 = (v1 << 5) | (v1 >>> 27);
@@ -51,27 +56,6 @@ export function halfSipHash(
     v2 = (v2 << 16) | (v2 >>> 16);
     v0 ^= m;
   }
-  // The last block: the bytes left (0–3), and the length's low byte on top.
-  let m = 0;
-  for (let b = end - 1; b >= at; b--) m = (m << 8) | buf[b]!;
-  if (lowerAscii) m |= ((m + 0x3f3f3f3f) & ~(m + 0x25252525) & 0x80808080) >>> 2;
-  m |= length << 24;
-  v3 ^= m;
-  v0 = (v0 + v1) | 0;
-  v1 = (v1 << 5) | (v1 >>> 27);
-  v1 ^= v0;
-  v0 = (v0 << 16) | (v0 >>> 16);
-  v2 = (v2 + v3) | 0;
-  v3 = (v3 << 8) | (v3 >>> 24);
-  v3 ^= v2;
-  v0 = (v0 + v3) | 0;
-  v3 = (v3 << 7) | (v3 >>> 25);
-  v3 ^= v0;
-  v2 = (v2 + v1) | 0;
-  v1 = (v1 << 13) | (v1 >>> 19);
-  v1 ^= v2;
-  v2 = (v2 << 16) | (v2 >>> 16);
-  v0 ^= m;
   v2 ^= words === 2 ? 0xee : 0xff;
   for (let half = 0; half < words; half++) {
     if (half === 1) v1 ^= 0xdd;
@@ -93,6 +77,14 @@ export function halfSipHash(
     }
     out[half] = v1 ^ v3;
   }
+}
+
+/**
+ * ASCII capitals of a word's four bytes lowered, four at a time (the bytes must be ASCII): a byte below 0x80 is one
+ * when adding 0x3f sets its high bit and adding 0x25 does not (no byte carries into the next); its 0x20 bit is set.
+ */
+function lowered(word: number): number {
+  return word | (((word + 0x3f3f3f3f) & ~(word + 0x25252525) & 0x80808080) >>> 2);
 }
 
 /** A hash key: two 32-bit words. */
