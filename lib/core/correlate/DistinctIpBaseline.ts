@@ -201,7 +201,7 @@ export class DistinctIpBaseline {
   }
 }
 
-/** Part of a baseline as plain data, for another thread: keys' bytes end to end, their addresses' codes in key order. */
+/** Part of a baseline as plain data, for another thread: keys' bytes end to end, and their addresses' codes. */
 export interface BaselineSnapshot {
   keys: Uint8Array;
   /** Where each key's bytes end in `keys`. */

@@ -9,7 +9,7 @@ import { halfSipHash, type HashKey, randomHashKey } from "./halfSipHash.js";
  * them, are 310 MB, and a run over them took 344 MiB. Here a key costs its payload, its 8-byte tag and a table slot,
  * about 45 bytes whatever its length (measured by `npm run bench`).
  *
- * Why a tag is enough: two keys are one key here when their tags are equal, and the tag is HalfSipHash (a keyed
+ * Why a tag is enough: two keys are one key here when their tags are equal, and the tag is HalfSipHash-2-4 (a keyed
  * pseudo-random function) under a key drawn when the index is made. The logs were written before that key existed,
  * and nothing the run shows depends on a tag, so whoever wrote them can make two pages share a tag only by chance:
  * 2^-64 per pair of pages. A run that checks the baseline of a thousand candidate pages against ten million others
