@@ -1,6 +1,6 @@
 import { compareOrdinal, makeBag, makeSet, splitAt } from "../../kusto.js";
 import type { WebRequest } from "../../model/WebRequest.js";
-import { compareRecords } from "../../records/compareRecords.js";
+import { compareText } from "../../records/compareRecords.js";
 import { recordIdOfJson } from "../../records/computeRecordId.js";
 import type { EnrichmentRecord } from "../../records/EnrichmentRecord.js";
 import { COMPAT_LOOKUP_WINDOW_MS, type CompatFile, type CompatJoin } from "./CompatCommand.js";
@@ -44,7 +44,8 @@ interface Cell {
  *
  * The cross-alert join (B2) can pair N files with M commands each; the product is never held: groups are gathered
  * per output cell with the ids of the files they joined (groups × files), and each cell's records are made from the
- * command lines of those ids when the cell's turn comes. Memory is the candidates, the cells and one cell's records.
+ * command lines of those ids when the cell's turn comes, a command line at a time. Memory is the candidates, the
+ * cells, one cell's command lines and one command line's records.
  *
  * @param timeKeysFor the bins of a request where a command waits (`range(bin(t - 1m), bin(t), 30s)`, filtered)
  * @param distinctIps the page's distinct client IPs in the baseline (capped above `threshold`)
@@ -92,12 +93,14 @@ export function* buildCompatRecords(
       cell.byImage.set(file.imageName, contributions);
     }
   }
-  const lineSets = new Map<string, ReadonlySet<string>>();
-  const joins = (id: string, line: string) => {
-    let set = lineSets.get(id);
-    if (set === undefined) lineSets.set(id, (set = new Set(join.commandLines.get(id))));
-    return set.has(line);
-  };
+  // Which file `$id`s each command line joins (the other side of `join.commandLines`), made once.
+  const idsOfLine = new Map<string, Set<string>>();
+  for (const [id, lines] of join.commandLines)
+    for (const line of lines) {
+      const ids = idsOfLine.get(line);
+      if (ids === undefined) idsOfLine.set(line, new Set([id]));
+      else ids.add(id);
+    }
   // The ids' parts, each JSON-encoded once: a cell's records share all parts but the command line, and the same
   // command lines recur in every cell their files join.
   const lineJson = new Map<string, string>();
@@ -106,36 +109,81 @@ export function* buildCompatRecords(
     if (json === undefined) lineJson.set(line, (json = JSON.stringify(line)));
     return json;
   };
-  for (const cell of [...cells.values()].sort(compareCells)) {
+  for (const cell of [...cells.values()].sort(compareCells))
+    yield* cellRecords(cell, join, idsOfLine, jsonOf, distinctIps(cell.stem), enrichedAt);
+}
+
+/** A file name of a cell, with the groups it joined and what it has made of them. */
+interface CellImage {
+  imageName: string;
+  contributions: readonly Contribution[];
+  /** Its file entries (the distinct `ids` of its contributions), in the order of its image group's `entries`. */
+  entries: (readonly string[])[];
+  /** The start of its records' id parts. */
+  idHead: string;
+  /** Its summaries, by the entries that take a command line. */
+  summaries: Map<string, CellSummary>;
+}
+
+/** The file names of a cell whose entries hold the same ids: they join the same command lines, alike. */
+interface ImageGroup {
+  entries: (readonly string[])[];
+  ids: readonly string[];
+  images: CellImage[];
+}
+
+/**
+ * One cell's records, one command line at a time in output order (the cell's records differ only in command line,
+ * then id): N files in one alert bin that join M command lines each make N × M records in one cell, so a cell is
+ * never made whole. Memory is the cell's distinct command lines and one line's records (one per file name).
+ */
+function* cellRecords(
+  cell: Cell,
+  join: CompatJoin,
+  idsOfLine: ReadonlyMap<string, ReadonlySet<string>>,
+  jsonOf: (line: string) => string,
+  pageIps: number,
+  enrichedAt: number,
+): Generator<EnrichmentRecord> {
+  const idTail = `,${JSON.stringify([cell.hostName, cell.ip, cell.timestamp]).slice(1)}`;
+  const groups = new Map<string, ImageGroup>();
+  const lines = new Set<string>();
+  for (const [imageName, contributions] of cell.byImage) {
+    // Entries are few (usually one) and lines many: the lines that take the same entries share one summary.
+    const entries = [...new Set(contributions.map(({ ids }) => ids))];
+    const signature = JSON.stringify(entries);
+    let group = groups.get(signature);
+    if (group === undefined) {
+      const ids = [...new Set(entries.flat())];
+      groups.set(signature, (group = { entries, ids, images: [] }));
+      for (const id of ids) for (const line of join.commandLines.get(id) ?? []) lines.add(line);
+    }
+    const idHead = `${JSON.stringify(["compat", cell.stem, imageName]).slice(0, -1)},`;
+    group.images.push({ imageName, contributions, entries, idHead, summaries: new Map() });
+  }
+  for (const commandLine of [...lines].sort(compareText)) {
+    const joined = idsOfLine.get(commandLine)!;
     const records: EnrichmentRecord[] = [];
-    const idTail = `,${JSON.stringify([cell.hostName, cell.ip, cell.timestamp]).slice(1)}`;
-    for (const [imageName, contributions] of cell.byImage) {
-      const idHead = `${JSON.stringify(["compat", cell.stem, imageName]).slice(0, -1)},`;
-      // A command line takes the groups of the file entries that join it. Entries are few (usually one) and lines
-      // many: the lines that take the same entries share one summary, the same objects in every record.
-      const entries = [...new Set(contributions.map(({ ids }) => ids))];
-      const summaries = new Map<string, CellSummary>();
-      const lines = new Set<string>();
-      for (const ids of entries)
-        for (const id of ids) for (const line of join.commandLines.get(id) ?? []) lines.add(line);
-      for (const commandLine of lines) {
-        const taking =
-          entries.length === 1
-            ? [0]
-            : entries.map((ids, i) => (ids.some((id) => joins(id, commandLine)) ? i : -1));
-        const key = taking.join();
-        let summary = summaries.get(key);
+    for (const group of groups.values()) {
+      if (!group.ids.some((id) => joined.has(id))) continue;
+      const taking =
+        group.entries.length === 1
+          ? [0]
+          : group.entries.map((ids, i) => (ids.some((id) => joined.has(id)) ? i : -1));
+      const key = taking.join();
+      for (const image of group.images) {
+        let summary = image.summaries.get(key);
         if (summary === undefined) {
-          const joined = contributions.filter(({ ids }) => taking[entries.indexOf(ids)]! >= 0);
-          summaries.set(key, (summary = summarize(cell.ip, joined)));
+          const taken = image.contributions.filter(({ ids }) => taking[image.entries.indexOf(ids)]! >= 0);
+          image.summaries.set(key, (summary = summarize(cell.ip, taken)));
         }
-        const recordId = recordIdOfJson(idHead + jsonOf(commandLine) + idTail);
+        const recordId = recordIdOfJson(image.idHead + jsonOf(commandLine) + idTail);
         records.push(
-          toCompatRecord(cell, imageName, commandLine, recordId, summary, distinctIps(cell.stem), enrichedAt),
+          toCompatRecord(cell, image.imageName, commandLine, recordId, summary, pageIps, enrichedAt),
         );
       }
     }
-    yield* records.sort(compareRecords);
+    yield* records.sort((a, b) => compareText(a.RecordId, b.RecordId));
   }
 }
 

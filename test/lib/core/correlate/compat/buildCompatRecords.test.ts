@@ -1,7 +1,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 
+import { buildCompatRecords } from "../../../../../lib/core/correlate/compat/buildCompatRecords.js";
+import type { CompatFile } from "../../../../../lib/core/correlate/compat/CompatCommand.js";
 import type { WebRequest } from "../../../../../lib/core/model/WebRequest.js";
+import { compareRecords } from "../../../../../lib/core/records/compareRecords.js";
+import type { EnrichmentRecord } from "../../../../../lib/core/records/EnrichmentRecord.js";
 import { compatOracle } from "../../../../support/compatOracle.js";
 import { at, correlate, legacyAlert, request } from "../../../../support/timeline.js";
 
@@ -107,5 +111,37 @@ describe("compat records", () => {
     expect(records).toHaveLength(2 * 60);
     expect(records).toEqual(compatOracle(alerts, requests, at("23:59:59")));
     expect(diagnostics.warnings.join("\n")).toMatch(/across alerts \(B2\); 60 file entities were paired/);
+  });
+
+  it("stream the records of one cell a command line at a time: 3,000 files in one bin × 3,000 commands", () => {
+    // 3,000 alerts in one 30 s bin on one host, numbered alike, each with its own script file ("2") and command
+    // ("3" → "2"): the one request's cell holds 9 million records. The first ten come without the others being made
+    // (made whole, the cell took gigabytes and ran out of heap at 4,000).
+    const bin = at("10:15:30");
+    const files: CompatFile[] = Array.from({ length: 3000 }, (_, i) => ({
+      timeKey: bin,
+      hostName: "WEB01",
+      imageName: `s${i}.aspx`,
+      ids: ["2"],
+    }));
+    const lines = Array.from({ length: 3000 }, (_, i) => `cmd.exe /c echo ${3000 - i}`);
+    const shell = request("10:15:31", { sComputerName: "WEB01" });
+    const records = buildCompatRecords(
+      { files, commandLines: new Map([["2", lines]]) },
+      [shell],
+      () => [bin],
+      () => 1,
+      3,
+      0,
+    );
+    const taken: EnrichmentRecord[] = [];
+    for (const record of records) if (taken.push(record) === 3001) break;
+    // In output order: the smallest command line, all 3,000 file names by record id, then the next line.
+    expect(taken.slice(0, 3000).every((record) => record.ProcessCommandLine === "cmd.exe /c echo 1")).toBe(
+      true,
+    );
+    expect(new Set(taken.slice(0, 3000).map((record) => record.ProcessName)).size).toBe(3000);
+    expect(taken[3000]!.ProcessCommandLine).toBe("cmd.exe /c echo 10");
+    expect([...taken].sort(compareRecords)).toEqual(taken);
   });
 });
