@@ -67,7 +67,7 @@ for (let round = 0; round < args.runs; round++) {
   }
 }
 const loadAfter = describeLoad();
-const stemCost = await runChild("stem-cost", ["250000", "1000000"], ["--expose-gc"]);
+const stemCost = await runChild("stem-cost", ["250000", "300000", "1000000", "1100000"], ["--expose-gc"]);
 
 const checks: string[] = [];
 let ok = true;
