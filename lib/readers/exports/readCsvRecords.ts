@@ -50,15 +50,31 @@ export async function* readCsvRecords(
       skipped.push({
         after: parser.info.records,
         start: lastRecordEnd,
-        reason: `${describeCsvError(error)}; the record is skipped, the rest is read`,
+        reason: describeCsvError(error),
       });
     },
   });
-  // The skips that came before the `records`-th record (all of them with `Infinity`), in order.
-  function* skipsBefore(records: number): Generator<ExportItem> {
+  // The skips that came before the `records`-th record (all of them with `Infinity`), in order, with their first
+  // lines (asked of the line counter before anything after them).
+  function skipsBefore(records: number): { first: number; reason: string }[] {
+    const taken: { first: number; reason: string }[] = [];
     while (skipped.length > 0 && skipped[0]!.after < records) {
       const { start, reason } = skipped.shift()!;
-      yield { kind: "bad", line: lines.linesBefore(start) + 1, reason };
+      taken.push({ first: lines.linesBefore(start) + 1, reason });
+    }
+    return taken;
+  }
+  // A skip runs up to the line before what comes next (`nextLine`, when known): a quote left open runs on into the
+  // lines after it, and the parser resumes at the line break after the error, so a bad record can take good lines
+  // with it. Each is named.
+  function* reportSkips(
+    skips: { first: number; reason: string }[],
+    nextLine?: number,
+  ): Generator<ExportItem> {
+    for (const [i, { first, reason }] of skips.entries()) {
+      const last = (skips[i + 1]?.first ?? nextLine ?? first + 1) - 1;
+      const span = last > first ? ` (lines ${first}–${last}: a quote left open runs on past its line)` : "";
+      yield { kind: "bad", line: first, reason: `${reason}; the record${span} is skipped, the rest is read` };
     }
   }
   try {
@@ -67,9 +83,10 @@ export async function* readCsvRecords(
         record: string[];
         info: { bytes: number; records: number };
       };
-      yield* skipsBefore(info.records);
+      const skips = skipsBefore(info.records);
       // The line of the record's last byte, less the line breaks inside its fields.
       const line = lines.linesBefore(info.bytes - 1) + 1 - record.reduce((n, field) => n + countLf(field), 0);
+      yield* reportSkips(skips, line);
       if (header === undefined) {
         const refusal = checkHeader(record);
         if (refusal !== undefined) {
@@ -94,9 +111,13 @@ export async function* readCsvRecords(
         record: Object.fromEntries(record.map((value, i) => [columns[i]!, value])),
       };
     }
-    yield* skipsBefore(Number.POSITIVE_INFINITY);
+    // The last skips run to the end of the file.
+    yield* reportSkips(
+      skipsBefore(Number.POSITIVE_INFINITY),
+      lines.linesBefore(Number.POSITIVE_INFINITY) + 1,
+    );
   } catch (error) {
-    yield* skipsBefore(Number.POSITIVE_INFINITY);
+    yield* reportSkips(skipsBefore(Number.POSITIVE_INFINITY));
     if (!(error instanceof CsvError)) throw error;
     yield {
       kind: "bad",

@@ -86,6 +86,31 @@ describe("readExportRecords: CSV", () => {
     ]);
   });
 
+  it("names the good lines a quote left open took with the bad record", async () => {
+    // The quote opened on line 3 closes inside line 4, where the parser meets the error and reads on as the rest of
+    // that record: the lines after it are lost with line 3, and the report names them.
+    const text = 'SystemAlertId,TimeGenerated,Description\na,t,d\nb,t,"open\nc,t,"x"y\nd,t,d\n';
+    expect(lines(await read("csv", text))).toEqual([
+      [2],
+      [
+        3,
+        expect.stringMatching(
+          /; the record \(lines 3–5: a quote left open runs on past its line\) is skipped/,
+        ),
+      ],
+    ]);
+    // However far the parser reads it so: every line it took is named.
+    expect(lines(await read("csv", `${text}e,t,d\n`))).toEqual([
+      [2],
+      [
+        3,
+        expect.stringMatching(
+          /; the record \(lines 3–6: a quote left open runs on past its line\) is skipped/,
+        ),
+      ],
+    ]);
+  });
+
   it("reports a quote left open to the end of the file", async () => {
     expect(lines(await read("csv", 'SystemAlertId,TimeGenerated\na,t\nb,"t\nc,t\n'))).toEqual([
       [2],
