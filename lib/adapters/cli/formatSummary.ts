@@ -36,7 +36,8 @@ export function formatSummary(
   lines.push(...processLines(result, output.bySource));
   lines.push(
     `mode ${mode}: ${result.selectedAlerts} alert(s) selected, ${result.commands} command(s), ` +
-      `${result.candidates} candidate request(s), ${output.written} record(s) out${output.cut ? " (cut at --max-records)" : ""}, ` +
+      `${result.candidates} candidate request(s), ${output.written} record(s) out${output.cut ? " (cut at --max-records)" : ""}` +
+      `${output.closed === true ? " (then the reader closed the output)" : ""}, ` +
       `${diagnostics.totalSkipped} row(s) skipped, ${(elapsedMs / 1000).toFixed(2)} s`,
   );
   return lines.join("\n") + "\n";

@@ -177,10 +177,11 @@ async function writeOutput(
 ): Promise<WrittenRecords> {
   if (out === undefined) {
     ignoreClosedPipe();
+    const tally: WrittenRecords = { written: 0, cut: false, bySource: new Map() };
     try {
-      return await writeRecords(records, formatter, process.stdout, cli.maxRecords);
+      return await writeRecords(records, formatter, process.stdout, cli.maxRecords, tally);
     } catch (error) {
-      if (isClosedPipe(error)) return { written: 0, cut: false, bySource: new Map() };
+      if (isClosedPipe(error)) return { ...tally, closed: true };
       throw error;
     }
   }

@@ -71,4 +71,26 @@ describe("writeRecords", () => {
       /disk full|destroyed/,
     );
   });
+
+  it("counts what it handed over before the stream failed (a reader that closed the pipe)", async () => {
+    // A reader that takes three chunks, then goes away as `head` does: EPIPE on the next write.
+    let taken = 0;
+    const lines: string[] = [];
+    const stream = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        if (++taken > 3) return done(Object.assign(new Error("write EPIPE"), { code: "EPIPE" }));
+        lines.push(...chunk.toString().split("\n").filter(Boolean));
+        setImmediate(done);
+      },
+    });
+    const tally = { written: 0, cut: false, bySource: new Map<string, number>() };
+    await expect(
+      writeRecords(made(50_000), createRecordFormatter("jsonl"), stream, undefined, tally),
+    ).rejects.toThrow(/EPIPE/);
+    // Every record the reader took is counted, and at most a chunk or two more that were on their way.
+    expect(tally.written).toBeGreaterThanOrEqual(lines.length);
+    expect(lines.length).toBeGreaterThan(0);
+    expect(tally.written).toBeLessThan(50_000);
+    expect(tally.bySource.get(aRecord.ProcessSource)).toBe(tally.written);
+  });
 });
