@@ -26,11 +26,11 @@ export interface CompatFile {
   ids: readonly string[];
 }
 
-/** The command lines a file entry joins (the union over its ids), each once. */
-export function commandLinesOf(join: CompatJoin, file: CompatFile): string[] {
-  if (file.ids.length === 1) return [...(join.commandLines.get(file.ids[0]!) ?? [])];
+/** The command lines that file entries of these `$id`s join (the union over the ids), each once. */
+export function commandLinesOf(join: CompatJoin, ids: readonly string[]): readonly string[] {
+  if (ids.length === 1) return join.commandLines.get(ids[0]!) ?? [];
   const lines = new Set<string>();
-  for (const id of file.ids) for (const line of join.commandLines.get(id) ?? []) lines.add(line);
+  for (const id of ids) for (const line of join.commandLines.get(id) ?? []) lines.add(line);
   return [...lines];
 }
 

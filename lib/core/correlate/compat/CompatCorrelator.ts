@@ -54,7 +54,10 @@ export class CompatCorrelator implements Correlator {
 
   /** The rows of the query's `commandKeyedData` (bin, host, file name, command line), each once. */
   get commandCount(): number {
-    this.joinRows ??= this.join.files.reduce((sum, file) => sum + commandLinesOf(this.join, file).length, 0);
+    this.joinRows ??= this.join.files.reduce(
+      (sum, file) => sum + commandLinesOf(this.join, file.ids).length,
+      0,
+    );
     return this.joinRows;
   }
 

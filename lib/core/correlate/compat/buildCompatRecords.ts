@@ -3,7 +3,12 @@ import type { WebRequest } from "../../model/WebRequest.js";
 import { compareText } from "../../records/compareRecords.js";
 import { recordIdOfJson } from "../../records/computeRecordId.js";
 import type { EnrichmentRecord } from "../../records/EnrichmentRecord.js";
-import { COMPAT_LOOKUP_WINDOW_MS, type CompatFile, type CompatJoin } from "./CompatCommand.js";
+import {
+  commandLinesOf,
+  COMPAT_LOOKUP_WINDOW_MS,
+  type CompatFile,
+  type CompatJoin,
+} from "./CompatCommand.js";
 
 /** One (site, host, IP, UA, page, bin) group of the query's IIS sub-select. */
 interface RequestGroup {
@@ -156,7 +161,7 @@ function* cellRecords(
     if (group === undefined) {
       const ids = [...new Set(entries.flat())];
       groups.set(signature, (group = { entries, ids, images: [] }));
-      for (const id of ids) for (const line of join.commandLines.get(id) ?? []) lines.add(line);
+      for (const line of commandLinesOf(join, ids)) lines.add(line);
     }
     const idHead = `${JSON.stringify(["compat", cell.stem, imageName]).slice(0, -1)},`;
     group.images.push({ imageName, contributions, entries, idHead, summaries: new Map() });
