@@ -21,7 +21,7 @@ const HIGH_SHIFT = 24;
  *
  * On busy sites with ids in their URLs there are millions of distinct pages, so a key costs little and the same
  * whatever its length: one record of a {@link HashedKeyIndex} (the key's tag, its state and its first
- * {@link INLINE} addresses as 32-bit numbers, {@link AddressCodes}) and a table slot, 45 to 59 bytes, where a `Map`
+ * {@link INLINE} addresses as 32-bit numbers, {@link AddressCodes}) and a table slot, 41 to 55 bytes, where a `Map`
  * of strings to arrays of strings took 350 and the page's bytes with the rest, 45 more than the page. Readers of
  * raw lines find a key by its bytes (`keyOfBytes`) and add addresses by code; everyone else uses the text API
  * (`add`, `count`), whose keys are the same UTF-8 bytes (`encodeTextKey`, which keeps a lone surrogate apart from

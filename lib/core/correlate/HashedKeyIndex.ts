@@ -6,8 +6,9 @@ import { halfSipHash, type HashKey, randomHashKey } from "./halfSipHash.js";
  *
  * Why not the bytes: on busy sites with ids in their URLs there are millions of distinct pages, each requested once
  * or twice, and their bytes were most of the baseline: 2 million pages of 110 bytes, each with 45 bytes beside
- * them, are 310 MB, and a run over them took 344 MiB. Here a key costs its payload, its 8-byte tag and a table slot,
- * 45 to 59 bytes whatever its length (measured by `npm run bench`: 45 just before the table doubles, 59 just after).
+ * them, are 310 MB, and a run over them took 344 MiB. Here a key costs its payload, its 8-byte tag (half in its
+ * record, half in its table slot) and the slot, 41 to 55 bytes whatever its length (measured by `npm run bench`: 41
+ * just before the table doubles, 55 just after).
  *
  * Why a tag is enough: two keys are one key here when their tags are equal, and the tag is HalfSipHash-2-4 (a keyed
  * pseudo-random function) under a key drawn when the index is made. The logs were written before that key existed,
@@ -33,8 +34,8 @@ export class HashedKeyIndex {
    */
   private table = new Int32Array(2048);
   /**
-   * The records, {@link CHUNK_RECORDS} per chunk: the caller's words, then the tag's two words. Chunks let the store
-   * grow without copying what it holds.
+   * The records, {@link CHUNK_RECORDS} per chunk: the caller's words, then the tag's second word (its first is in the
+   * key's table slot). Chunks let the store grow without copying what it holds.
    */
   private readonly chunks: Int32Array[] = [];
   private readonly recordWords: number;
@@ -51,7 +52,7 @@ export class HashedKeyIndex {
     readonly payloadWords = 0,
     hashKey: HashKey = randomHashKey(),
   ) {
-    this.recordWords = payloadWords + 2;
+    this.recordWords = payloadWords + 1;
     [this.key0, this.key1] = hashKey;
   }
 
@@ -80,10 +81,8 @@ export class HashedKeyIndex {
     }
     const handle = this.count++;
     if ((handle & CHUNK_MASK) === 0) this.chunks.push(new Int32Array(CHUNK_RECORDS * this.recordWords));
-    const at = (handle & CHUNK_MASK) * this.recordWords + this.payloadWords;
-    const chunk = this.chunks[handle >>> CHUNK_SHIFT]!;
-    chunk[at] = this.tag[0]!;
-    chunk[at + 1] = this.tag[1]!;
+    this.chunks[handle >>> CHUNK_SHIFT]![(handle & CHUNK_MASK) * this.recordWords + this.payloadWords] =
+      this.tag[1]!;
     this.table[2 * slot] = handle + 1;
     this.table[2 * slot + 1] = this.tag[0]!;
     return handle;
@@ -109,7 +108,7 @@ export class HashedKeyIndex {
       const handle = table[2 * slot]! - 1;
       if (handle < 0) return slot;
       if (table[2 * slot + 1] !== tag0) continue;
-      const at = (handle & CHUNK_MASK) * this.recordWords + this.payloadWords + 1;
+      const at = (handle & CHUNK_MASK) * this.recordWords + this.payloadWords;
       if (this.chunks[handle >>> CHUNK_SHIFT]![at] === tag1) return slot;
     }
   }
