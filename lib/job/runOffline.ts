@@ -44,7 +44,8 @@ const ONE_LOG_BYTES_PER_THREAD = 768 << 20;
  * Worker threads used by default: one per core beyond the first, up to 3 (each holds a correlator, its own baseline
  * and read buffers). Measured on a 2-core machine at 10 million lines (tools/bench/RESULTS.md): a second thread
  * makes a run take a fifth to a quarter less time with the other core idle (one big log: an eighth), about as long
- * or longer with it busy, and holds 25–130 MiB more; DuckDB, the reference, uses every core too. `--threads 1` keeps a run on one.
+ * or longer with it busy, and holds 25–130 MiB more; DuckDB, the reference, uses every core too. `--threads 1`
+ * keeps a run on one.
  */
 export function defaultWorkers(): number {
   return Math.min(availableParallelism() - 1, 3);
